@@ -1,0 +1,95 @@
+using ActorNet.Actors.Bureaus;
+using ActorNet.Actors.Directory;
+using ActorNet.Actors.Serialization;
+using ActorNet.Protocol;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+
+namespace ActorNet.Actors.Hosting;
+
+/// <summary>Registry keys for the actors that hosts and HTTP handlers talk to.</summary>
+public sealed class DirectoryKey;
+public sealed class DirectoryReplicaKey;
+public sealed class BureauKey;
+
+/// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
+public static class ActorNetHosting
+{
+    public const string SystemName = "actornet";
+
+    /// <summary>Remoting, clustering with keep-majority Split Brain Resolver, Serilog, and the wire serializer.</summary>
+    public static AkkaConfigurationBuilder WithActorNetCluster(
+        this AkkaConfigurationBuilder builder, RemoteEndpoint remote, IReadOnlyList<string> seeds, IReadOnlyList<string> roles, string appVersion)
+    {
+        builder
+            .AddHocon(EmbeddedConfig.Load(), HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = LogLevel.InfoLevel;
+                loggers.ClearLoggers();
+                loggers.AddLogger<SerilogLogger>();
+            })
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = remote.Host,
+                Port = remote.Port,
+                PublicHostName = remote.PublicHost,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = roles.ToArray(),
+                SeedNodes = seeds.Select(s => $"akka.tcp://{SystemName}@{s}").ToArray(),
+                SplitBrainResolver = new KeepMajorityOption(),
+                AppVersion = appVersion,
+            })
+            .WithCustomSerializer("actornet", [typeof(IActorNetMessage)], system => new ActorNetSerializer(system));
+        return builder;
+    }
+
+    /// <summary>Akka.Persistence.Sql journal and snapshot store on SQLite or PostgreSQL; tables are created on first start.</summary>
+    public static AkkaConfigurationBuilder WithActorNetPersistence(this AkkaConfigurationBuilder builder, StorageSettings storage) =>
+        builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
+
+    /// <summary>
+    /// What every bureau node runs (GS nodes included): its bureau actor as a singleton on its own role,
+    /// its persisted copy of the directory, and the actor that announces it.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithBureauActors(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion)
+    {
+        var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
+        builder.WithSingleton<BureauKey>("bureau", BureauActor.Props(bureau), bureauRole, createProxyToo: true);
+        if (!bureau.IsSecretariat)
+            builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
+
+        return builder.WithActors((system, registry) =>
+        {
+            var directory = registry.Get<DirectoryKey>();
+            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory), DirectoryActor.ReplicaName);
+            registry.Register<DirectoryReplicaKey>(replica);
+            system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory), "enrolment");
+        });
+    }
+
+    /// <summary>The Secretariat's own actors, as singletons on the <c>secretariat</c> role so several GS nodes act as one.</summary>
+    public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder) =>
+        builder.WithSingleton<DirectoryKey>("directory", DirectoryActor.Props(), new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
+}
+
+/// <summary>The Akka settings in <c>config/actornet.hocon</c>, built into the assembly so every host has them.</summary>
+public static class EmbeddedConfig
+{
+    public static Config Load()
+    {
+        using var stream = typeof(EmbeddedConfig).Assembly.GetManifestResourceStream("ActorNet.Actors.actornet.hocon")
+            ?? throw new InvalidOperationException("actornet.hocon is not embedded in ActorNet.Actors");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,34 @@
+namespace ActorNet.Actors.Hosting;
+
+/// <summary>What a Lighthouse seed is started with: where it listens and which seeds (itself included) form the cluster.</summary>
+public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<string> Seeds, LogFormat LogFormat)
+{
+    public static IReadOnlyList<OptionSpec> Specs { get; } =
+    [
+        new("--listen", "ACTORNET_LISTEN", "Akka.Remote endpoint HOST:PORT (default 127.0.0.1:4053)"),
+        new("--public-host", "ACTORNET_PUBLIC_HOST", "host name others reach this seed by (default: the listen host)"),
+        new("--seed", "ACTORNET_SEEDS", "seed node HOST:PORT, repeatable (default 127.0.0.1:4053)", Repeatable: true),
+        new("--tls-cert", "ACTORNET_TLS_CERT", "this seed's certificate and key (PKCS#12)"),
+        new("--tls-password", "ACTORNET_TLS_PASSWORD", "password of --tls-cert"),
+        new("--ca", "ACTORNET_CA", "the network CA's certificate (PEM)"),
+        new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
+        new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
+        new("--help", null, "show this help", TakesValue: false),
+    ];
+
+    /// <exception cref="OptionsException">A flag or variable is wrong; the message says which.</exception>
+    public static LighthouseOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
+    {
+        var v = OptionParser.Parse(args, Specs, env);
+        string? One(string flag) => v.TryGetValue(flag, out var list) ? list[^1] : null;
+
+        var (host, port) = OptionParser.ParseEndpoint("--listen", One("--listen") ?? "127.0.0.1:4053");
+        if (port == 0)
+            throw new OptionsException("--listen needs a fixed port for a seed (for example 127.0.0.1:4053), not 0");
+        var seeds = (v.TryGetValue("--seed", out var s) ? s : ["127.0.0.1:4053"])
+            .Select(seed => { var (h, p) = OptionParser.ParseEndpoint("--seed", seed); return $"{h}:{p}"; }).ToArray();
+        if ((One("--tls-cert") is null) != (One("--ca") is null))
+            throw new OptionsException("--tls-cert and --ca go together: give both, or --insecure for development");
+        return new LighthouseOptions(new RemoteEndpoint(host, port, One("--public-host") ?? host), seeds, NodeOptions.ParseLogFormat(One("--log-format")));
+    }
+}

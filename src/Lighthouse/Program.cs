@@ -1,0 +1,49 @@
+using System.Reflection;
+using ActorNet.Actors.Hosting;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+if (NodeOptions.WantsHelp(args))
+{
+    Console.WriteLine(OptionParser.Usage("ActorNet.Lighthouse", LighthouseOptions.Specs));
+    return 0;
+}
+
+LighthouseOptions options;
+try
+{
+    options = LighthouseOptions.Parse(args, Environment.GetEnvironmentVariable);
+    PortCheck.EnsureFree("--listen", options.Remote.Host, options.Remote.Port);
+}
+catch (OptionsException e)
+{
+    Console.Error.WriteLine($"actornet-lighthouse: {e.Message}");
+    return e.Message.Contains("unknown option") ? 2 : 1;
+}
+
+var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+Log.Logger = Logging.Create(options.LogFormat, null, $"lighthouse@{options.Remote.PublicHost}:{options.Remote.Port}");
+
+// A seed does one thing: it lets nodes find the cluster. No domain actors, no storage, no HTTP.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+builder.Services.AddSerilog();
+builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
+    akka.WithActorNetCluster(options.Remote, options.Seeds, ["lighthouse"], version));
+
+try
+{
+    Log.Information("Lighthouse listening on {Host}:{Port}, seeds {Seeds}", options.Remote.PublicHost, options.Remote.Port, options.Seeds);
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception e)
+{
+    Log.Fatal(e, "Lighthouse stopped on an error");
+    Console.Error.WriteLine($"actornet-lighthouse: {e.GetBaseException().Message}");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

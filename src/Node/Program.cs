@@ -1,0 +1,91 @@
+using System.Reflection;
+using ActorNet.Actors.Hosting;
+using ActorNet.Node;
+using ActorNet.Node.Api;
+using ActorNet.Node.Security;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Serilog;
+
+if (NodeOptions.WantsHelp(args))
+{
+    Console.WriteLine(OptionParser.Usage("ActorNet.Node", NodeOptions.Specs));
+    return 0;
+}
+
+NodeOptions options;
+string nodeId;
+TokenStore tokens;
+try
+{
+    options = NodeOptions.Parse(args, Environment.GetEnvironmentVariable);
+    PortCheck.EnsureFree("--http", options.HttpHost, options.HttpPort);
+    PortCheck.EnsureFree("--listen", options.Remote.Host, options.Remote.Port);
+    await StoragePreparation.PrepareAsync(options.DataDirectory, options.Storage);
+    nodeId = NodeIdentity.LoadOrCreate(options.DataDirectory);
+    tokens = TokenStore.Open(options.DataDirectory, Environment.GetEnvironmentVariable("ACTORNET_ADMIN_TOKEN"));
+}
+catch (Exception e) when (e is OptionsException or InvalidDataException)
+{
+    Console.Error.WriteLine($"actornet-node: {e.Message}");
+    return e is OptionsException && e.Message.Contains("unknown option") ? 2 : 1;
+}
+
+var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+Log.Logger = Logging.Create(options.LogFormat, options.Bureau.Value, nodeId);
+if (options.Insecure)
+    Log.Warning("Running with --insecure: traffic between nodes is plain TCP. Use it for development only");
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Host.UseSerilog();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(PortCheck.Resolve(options.HttpHost), options.HttpPort);
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+builder.Services.AddSingleton(tokens);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.Services.AddOpenApi();
+builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
+{
+    akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version)
+        .WithActorNetPersistence(options.Storage);
+    if (options.Bureau.IsSecretariat)
+        akka.WithSecretariatActors();
+    akka.WithBureauActors(options.Bureau, nodeId, version);
+});
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapHealthEndpoints(options.Bureau);
+app.MapClusterEndpoints();
+app.MapBureauEndpoints(options.Bureau);
+app.MapTokenEndpoints(options.Bureau);
+
+try
+{
+    Log.Information("Node {NodeId} of bureau {Bureau} starting: HTTP http://{HttpHost}:{HttpPort}, storage {Storage}{AdminToken}",
+        nodeId, options.Bureau.Value, options.HttpHost, options.HttpPort, options.Storage.Description,
+        tokens.AdminTokenFile is null ? "" : $", admin token in {tokens.AdminTokenFile}");
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e)
+{
+    Log.Fatal(e, "Node stopped on an error");
+    Console.Error.WriteLine($"actornet-node: {e.GetBaseException().Message}");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

@@ -1,0 +1,48 @@
+namespace ActorNet.Protocol.Api;
+
+// The JSON shapes of the node's HTTP API (camelCase on the wire), shared with the CLI.
+
+/// <summary>One cluster member as <c>GET /api/cluster/members</c> lists it.</summary>
+public sealed record MemberInfo(
+    string Address,
+    string Status,
+    IReadOnlyList<string> Roles,
+    string? Bureau,
+    bool Reachable,
+    string AppVersion,
+    bool IsLeader,
+    bool IsSelf);
+
+public sealed record AddressRequest(string? Address);
+
+public sealed record AcceptedResponse(string Status, string? Address);
+
+/// <summary>One bureau as <c>GET /api/bureaus</c> lists it.</summary>
+public sealed record BureauInfo(string Code, bool Online, string? Fingerprint, DateTimeOffset EnrolledAt, DateTimeOffset LastSeen);
+
+public sealed record BureauProfileInfo(
+    string Code,
+    DateTimeOffset EstablishedAt,
+    string? DisplayName,
+    string? ContactEmail,
+    int NodeStarts,
+    DateTimeOffset? LastNodeStartAt);
+
+public sealed record BureauSettingsRequest(string? DisplayName, string? ContactEmail);
+
+public sealed record TokenRequest(string? Role);
+
+public sealed record TokenCreated(string Id, string Role, string Token, DateTimeOffset CreatedAt);
+
+/// <summary>A membership change as <c>GET /api/cluster/events</c> streams it.</summary>
+public sealed record ClusterEventInfo(string Type, string Address, string Status, IReadOnlyList<string> Roles, DateTimeOffset At);
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Officer = "officer";
+    public const string Reviewer = "reviewer";
+    public const string Coordinator = "coordinator";
+
+    public static IReadOnlyList<string> All { get; } = [Admin, Officer, Reviewer, Coordinator];
+}

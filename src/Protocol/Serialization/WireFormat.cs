@@ -1,0 +1,147 @@
+using System.Collections.Frozen;
+using ActorNet.Protocol.Bureaus;
+using ActorNet.Protocol.Diagnostics;
+using ActorNet.Protocol.Directory;
+using Google.Protobuf;
+using P = ActorNet.Protocol.Serialization.Proto;
+
+namespace ActorNet.Protocol.Serialization;
+
+/// <summary>
+/// ActorNet's wire format: every <see cref="IActorNetMessage"/> as protobuf bytes plus a short string manifest.
+/// Knows nothing of Akka; the actor system's serializer is a thin adapter over it.
+/// </summary>
+/// <remarks>
+/// A manifest, once written to a journal or sent to another node, is never reused for another shape.
+/// Change a message by adding protobuf fields; a breaking change gets a new manifest and keeps the old reader.
+/// </remarks>
+public static class WireFormat
+{
+    private sealed record Codec(string Manifest, Type Type, Func<object, byte[]> Encode, Func<ReadOnlyMemory<byte>, object> Decode);
+
+    private static readonly FrozenDictionary<Type, Codec> ByType;
+    private static readonly FrozenDictionary<string, Codec> ByManifest;
+
+    static WireFormat()
+    {
+        var codecs = new List<Codec>();
+
+        void Add<TMessage, TProto>(string manifest, Func<TMessage, TProto> toProto, Func<TProto, TMessage> fromProto, MessageParser<TProto> parser)
+            where TMessage : IActorNetMessage
+            where TProto : IMessage<TProto> =>
+            codecs.Add(new Codec(
+                manifest,
+                typeof(TMessage),
+                message => toProto((TMessage)message).ToByteArray(),
+                bytes => fromProto(parser.ParseFrom(bytes.Span))!));
+
+        // Bureau actor
+        Add<BureauEvents.Established, P.BureauEstablished>("b.est",
+            m => new() { Bureau = m.Bureau.Value, At = Ms(m.At) },
+            p => new(Code(p.Bureau), Time(p.At)), P.BureauEstablished.Parser);
+        Add<BureauEvents.NodeStarted, P.BureauNodeStarted>("b.start",
+            m => new() { NodeId = m.NodeId, Address = m.Address, AppVersion = m.AppVersion, At = Ms(m.At), StartId = m.StartId },
+            p => new(p.NodeId, p.Address, p.AppVersion, Time(p.At), p.StartId), P.BureauNodeStarted.Parser);
+        Add<BureauEvents.SettingsChanged, P.BureauSettingsChanged>("b.set",
+            m => With(new P.BureauSettingsChanged { At = Ms(m.At) }, x => { if (m.DisplayName is not null) x.DisplayName = m.DisplayName; if (m.ContactEmail is not null) x.ContactEmail = m.ContactEmail; }),
+            p => new(p.HasDisplayName ? p.DisplayName : null, p.HasContactEmail ? p.ContactEmail : null, Time(p.At)), P.BureauSettingsChanged.Parser);
+        Add<BureauCommands.RecordNodeStart, P.RecordNodeStart>("b.rec-start",
+            m => new() { Bureau = m.Bureau.Value, NodeId = m.NodeId, Address = m.Address, AppVersion = m.AppVersion, StartId = m.StartId },
+            p => new(Code(p.Bureau), p.NodeId, p.Address, p.AppVersion, p.StartId), P.RecordNodeStart.Parser);
+        Add<BureauCommands.ChangeSettings, P.ChangeSettings>("b.chg",
+            m => With(new P.ChangeSettings { Bureau = m.Bureau.Value }, x => { if (m.DisplayName is not null) x.DisplayName = m.DisplayName; if (m.ContactEmail is not null) x.ContactEmail = m.ContactEmail; }),
+            p => new(Code(p.Bureau), p.HasDisplayName ? p.DisplayName : null, p.HasContactEmail ? p.ContactEmail : null), P.ChangeSettings.Parser);
+        Add<BureauQueries.GetProfile, P.GetProfile>("b.get",
+            m => new() { Bureau = m.Bureau.Value },
+            p => new(Code(p.Bureau)), P.GetProfile.Parser);
+        Add<BureauQueries.Profile, P.Profile>("b.prof",
+            m => With(new P.Profile { Bureau = m.Bureau.Value, EstablishedAt = Ms(m.EstablishedAt), NodeStarts = m.NodeStarts }, x =>
+            {
+                if (m.DisplayName is not null) x.DisplayName = m.DisplayName;
+                if (m.ContactEmail is not null) x.ContactEmail = m.ContactEmail;
+                if (m.LastNodeStartAt is { } at) x.LastNodeStartAt = Ms(at);
+                if (m.LastNodeAddress is not null) x.LastNodeAddress = m.LastNodeAddress;
+            }),
+            p => new(Code(p.Bureau), Time(p.EstablishedAt), p.HasDisplayName ? p.DisplayName : null, p.HasContactEmail ? p.ContactEmail : null,
+                p.NodeStarts, p.HasLastNodeStartAt ? Time(p.LastNodeStartAt) : null, p.HasLastNodeAddress ? p.LastNodeAddress : null),
+            P.Profile.Parser);
+
+        // Directory
+        Add<DirectoryCommands.Enrol, P.Enrol>("d.enrol",
+            m => With(new P.Enrol { Bureau = m.Bureau.Value, NodeAddress = m.NodeAddress }, x => { if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint; }),
+            p => new(Code(p.Bureau), p.NodeAddress, p.HasFingerprint ? p.Fingerprint : null), P.Enrol.Parser);
+        Add<DirectoryCommands.Enrolled, P.Enrolled>("d.enrolled",
+            m => new() { Bureau = m.Bureau.Value, EnrolledAt = Ms(m.EnrolledAt) },
+            p => new(Code(p.Bureau), Time(p.EnrolledAt)), P.Enrolled.Parser);
+        Add<DirectoryEvents.BureauEnrolled, P.BureauEnrolled>("d.b-enrolled",
+            m => With(new P.BureauEnrolled { Bureau = m.Bureau.Value, At = Ms(m.At) }, x => { if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint; }),
+            p => new(Code(p.Bureau), p.HasFingerprint ? p.Fingerprint : null, Time(p.At)), P.BureauEnrolled.Parser);
+        Add<DirectoryEvents.BureauSeen, P.BureauSeen>("d.b-seen",
+            m => new() { Bureau = m.Bureau.Value, Online = m.Online, At = Ms(m.At) },
+            p => new(Code(p.Bureau), p.Online, Time(p.At)), P.BureauSeen.Parser);
+        Add<DirectoryQueries.GetDirectory, P.GetDirectory>("d.get",
+            _ => new(),
+            _ => DirectoryQueries.GetDirectory.Instance, P.GetDirectory.Parser);
+        Add<DirectoryQueries.DirectoryView, P.DirectoryView>("d.view",
+            m => With(new P.DirectoryView { AsOf = Ms(m.AsOf) }, x => x.Entries.AddRange(m.Entries.Select(ToProto))),
+            p => new(p.Entries.Select(FromProto).ToArray(), Time(p.AsOf)), P.DirectoryView.Parser);
+
+        // Diagnostics
+        Add<Probe, P.Probe>("x.probe",
+            m => new() { Sequence = m.Sequence, From = m.From.Value, SentAt = Ms(m.SentAt), Payload = UnsafeByteOperations.UnsafeWrap(m.Payload) },
+            p => new(p.Sequence, Code(p.From), Time(p.SentAt), p.Payload.Memory), P.Probe.Parser);
+
+        ByType = codecs.ToFrozenDictionary(c => c.Type);
+        ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+    }
+
+    /// <summary>Every type the wire format carries, with its manifest.</summary>
+    public static IReadOnlyDictionary<Type, string> Manifests => ByType.ToDictionary(kv => kv.Key, kv => kv.Value.Manifest);
+
+    public static bool Handles(Type type) => ByType.ContainsKey(type);
+
+    public static string ManifestOf(object message) => CodecFor(message.GetType()).Manifest;
+
+    public static byte[] Encode(object message) => CodecFor(message.GetType()).Encode(message);
+
+    /// <exception cref="WireFormatException">The manifest is unknown or the bytes do not decode.</exception>
+    public static object Decode(ReadOnlyMemory<byte> bytes, string manifest)
+    {
+        if (!ByManifest.TryGetValue(manifest, out var codec))
+            throw new WireFormatException($"Unknown manifest '{manifest}': the message was written by a newer ActorNet version or is corrupt.");
+        try
+        {
+            return codec.Decode(bytes);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
+        {
+            throw new WireFormatException($"A '{manifest}' message of {bytes.Length} bytes does not decode: {e.Message}", e);
+        }
+    }
+
+    private static Codec CodecFor(Type type) =>
+        ByType.TryGetValue(type, out var codec)
+            ? codec
+            : throw new WireFormatException($"{type.FullName} has no wire format: add it to {nameof(WireFormat)}.");
+
+    private static P.DirectoryEntry ToProto(DirectoryEntry e) =>
+        With(new P.DirectoryEntry { Bureau = e.Bureau.Value, EnrolledAt = Ms(e.EnrolledAt), LastSeen = Ms(e.LastSeen), Online = e.Online },
+            x => { if (e.Fingerprint is not null) x.Fingerprint = e.Fingerprint; });
+
+    private static DirectoryEntry FromProto(P.DirectoryEntry p) =>
+        new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online);
+
+    private static T With<T>(T proto, Action<T> fill)
+    {
+        fill(proto);
+        return proto;
+    }
+
+    private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static BureauCode Code(string value) => new(value);
+}
+
+public sealed class WireFormatException(string message, Exception? inner = null) : Exception(message, inner);
