@@ -1,0 +1,1 @@
+namespace ActorNet.Cli.Tests;
