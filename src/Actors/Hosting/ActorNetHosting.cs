@@ -49,9 +49,13 @@ public static class ActorNetHosting
                 SplitBrainResolver = new KeepMajorityOption(),
                 AppVersion = appVersion,
             })
-            .WithCustomSerializer("actornet", [typeof(IActorNetMessage)], system => new ActorNetSerializer(system));
+            .WithActorNetSerialization();
         return builder;
     }
+
+    /// <summary>Every IActorNetMessage, sent or persisted, goes through ActorNet's versioned wire format.</summary>
+    public static AkkaConfigurationBuilder WithActorNetSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer("actornet", [typeof(IActorNetMessage)], system => new ActorNetSerializer(system));
 
     /// <summary>Akka.Persistence.Sql journal and snapshot store on SQLite or PostgreSQL; tables are created on first start.</summary>
     public static AkkaConfigurationBuilder WithActorNetPersistence(this AkkaConfigurationBuilder builder, StorageSettings storage) =>

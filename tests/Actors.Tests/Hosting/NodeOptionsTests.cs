@@ -1,0 +1,97 @@
+using ActorNet.Actors.Hosting;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Hosting;
+
+public class NodeOptionsTests
+{
+    private static NodeOptions Parse(string[] args, Dictionary<string, string>? env = null) =>
+        NodeOptions.Parse(args, name => env?.GetValueOrDefault(name));
+
+    [Fact]
+    public void Defaults_follow_the_contract()
+    {
+        var o = Parse(["--bureau", "FR"]);
+        Assert.Equal("FR", o.Bureau.Value);
+        Assert.Equal(("127.0.0.1", 0), (o.Remote.Host, o.Remote.Port));
+        Assert.Equal(["127.0.0.1:4053"], o.Seeds);
+        Assert.Equal(("127.0.0.1", 5080), (o.HttpHost, o.HttpPort));
+        Assert.Equal(Path.GetFullPath(Path.Combine("var", "FR")), o.DataDirectory);
+        Assert.Equal(StorageKind.Sqlite, o.Storage.Kind);
+        Assert.Equal(Path.Combine(o.DataDirectory, "actornet.db"), o.Storage.SqlitePath);
+        Assert.Equal(["ncb", "bureau-FR"], o.Roles);
+    }
+
+    [Fact]
+    public void Secretariat_nodes_carry_the_secretariat_role()
+    {
+        Assert.Equal(["secretariat", "bureau-GS"], Parse(["--bureau", "GS"]).Roles);
+    }
+
+    [Fact]
+    public void Environment_stands_in_for_flags_and_flags_win()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ACTORNET_BUREAU"] = "US",
+            ["ACTORNET_SEEDS"] = "10.0.0.1:4053, 10.0.0.2:4053",
+            ["ACTORNET_HTTP"] = "0.0.0.0:6000",
+            ["ACTORNET_INSECURE"] = "1",
+        };
+        var fromEnv = Parse([], env);
+        Assert.Equal("US", fromEnv.Bureau.Value);
+        Assert.Equal(["10.0.0.1:4053", "10.0.0.2:4053"], fromEnv.Seeds);
+        Assert.True(fromEnv.Insecure);
+
+        var flagWins = Parse(["--bureau", "DE", "--http=127.0.0.1:7000", "--seed", "a:1", "--seed", "b:2"], env);
+        Assert.Equal("DE", flagWins.Bureau.Value);
+        Assert.Equal(7000, flagWins.HttpPort);
+        Assert.Equal(["a:1", "b:2"], flagWins.Seeds);
+    }
+
+    [Fact]
+    public void Postgres_database_is_read_and_described_without_its_password()
+    {
+        var o = Parse(["--bureau", "GS", "--database", "postgres:Host=db;Port=5433;Database=actornet;Username=u;Password=secret"]);
+        Assert.Equal(StorageKind.Postgres, o.Storage.Kind);
+        Assert.Equal("PostgreSQL.15", o.Storage.ProviderName);
+        Assert.DoesNotContain("secret", o.Storage.Description);
+        Assert.Contains("db:5433/actornet", o.Storage.Description);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bureau", "FR", "--bogus" }, "unknown option --bogus")]
+    [InlineData(new[] { "--bureau", "ZZ" }, "'ZZ' is not a bureau code")]
+    [InlineData(new[] { "--listen", "1.2.3.4" }, "--bureau is required")]
+    [InlineData(new[] { "--bureau", "FR", "--listen", "nohost" }, "--listen 'nohost' is not HOST:PORT")]
+    [InlineData(new[] { "--bureau", "FR", "--http", "127.0.0.1:99999" }, "--http '127.0.0.1:99999' is not HOST:PORT")]
+    [InlineData(new[] { "--bureau", "FR", "--database", "mysql:x" }, "--database must be sqlite:PATH or postgres:")]
+    [InlineData(new[] { "--bureau", "FR", "--database", "sqlite:" }, "needs a file path")]
+    [InlineData(new[] { "--bureau", "FR", "--auto-enrol" }, "--auto-enrol is for GS nodes only")]
+    [InlineData(new[] { "--bureau", "FR", "--tls-cert", "a.p12" }, "--tls-cert and --ca go together")]
+    [InlineData(new[] { "--bureau", "FR", "--bureau", "US" }, "--bureau is given twice")]
+    [InlineData(new[] { "--bureau" }, "--bureau needs a value")]
+    [InlineData(new[] { "--bureau", "FR", "--log-format", "xml" }, "--log-format 'xml' is not console or json")]
+    [InlineData(new[] { "FR" }, "unexpected argument 'FR'")]
+    public void Bad_input_is_refused_with_a_line_that_names_it(string[] args, string expected)
+    {
+        var e = Assert.Throws<OptionsException>(() => Parse(args));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Bad_switch_value_in_environment_is_refused()
+    {
+        var e = Assert.Throws<OptionsException>(() => Parse(["--bureau", "FR"], new() { ["ACTORNET_INSECURE"] = "maybe" }));
+        Assert.Contains("ACTORNET_INSECURE", e.Message);
+    }
+
+    [Fact]
+    public void Lighthouse_needs_a_fixed_port()
+    {
+        Assert.Equal(4053, LighthouseOptions.Parse([], _ => null).Remote.Port);
+        var e = Assert.Throws<OptionsException>(() => LighthouseOptions.Parse(["--listen", "127.0.0.1:0"], _ => null));
+        Assert.Contains("fixed port", e.Message);
+        Assert.Throws<OptionsException>(() => LighthouseOptions.Parse(["--bureau", "FR"], _ => null));
+    }
+}

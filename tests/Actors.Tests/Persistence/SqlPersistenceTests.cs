@@ -1,0 +1,116 @@
+using ActorNet.Actors.Bureaus;
+using ActorNet.Actors.Hosting;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Bureaus;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Persistence;
+
+/// <summary>
+/// The real journal (Akka.Persistence.Sql) on both stores the node supports: what a bureau actor acknowledged
+/// is there after its actor system is gone and a new one starts on the same database.
+/// PostgreSQL comes from ACTORNET_TEST_POSTGRES, which .ci/run sets after starting its own server.
+/// </summary>
+public sealed class SqlPersistenceTests
+{
+    private static readonly BureauCode FR = new("FR");
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Bureau_state_survives_a_restart_of_its_actor_system(string store)
+    {
+        await using var database = await TestDatabase.CreateAsync(store);
+
+        await using (var first = await StartAsync(database.Storage))
+        {
+            var bureau = first.System.ActorOf(BureauActor.Props(FR));
+            await bureau.Ask<BureauQueries.Profile>(new BureauCommands.RecordNodeStart(FR, "n1", "akka.tcp://actornet@h:1", "0.1.0", "s1"), Timeout);
+            await bureau.Ask<BureauQueries.Profile>(new BureauCommands.RecordNodeStart(FR, "n1", "akka.tcp://actornet@h:1", "0.1.0", "s1"), Timeout);
+            await bureau.Ask<BureauQueries.Profile>(new BureauCommands.ChangeSettings(FR, "BCN Paris", "ncb@example.fr"), Timeout);
+        }
+
+        await using var second = await StartAsync(database.Storage);
+        var recovered = await second.System.ActorOf(BureauActor.Props(FR))
+            .Ask<BureauQueries.Profile>(new BureauQueries.GetProfile(FR), Timeout);
+
+        Assert.Equal("BCN Paris", recovered.DisplayName);
+        Assert.Equal("ncb@example.fr", recovered.ContactEmail);
+        Assert.Equal(1, recovered.NodeStarts); // the repeated start was recorded once
+    }
+
+    private static async Task<RunningSystem> StartAsync(StorageSettings storage)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(storage));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new RunningSystem(host, host.Services.GetRequiredService<ActorSystem>());
+    }
+
+    private sealed record RunningSystem(IHost Host, ActorSystem System) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.StopAsync();
+            Host.Dispose();
+        }
+    }
+}
+
+/// <summary>A fresh, empty database for one test: a temp SQLite file, or a new database on the test PostgreSQL server.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly Func<Task> _drop;
+
+    private TestDatabase(StorageSettings storage, Func<Task> drop)
+    {
+        Storage = storage;
+        _drop = drop;
+    }
+
+    public StorageSettings Storage { get; }
+
+    public static async Task<TestDatabase> CreateAsync(string store)
+    {
+        var name = "actornet_test_" + Guid.NewGuid().ToString("N")[..12];
+        if (store == "sqlite")
+        {
+            var dir = Path.Combine(Path.GetTempPath(), name);
+            var storage = StorageSettings.Parse(null, dir);
+            await StoragePreparation.PrepareAsync(dir, storage);
+            return new TestDatabase(storage, () =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                System.IO.Directory.Delete(dir, recursive: true);
+                return Task.CompletedTask;
+            });
+        }
+
+        var server = Environment.GetEnvironmentVariable("ACTORNET_TEST_POSTGRES")
+            ?? throw new InvalidOperationException("ACTORNET_TEST_POSTGRES is not set: run the tests with .ci/run, which starts a PostgreSQL 15 server for them");
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var conn = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        return new TestDatabase(StorageSettings.Parse("postgres:" + conn, "."), async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        });
+    }
+
+    public ValueTask DisposeAsync() => new(_drop());
+}

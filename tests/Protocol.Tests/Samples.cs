@@ -1,0 +1,35 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Bureaus;
+using ActorNet.Protocol.Diagnostics;
+using ActorNet.Protocol.Directory;
+
+namespace ActorNet.Protocol.Tests;
+
+/// <summary>One fixed instance of every wire type: the golden bytes are these, encoded.</summary>
+public static class Samples
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 10, 30, 15, 123, TimeSpan.Zero);
+    private static readonly BureauCode FR = new("FR");
+
+    public static IReadOnlyList<object> All { get; } =
+    [
+        new BureauEvents.Established(FR, At),
+        new BureauEvents.NodeStarted("a1b2c3d4e5f60718", "akka.tcp://actornet@127.0.0.1:4061", "0.1.0", At, "5f0c6a2d"),
+        new BureauEvents.SettingsChanged("Bureau central national Paris", null, At),
+        new BureauCommands.RecordNodeStart(FR, "a1b2c3d4e5f60718", "akka.tcp://actornet@127.0.0.1:4061", "0.1.0", "5f0c6a2d"),
+        new BureauCommands.ChangeSettings(FR, null, "ncb@example.fr"),
+        new BureauQueries.GetProfile(FR),
+        new BureauQueries.Profile(FR, At, "BCN Paris", "ncb@example.fr", 3, At.AddHours(1), "akka.tcp://actornet@127.0.0.1:4061"),
+        new DirectoryCommands.Enrol(new BureauCode("US"), "akka.tcp://actornet@127.0.0.1:4062", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        new DirectoryCommands.Enrolled(new BureauCode("US"), At),
+        new DirectoryEvents.BureauEnrolled(new BureauCode("DE"), null, At),
+        new DirectoryEvents.BureauSeen(new BureauCode("DE"), true, At),
+        DirectoryQueries.GetDirectory.Instance,
+        new DirectoryQueries.DirectoryView(
+        [
+            new DirectoryEntry(FR, At, At.AddMinutes(5), null, true),
+            new DirectoryEntry(BureauCode.Secretariat, At, At, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", false),
+        ], At),
+        new Probe(42, FR, At, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray()),
+    ];
+}
