@@ -22,6 +22,13 @@ public static class BureauEndpoints
             return view.Entries.Select(e => new BureauInfo(e.Bureau.Value, e.Online, e.Fingerprint, e.EnrolledAt, e.Online ? now : e.LastSeen)).ToArray();
         }).RequireAuthorization();
 
+        // Straight from the Secretariat's directory (a singleton on the GS nodes), not this node's copy: 503 while GS is unreachable.
+        app.MapGet("/api/directory", async (IRequiredActor<DirectoryKey> directory, CancellationToken ct) =>
+        {
+            var view = await directory.ActorRef.Ask<DirectoryQueries.DirectoryView>(DirectoryQueries.GetDirectory.Instance, AskTimeout, ct);
+            return view.Entries.Select(e => new BureauInfo(e.Bureau.Value, e.Online, e.Fingerprint, e.EnrolledAt, e.LastSeen)).ToArray();
+        }).RequireAuthorization();
+
         app.MapGet("/api/bureau", async (IRequiredActor<BureauKey> actor, CancellationToken ct) =>
             ToInfo(await actor.ActorRef.Ask<BureauQueries.Profile>(new BureauQueries.GetProfile(bureau), AskTimeout, ct)))
             .RequireAuthorization();

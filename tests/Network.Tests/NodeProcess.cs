@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using ActorNet.Protocol.Api;
+
+namespace ActorNet.Network.Tests;
+
+/// <summary>A real ActorNet process (Lighthouse or Node) on loopback, started from the build output, with its output captured.</summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    public const string AdminToken = "network-tests-admin-token";
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private NodeProcess(string name, Process process, int? httpPort)
+    {
+        Name = name;
+        _process = process;
+        HttpPort = httpPort;
+        if (httpPort is { } port)
+        {
+            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        }
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue("stderr: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public int? HttpPort { get; }
+    public HttpClient Http { get; } = null!;
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Output => string.Join("\n", _output);
+
+    public static NodeProcess StartLighthouse(int port, params int[] seeds) =>
+        Start("lighthouse", Binaries.Lighthouse, null,
+            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" })]);
+
+    public static NodeProcess StartNode(string bureau, int[] seeds, string dataDirectory, string? database = null, params string[] extra)
+    {
+        var http = FreePort();
+        var args = new List<string> { "--bureau", bureau, "--http", $"127.0.0.1:{http}", "--data", dataDirectory, "--insecure" };
+        foreach (var s in seeds) args.AddRange(["--seed", $"127.0.0.1:{s}"]);
+        if (database is not null) args.AddRange(["--database", database]);
+        args.AddRange(extra);
+        return Start(bureau, Binaries.Node, http, args);
+    }
+
+    /// <summary>Runs a process to its end: for start-up failures that must exit at once.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string dll, IEnumerable<string> args, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(dll, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not exit within {timeout}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var probe = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(async () =>
+        {
+            if (HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
+            try { return (await probe.GetAsync("/health/ready")).IsSuccessStatusCode; }
+            catch (HttpRequestException) { return false; }
+            catch (TaskCanceledException) { return false; }
+        }, timeout, $"{Name} ready", () => Output);
+    }
+
+    public async Task<IReadOnlyList<MemberInfo>> MembersAsync() =>
+        (await Http.GetFromJsonAsync<List<MemberInfo>>("/api/cluster/members"))!;
+
+    public async Task<string> SelfAddressAsync() => (await Http.GetFromJsonAsync<MemberInfo>("/api/cluster/self"))!.Address;
+
+    public async Task<IReadOnlyList<BureauInfo>> BureausAsync(string path = "/api/bureaus") =>
+        (await Http.GetFromJsonAsync<List<BureauInfo>>(path))!;
+
+    /// <summary>kill -9: no leave, no flush.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        Http?.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static NodeProcess Start(string name, string dll, int? httpPort, IEnumerable<string> args)
+    {
+        var process = Process.Start(StartInfo(dll, args)) ?? throw new InvalidOperationException("could not start " + dll);
+        return new NodeProcess(name, process, httpPort);
+    }
+
+    private static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["ACTORNET_ADMIN_TOKEN"] = AdminToken;
+        info.Environment.Remove("ACTORNET_DATABASE");
+        info.Environment.Remove("ACTORNET_SEEDS");
+        return info;
+    }
+}
+
+public static class Binaries
+{
+    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0/
+
+    public static string RepoRoot { get; } = FindRoot();
+    public static string Node => Built("Node", "ActorNet.Node.dll");
+    public static string Lighthouse => Built("Lighthouse", "ActorNet.Lighthouse.dll");
+
+    private static string Built(string project, string dll)
+    {
+        var path = Path.Combine(RepoRoot, "src", project, "bin", Configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: build the solution first", path);
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorNet.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("ActorNet.sln not found");
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls a condition until it holds; fails with what was being waited for once the bound passes.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? diagnostics = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                last = e;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for {what}{(last is null ? "" : $" (last error: {last.Message})")}{(diagnostics is null ? "" : "\n" + diagnostics())}");
+    }
+}
+
+/// <summary>A temp directory per test, removed afterwards.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actornet-net-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
