@@ -86,7 +86,14 @@ public sealed class ComposeFileTests
         var dlls = ComposeChecker.ReadPublishedDlls(File.ReadAllText(Path.Combine(Root, "Dockerfile")), Root, []);
         Assert.Contains(new PublishedDll("/app/node/" + AssemblyName("src/Node/Node.csproj") + ".dll", ActorNetProcess.Node, "ActorNet.Node"), dlls);
         Assert.Contains(new PublishedDll("/app/lighthouse/" + AssemblyName("src/Lighthouse/Lighthouse.csproj") + ".dll", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse"), dlls);
-        Assert.Contains("-o /app/cli", File.ReadAllText(Path.Combine(Root, "Dockerfile")));
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        Assert.Contains("-o /app/cli", dockerfile);
+        // The runtime stage: what the nodes' volumes, ports and user rely on.
+        var runtime = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+        Assert.Matches(@"(?m)^VOLUME /data\s*$", runtime);
+        Assert.Matches(@"(?m)^EXPOSE 4053 5080\s*$", runtime);
+        var user = Assert.Single(System.Text.RegularExpressions.Regex.Matches(runtime, @"(?m)^USER (\S+)")).Groups[1].Value;
+        Assert.DoesNotContain(user, new[] { "root", "0" });
     }
 
     [Fact]
