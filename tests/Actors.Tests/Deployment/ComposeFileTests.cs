@@ -1,0 +1,194 @@
+using System.Xml.Linq;
+using ActorNet.Actors.Hosting;
+using Npgsql;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Deployment;
+
+/// <summary>docker-compose.yml and the Dockerfile, checked against the real option parsers and project files.</summary>
+public sealed class ComposeFileTests
+{
+    private static readonly string[] ExpectedServices = ["lighthouse", "gs1", "gs2", "fr", "us", "de", "postgres"];
+
+    private static readonly string Root = FindRepositoryRoot();
+    private static readonly Lazy<(ComposeReport Report, IReadOnlyList<string> DockerfileProblems)> Checked = new(CheckRepositoryFiles);
+
+    private static ComposeReport Report => Checked.Value.Report;
+
+    [Fact]
+    public void Every_ActorNet_service_starts_with_flags_and_environment_its_parser_accepts()
+    {
+        Assert.True(Report.Problems.Count == 0, "docker-compose.yml:\n  " + string.Join("\n  ", Report.Problems));
+        Assert.Equal(6, Report.ActorNetServices.Count);
+    }
+
+    [Fact]
+    public void Every_expected_service_is_defined()
+    {
+        var missing = ExpectedServices.Where(s => !Report.Services.ContainsKey(s)).ToList();
+        Assert.True(missing.Count == 0, "docker-compose.yml lacks the services " + string.Join(", ", missing));
+        Assert.Equal(ActorNetProcess.Lighthouse, Single("lighthouse").Process);
+        // Restarted by the engine after a crash or a reboot, but not after an operator's stop.
+        Assert.All(Report.ActorNetServices, s => Assert.Equal("unless-stopped", s.Service.Restart));
+    }
+
+    [Fact]
+    public void Services_are_the_bureaus_their_names_say()
+    {
+        Assert.Equal("GS", Single("gs1").Node!.Bureau.Value);
+        Assert.Equal("GS", Single("gs2").Node!.Bureau.Value);
+        Assert.Equal("FR", Single("fr").Node!.Bureau.Value);
+        Assert.Equal("US", Single("us").Node!.Bureau.Value);
+        Assert.Equal("DE", Single("de").Node!.Bureau.Value);
+    }
+
+    [Fact]
+    public void Secretariat_nodes_share_one_PostgreSQL_database_and_wait_for_it()
+    {
+        var gs = Report.ActorNetServices.Where(s => s.Node?.Bureau.IsSecretariat == true).ToList();
+        Assert.True(gs.Count >= 2, "a Secretariat that survives the loss of one node needs two GS nodes");
+        Assert.All(gs, s => Assert.Equal(StorageKind.Postgres, s.Node!.Storage.Kind));
+        var targets = gs.Select(s => new NpgsqlConnectionStringBuilder(s.Node!.Storage.ConnectionString))
+            .Select(b => $"{b.Host}:{b.Port}/{b.Database}").Distinct().ToList();
+        Assert.Equal(["postgres:5432/actornet"], targets);
+        Assert.All(gs, s => Assert.Equal("service_healthy", s.Service.DependsOn["postgres"]));
+        Assert.True(Report.Services["postgres"].HasHealthcheck, "service_healthy needs a healthcheck on postgres");
+    }
+
+    [Fact]
+    public void Bureaus_keep_their_SQLite_journal_in_a_volume_of_their_own()
+    {
+        var bureaus = Report.ActorNetServices.Where(s => s.Node is { Bureau.IsSecretariat: false }).ToList();
+        Assert.Equal(3, bureaus.Count);
+        Assert.All(bureaus, s => Assert.Equal(StorageKind.Sqlite, s.Node!.Storage.Kind));
+        var dataVolumes = bureaus
+            .Select(s => s.Service.Volumes.Single(v => Path.GetFullPath(v.Target) == s.Node!.DataDirectory))
+            .ToList();
+        Assert.All(dataVolumes, v => Assert.True(v.Named, $"{v.Source} should be a named volume"));
+        Assert.Equal(dataVolumes.Count, dataVolumes.Select(v => v.Source).Distinct().Count());
+    }
+
+    [Fact]
+    public void Published_ports_are_bound_to_loopback_and_reach_the_HTTP_API()
+    {
+        var nodes = Report.ActorNetServices.Where(s => s.Node is not null).ToList();
+        Assert.All(nodes, s => Assert.NotEmpty(s.Service.Ports));
+        var ports = Report.Services.Values.SelectMany(s => s.Ports).ToList();
+        Assert.All(ports, p => Assert.Equal("127.0.0.1", p.HostIp));
+        Assert.Equal(ports.Count, ports.Select(p => p.HostPort).Distinct().Count());
+        Assert.All(nodes, s => Assert.All(s.Service.Ports, p => Assert.Equal(s.Node!.HttpPort, p.ContainerPort)));
+    }
+
+    [Fact]
+    public void The_Dockerfile_publishes_the_projects_real_assemblies()
+    {
+        Assert.True(Checked.Value.DockerfileProblems.Count == 0, "Dockerfile:\n  " + string.Join("\n  ", Checked.Value.DockerfileProblems));
+        var dlls = ComposeChecker.ReadPublishedDlls(File.ReadAllText(Path.Combine(Root, "Dockerfile")), Root, []);
+        Assert.Contains(new PublishedDll("/app/node/" + AssemblyName("src/Node/Node.csproj") + ".dll", ActorNetProcess.Node, "ActorNet.Node"), dlls);
+        Assert.Contains(new PublishedDll("/app/lighthouse/" + AssemblyName("src/Lighthouse/Lighthouse.csproj") + ".dll", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse"), dlls);
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        Assert.Contains("-o /app/cli", dockerfile);
+        // The runtime stage: what the nodes' volumes, ports and user rely on.
+        var runtime = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
+        Assert.Matches(@"(?m)^VOLUME /data\s*$", runtime);
+        Assert.Matches(@"(?m)^EXPOSE 4053 5080\s*$", runtime);
+        var user = Assert.Single(System.Text.RegularExpressions.Regex.Matches(runtime, @"(?m)^USER (\S+)")).Groups[1].Value;
+        Assert.DoesNotContain(user, new[] { "root", "0" });
+    }
+
+    [Fact]
+    public void The_checker_reports_a_misspelt_flag()
+    {
+        var report = CheckSnippet("""
+            services:
+              lighthouse:
+                build: .
+                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
+              fr:
+                build: .
+                command: ["/app/node/ActorNet.Node.dll", "--bureua", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--insecure"]
+            """);
+        var problem = Assert.Single(report.Problems);
+        Assert.Contains("service fr", problem);
+        Assert.Contains("unknown option --bureua", problem);
+    }
+
+    [Theory]
+    [InlineData("environment: { ACTORNET_BUREA: FR }", "sets ACTORNET_BUREA")]
+    [InlineData("environment: [ACTORNET_LOG_FORMAT=xml]", "--log-format 'xml'")]
+    [InlineData("environment: { ACTORNET_DATABASE: 'mysql:x' }", "--database must be")]
+    [InlineData("ports: ['5082:5080']", "published on every host interface")]
+    [InlineData("ports: ['0.0.0.0:5082:5080']", "published on 0.0.0.0")]
+    [InlineData("volumes: ['./fr:/data']", "host path ./fr")]
+    public void The_checker_reports_a_wrong_setting(string extra, string expected)
+    {
+        var report = CheckSnippet($$"""
+            services:
+              lighthouse:
+                build: .
+                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
+              fr:
+                build: .
+                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--http", "0.0.0.0:5080", "--data", "/data", "--insecure"]
+                {{extra}}
+            """);
+        Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"--public-host\", \"france\"", "must be the service name 'fr'")]
+    [InlineData("\"--public-host\", \"fr\", \"--seed\", \"seed1:4053\"", "seed seed1:4053 names no ActorNet service")]
+    [InlineData("\"--public-host\", \"fr\", \"--seed\", \"lighthouse:4054\"", "listens on port 4053, not 4054")]
+    [InlineData("\"--public-host\", \"fr\", \"--seed\", \"${SEED:-lighthouse:4053}\", \"--auto-enrol\"", "--auto-enrol is for GS nodes only")]
+    public void The_checker_reports_a_node_others_cannot_reach(string arguments, string expected)
+    {
+        var report = CheckSnippet($$"""
+            services:
+              lighthouse:
+                build: .
+                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
+              fr:
+                build: .
+                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", {{arguments}}, "--insecure"]
+            """);
+        Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    private static ActorNetService Single(string service) =>
+        Report.ActorNetServices.SingleOrDefault(s => s.Service.Name == service)
+        ?? throw new Xunit.Sdk.XunitException($"service {service} is missing or did not parse: {string.Join("; ", Report.Problems)}");
+
+    private static ComposeReport CheckSnippet(string yaml) =>
+        ComposeChecker.Check(yaml,
+            [new("/app/node/ActorNet.Node.dll", ActorNetProcess.Node, "ActorNet.Node"),
+             new("/app/lighthouse/ActorNet.Lighthouse.dll", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse")],
+            ["dotnet"]);
+
+    private static (ComposeReport, IReadOnlyList<string>) CheckRepositoryFiles()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        var dockerfileProblems = new List<string>();
+        var dlls = ComposeChecker.ReadPublishedDlls(dockerfile, Root, dockerfileProblems);
+        if (!dlls.Any(d => d.Process == ActorNetProcess.Node) || !dlls.Any(d => d.Process == ActorNetProcess.Lighthouse))
+            dockerfileProblems.Add("does not publish both src/Node and src/Lighthouse");
+        var (entrypoint, cmd) = ComposeChecker.ReadEntrypoint(dockerfile);
+        if (entrypoint is null)
+            dockerfileProblems.Add("has no ENTRYPOINT in exec form");
+        // The default command, if it runs a dll, must run one that is published.
+        if (cmd?.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) is { } defaultDll && dlls.All(d => d.Path != defaultDll))
+            dockerfileProblems.Add($"CMD runs {defaultDll}, which is not published");
+        var compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        return (ComposeChecker.Check(compose, dlls, entrypoint ?? []), dockerfileProblems);
+    }
+
+    private static string AssemblyName(string project) =>
+        XDocument.Load(Path.Combine(Root, project)).Descendants("AssemblyName").Single().Value;
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ActorNet.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"no ActorNet.sln above {AppContext.BaseDirectory}");
+    }
+}
