@@ -15,9 +15,10 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private NodeProcess(string name, Process process, int? httpPort)
+    private NodeProcess(string name, Process process, int? httpPort, string? dataDirectory = null)
     {
         Name = name;
+        DataDirectory = dataDirectory;
         _process = process;
         HttpPort = httpPort;
         if (httpPort is { } port)
@@ -32,6 +33,7 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+    public string? DataDirectory { get; }
     public int? HttpPort { get; }
     public HttpClient Http { get; } = null!;
     public int Pid => _process.Id;
@@ -49,7 +51,7 @@ public sealed class NodeProcess : IAsyncDisposable
         foreach (var s in seeds) args.AddRange(["--seed", $"127.0.0.1:{s}"]);
         if (database is not null) args.AddRange(["--database", database]);
         args.AddRange(extra);
-        return Start(bureau, Binaries.Node, http, args);
+        return Start(bureau, Binaries.Node, http, args, dataDirectory);
     }
 
     /// <summary>Runs a process to its end: for start-up failures that must exit at once.</summary>
@@ -116,10 +118,10 @@ public sealed class NodeProcess : IAsyncDisposable
         return port;
     }
 
-    private static NodeProcess Start(string name, string dll, int? httpPort, IEnumerable<string> args)
+    private static NodeProcess Start(string name, string dll, int? httpPort, IEnumerable<string> args, string? dataDirectory = null)
     {
         var process = Process.Start(StartInfo(dll, args)) ?? throw new InvalidOperationException("could not start " + dll);
-        return new NodeProcess(name, process, httpPort);
+        return new NodeProcess(name, process, httpPort, dataDirectory);
     }
 
     private static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args)
