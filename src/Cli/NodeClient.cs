@@ -48,7 +48,6 @@ public sealed class NodeClient : IDisposable
     public async IAsyncEnumerable<SseItem<string>> FollowAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.Clear();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         // Only the wait for the response headers is bounded; the stream itself may stay quiet for long.
         HttpResponseMessage headers;
@@ -56,8 +55,7 @@ public sealed class NodeClient : IDisposable
             headers = await ExchangeAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token, ct);
         using var response = headers;
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var items = SseParser.Create(stream).EnumerateAsync(ct).WithCancellation(ct).ConfigureAwait(false);
-        await using var e = items.GetAsyncEnumerator();
+        await using var e = SseParser.Create(stream).EnumerateAsync(ct).GetAsyncEnumerator(ct);
         while (true)
         {
             bool more;
@@ -65,12 +63,16 @@ public sealed class NodeClient : IDisposable
             {
                 more = await e.MoveNextAsync();
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is (IOException or HttpRequestException) && !ct.IsCancellationRequested)
             {
                 throw new NodeUnreachableException($"Lost the connection to the node at {Url}: {ex.Message}", ex);
             }
             if (!more)
+            {
+                // A cancelled read on a read-to-close HTTP/1.0 stream looks like the end of the stream: say which it was.
+                ct.ThrowIfCancellationRequested();
                 yield break;
+            }
             yield return e.Current;
         }
     }

@@ -36,6 +36,15 @@ public class PromptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_no_palette_the_prompt_names_the_default_node_as_pbm_does()
+    {
+        var run = await CliRun.RunAsync([], stdin: "");
+
+        Assert.Equal(CliApp.Success, run.ExitCode);
+        Assert.StartsWith("[127.0.0.1:5080] actornet> ", run.Stdout);
+    }
+
+    [Fact]
     public async Task The_prompt_ends_at_the_end_of_input_and_on_quit()
     {
         var atEnd = await CliRun.RunAsync(["--node", node.Url], stdin: "help\n");
