@@ -1,1 +1,1 @@
-return 0;
+return await ActorNet.Cli.CliApp.RunAsync(args, Console.In, Console.Out, Console.Error, Environment.GetEnvironmentVariable, ActorNet.Cli.Interrupt.FromConsole());

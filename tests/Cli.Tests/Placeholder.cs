@@ -1,1 +1,0 @@
-namespace ActorNet.Cli.Tests;
