@@ -148,6 +148,7 @@ public static class Binaries
     public static string RepoRoot { get; } = FindRoot();
     public static string Node => Built("Node", "ActorNet.Node.dll");
     public static string Lighthouse => Built("Lighthouse", "ActorNet.Lighthouse.dll");
+    public static string Cli => Built("Cli", "actornet.dll");
 
     private static string Built(string project, string dll)
     {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Starts a local ActorNet network on loopback: a Lighthouse, a General Secretariat node and three bureaus
+# (FR, US, DE), each with its own embedded SQLite under ./var/, prints where to reach each node and its
+# admin token, and stops them all cleanly on Ctrl-C.
+# Ports: Lighthouse 127.0.0.1:4053; HTTP GS 5080, FR 5081, US 5082, DE 5083 (LOCALNET_HTTP_BASE moves them).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+http_base=${LOCALNET_HTTP_BASE:-5080}
+seed=${LOCALNET_SEED:-127.0.0.1:4053}
+bureaus=(GS FR US DE)
+pids=()
+
+echo "Building (Release)..."
+dotnet build ActorNet.sln -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping the network..."
+  # Bureau nodes first, so each leaves the cluster gracefully; the Lighthouse last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  echo "Stopped. Data stays in ./var/ (delete it to start afresh); logs in ./var/logs/."
+}
+trap stop INT TERM EXIT
+
+mkdir -p var/logs
+dotnet src/Lighthouse/bin/Release/net10.0/ActorNet.Lighthouse.dll --listen "$seed" --seed "$seed" >var/logs/lighthouse.log 2>&1 &
+pids+=($!)
+
+for i in "${!bureaus[@]}"; do
+  b=${bureaus[$i]}
+  dotnet src/Node/bin/Release/net10.0/ActorNet.Node.dll --bureau "$b" --seed "$seed" \
+    --http "127.0.0.1:$((http_base + i))" --data "var/$b" --insecure >"var/logs/$b.log" 2>&1 &
+  pids+=($!)
+done
+
+echo "Waiting for every node to be ready..."
+for i in "${!bureaus[@]}"; do
+  b=${bureaus[$i]} url="http://127.0.0.1:$((http_base + i))"
+  for _ in $(seq 1 240); do
+    curl -fs "$url/health/ready" >/dev/null 2>&1 && break
+    if ! kill -0 "${pids[$((i + 1))]}" 2>/dev/null; then
+      echo "$b failed to start:"; tail -n 5 "var/logs/$b.log"; exit 1
+    fi
+    sleep 0.25
+  done
+  curl -fs "$url/health/ready" >/dev/null || { echo "$b is not ready after 60 s; see var/logs/$b.log"; exit 1; }
+done
+
+echo
+echo "ActorNet local network is up (Lighthouse at akka.tcp://actornet@$seed):"
+printf '  %-4s %-24s %s\n' NODE HTTP "ADMIN TOKEN"
+for i in "${!bureaus[@]}"; do
+  b=${bureaus[$i]}
+  printf '  %-4s %-24s %s\n' "$b" "http://127.0.0.1:$((http_base + i))" "$(cat "var/$b/admin.token")"
+done
+echo
+echo "Try: ACTORNET_TOKEN=$(cat var/FR/admin.token) dotnet src/Cli/bin/Release/net10.0/actornet.dll --node http://127.0.0.1:$((http_base + 1)) cluster show"
+echo "Press Ctrl-C to stop the network."
+wait
