@@ -122,4 +122,32 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             Assert.Contains(after, e => e.Code == entry.Code && e.EnrolledAt == entry.EnrolledAt);
         Assert.NotNull(await gs2.Http.GetFromJsonAsync<BureauProfileInfo>("/api/bureau"));
     }
+
+    [Fact]
+    public async Task Bureau_knows_its_peers_while_GS_is_unreachable_even_after_a_restart()
+    {
+        var seed = NodeProcess.FreePort();
+        Track(NodeProcess.StartLighthouse(seed, seed));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
+        var de = Track(NodeProcess.StartNode("DE", [seed], _temp.Sub("DE")));
+        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        foreach (var node in new[] { gs, fr, de, us })
+            await node.WaitReadyAsync(Ready);
+        // FR's copy comes from GS: wait until GS has listed everyone in it.
+        await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Count == 4, Ready, "FR's copy lists GS, FR, DE, US");
+
+        gs.Kill();
+        fr.Kill();
+        await Eventually.TrueAsync(async () => (await us.MembersAsync()).All(m => m.Bureau is not ("GS" or "FR")), Removal, "GS and FR removed");
+
+        // FR comes back on its data while GS is still gone: its persisted copy still names every bureau.
+        var back = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
+        await back.WaitReadyAsync(Ready);
+        var bureaus = await back.BureausAsync();
+        Assert.Equal(["DE", "FR", "GS", "US"], bureaus.Select(b => b.Code).Order());
+        Assert.False(bureaus.Single(b => b.Code == "GS").Online);
+        await Eventually.TrueAsync(async () => (await back.BureausAsync()).Single(b => b.Code == "DE").Online, Ready, "DE online as FR sees it");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await back.Http.GetAsync("/api/directory")).StatusCode);
+    }
 }

@@ -64,3 +64,28 @@ public sealed class OperatorTests(SingleNodeCluster cluster) : IClassFixture<Sin
         Assert.Contains(seen, l => l.Contains("bureau-FR"));
     }
 }
+
+/// <summary>Log output as operators' log shippers read it.</summary>
+public sealed class LoggingTests(SingleNodeCluster cluster) : IClassFixture<SingleNodeCluster>
+{
+    [Fact]
+    public async Task Json_log_format_writes_one_structured_event_per_line_with_bureau_and_node()
+    {
+        using var temp = new TempDirectory();
+        await using var de = NodeProcess.StartNode("DE", [cluster.Seed], temp.Path, null, "--log-format", "json");
+        await de.WaitReadyAsync(TimeSpan.FromSeconds(45));
+
+        var lines = de.Output.Split('\n').Where(l => !l.StartsWith("stderr:") && l.Length > 0).ToList();
+        Assert.NotEmpty(lines);
+        foreach (var line in lines.Take(20))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            Assert.Equal("DE", doc.RootElement.GetProperty("Bureau").GetString());
+            Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("Node").GetString()));
+            Assert.True(doc.RootElement.TryGetProperty("@mt", out _));
+        }
+        // Akka's own log events come through Serilog too.
+        Assert.Contains(lines, l => l.Contains("Cluster Node", StringComparison.Ordinal) || l.Contains("Remoting", StringComparison.Ordinal));
+        Assert.DoesNotContain(NodeProcess.AdminToken, de.Output);
+    }
+}
