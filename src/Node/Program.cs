@@ -70,6 +70,7 @@ app.MapHealthEndpoints(options.Bureau);
 app.MapClusterEndpoints();
 app.MapBureauEndpoints(options.Bureau);
 app.MapTokenEndpoints(options.Bureau);
+app.MapAuditEndpoints();
 
 try
 {

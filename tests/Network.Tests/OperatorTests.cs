@@ -89,3 +89,20 @@ public sealed class LoggingTests(SingleNodeCluster cluster) : IClassFixture<Sing
         Assert.DoesNotContain(NodeProcess.AdminToken, de.Output);
     }
 }
+
+public sealed class AuditTests(SingleNodeCluster cluster) : IClassFixture<SingleNodeCluster>
+{
+    [Fact]
+    public async Task Audit_verify_passes_on_an_untouched_log_and_lists_the_node_start()
+    {
+        var (code, stdout, stderr) = await NodeProcess.RunToExitAsync(Binaries.Cli,
+            ["--node", cluster.Node.Http.BaseAddress!.ToString(), "--token", NodeProcess.AdminToken, "audit", "verify"], TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("Audit log intact", stdout);
+
+        var (listCode, list, _) = await NodeProcess.RunToExitAsync(Binaries.Cli,
+            ["--node", cluster.Node.Http.BaseAddress!.ToString(), "--token", NodeProcess.AdminToken, "audit", "list"], TimeSpan.FromSeconds(30));
+        Assert.Equal(0, listCode);
+        Assert.Contains("node-started", list);
+    }
+}

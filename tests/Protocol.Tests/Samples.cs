@@ -1,4 +1,5 @@
 using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
@@ -30,6 +31,7 @@ public static class Samples
             new DirectoryEntry(FR, At, At.AddMinutes(5), null, true),
             new DirectoryEntry(BureauCode.Secretariat, At, At, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", false),
         ], At),
+        AuditEntry.Create(7, At, AuditKinds.MessageSent, "msg-0001", "US", "to US, H1", AuditEntry.Genesis),
         new Probe(42, FR, At, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray()),
     ];
 }

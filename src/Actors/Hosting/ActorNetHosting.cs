@@ -1,7 +1,9 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Directory;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -18,6 +20,7 @@ namespace ActorNet.Actors.Hosting;
 public sealed class DirectoryKey;
 public sealed class DirectoryReplicaKey;
 public sealed class BureauKey;
+public sealed class AuditKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -74,6 +77,10 @@ public static class ActorNetHosting
 
         return builder.WithActors((system, registry) =>
         {
+            var audit = system.ActorOf(AuditActor.Props(nodeId), "audit");
+            registry.Register<AuditKey>(audit);
+            audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
+
             var directory = registry.Get<DirectoryKey>();
             var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
@@ -85,6 +86,16 @@ public static class WireFormat
         Add<DirectoryQueries.DirectoryView, P.DirectoryView>("d.view",
             m => With(new P.DirectoryView { AsOf = Ms(m.AsOf) }, x => x.Entries.AddRange(m.Entries.Select(ToProto))),
             p => new(p.Entries.Select(FromProto).ToArray(), Time(p.AsOf)), P.DirectoryView.Parser);
+
+        // Audit log
+        Add<AuditEntry, P.AuditEntry>("a.entry",
+            m => With(new P.AuditEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
+            {
+                if (m.MessageId is not null) x.MessageId = m.MessageId;
+                if (m.Peer is not null) x.Peer = m.Peer;
+            }),
+            p => new(p.Sequence, Time(p.At), p.Kind, p.HasMessageId ? p.MessageId : null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash),
+            P.AuditEntry.Parser);
 
         // Diagnostics
         Add<Probe, P.Probe>("x.probe",

@@ -1,0 +1,22 @@
+namespace ActorNet.Protocol.Audit;
+
+/// <summary>Commands to a node's audit log.</summary>
+public static class AuditCommands
+{
+    /// <summary>Appends an entry; not answered (the log is written in order, after what came before).</summary>
+    public sealed record Record(string Kind, string? MessageId, string? Peer, string Detail);
+}
+
+public static class AuditQueries
+{
+    /// <summary>Entries after <paramref name="AfterSequence"/>, oldest first; answered with <see cref="Entries"/>.</summary>
+    public sealed record GetEntries(long AfterSequence, int Limit);
+
+    public sealed record Entries(IReadOnlyList<AuditEntry> Items);
+
+    /// <summary>Re-reads the log from the database and checks the chain; answered with <see cref="Verification"/>.</summary>
+    public sealed record Verify;
+
+    /// <param name="FirstBadSequence">The first entry that does not check out, or null when all do.</param>
+    public sealed record Verification(bool Intact, long EntriesChecked, long? FirstBadSequence, string? Problem);
+}
