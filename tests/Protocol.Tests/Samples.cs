@@ -3,6 +3,7 @@ using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Messaging;
 
 namespace ActorNet.Protocol.Tests;
 
@@ -11,6 +12,8 @@ public static class Samples
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 10, 30, 15, 123, TimeSpan.Zero);
     private static readonly BureauCode FR = new("FR");
+    private static readonly BureauCode US = new("US");
+    private static readonly byte[] Sealed = Enumerable.Range(0, 48).Select(i => (byte)(255 - i)).ToArray();
 
     public static IReadOnlyList<object> All { get; } =
     [
@@ -32,6 +35,23 @@ public static class Samples
             new DirectoryEntry(BureauCode.Secretariat, At, At, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", false),
         ], At),
         AuditEntry.Create(7, At, AuditKinds.MessageSent, "msg-0001", "US", "to US, H1", AuditEntry.Genesis),
+        new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "msg-0001", Sealed), new Parcel(2, "msg-0002", Sealed)]),
+        new DeliveryProtocol.Accepted(US, FR, 2),
+        new DeliveryProtocol.ReadReceipt(US, FR, ["msg-0001"], At),
+        new OutboxEvents.Posted("msg-0001", [US, new BureauCode("DE")], [1, 7], Sealed, At),
+        new OutboxEvents.Delivered(US, 2, At),
+        new OutboxEvents.ReadBy(US, ["msg-0001", "msg-0002"], At),
+        new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At),
+        new InboxEvents.Read(["msg-0001"], At),
+        new OutboxCommands.Post(FR, "msg-0001", [US], Sealed),
+        new OutboxCommands.Posted("msg-0001"),
+        new OutboxQueries.GetStatus(FR, "msg-0001"),
+        new OutboxQueries.RecipientState(US, DeliveryStates.Delivered),
+        new OutboxQueries.MessageStatus("msg-0001", FR, [US], [new OutboxQueries.RecipientState(US, DeliveryStates.Read)], At),
+        new OutboxQueries.NotFound("msg-9999"),
+        new InboxQueries.List(US, "msg-0001", 100),
+        new InboxQueries.Page([new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At)], false),
+        new InboxCommands.MarkRead(US, ["msg-0001"]),
         new Probe(42, FR, At, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray()),
     ];
 }

@@ -43,7 +43,7 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Timers.StartPeriodicTimer("retry", Retry.Instance, TimeSpan.Zero, RetryInterval);
 
-    private sealed class Retry
+    private sealed class Retry : INoSerializationVerificationNeeded
     {
         public static readonly Retry Instance = new();
     }

@@ -116,7 +116,7 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
 
     private static bool IsNode(Member m) => m.HasRole("ncb") || m.HasRole("secretariat");
 
-    private sealed class Repush
+    private sealed class Repush : INoSerializationVerificationNeeded
     {
         public static readonly Repush Instance = new();
     }

@@ -94,7 +94,7 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
     private static bool SameListings(DirectoryQueries.DirectoryView a, DirectoryQueries.DirectoryView b) =>
         a.Entries.Select(e => e with { Online = false }).SequenceEqual(b.Entries.Select(e => e with { Online = false }));
 
-    private sealed class AskDirectory
+    private sealed class AskDirectory : INoSerializationVerificationNeeded
     {
         public static readonly AskDirectory Instance = new();
     }

@@ -3,6 +3,7 @@ using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Messaging;
 using Google.Protobuf;
 using P = ActorNet.Protocol.Serialization.Proto;
 
@@ -87,6 +88,63 @@ public static class WireFormat
             m => With(new P.DirectoryView { AsOf = Ms(m.AsOf) }, x => x.Entries.AddRange(m.Entries.Select(ToProto))),
             p => new(p.Entries.Select(FromProto).ToArray(), Time(p.AsOf)), P.DirectoryView.Parser);
 
+        // Store-and-forward delivery
+        Add<DeliveryProtocol.Deliver, P.Deliver>("m.deliver",
+            m => With(new P.Deliver { From = m.From.Value, To = m.To.Value }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
+            p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray()), P.Deliver.Parser);
+        Add<DeliveryProtocol.Accepted, P.Accepted>("m.accepted",
+            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence },
+            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence), P.Accepted.Parser);
+        Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
+            m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
+            p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);
+        Add<OutboxEvents.Posted, P.OutboxPosted>("o.posted",
+            m => With(new P.OutboxPosted { Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed), At = Ms(m.At) }, x =>
+            {
+                x.To.AddRange(m.To.Select(c => c.Value));
+                x.Sequences.AddRange(m.Sequences);
+            }),
+            p => new(p.Id, p.To.Select(Code).ToArray(), p.Sequences.ToArray(), p.Sealed.Memory, Time(p.At)), P.OutboxPosted.Parser);
+        Add<OutboxEvents.Delivered, P.OutboxDelivered>("o.delivered",
+            m => new() { Recipient = m.Recipient.Value, UpToSequence = m.UpToSequence, At = Ms(m.At) },
+            p => new(Code(p.Recipient), p.UpToSequence, Time(p.At)), P.OutboxDelivered.Parser);
+        Add<OutboxEvents.ReadBy, P.OutboxReadBy>("o.read",
+            m => With(new P.OutboxReadBy { Recipient = m.Recipient.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
+            p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
+        Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
+        Add<InboxEvents.Read, P.InboxRead>("i.read",
+            m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
+            p => new(p.Ids.ToArray(), Time(p.At)), P.InboxRead.Parser);
+        Add<OutboxCommands.Post, P.Post>("o.post",
+            m => With(new P.Post { From = m.From.Value, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed) }, x => x.To.AddRange(m.To.Select(c => c.Value))),
+            p => new(Code(p.From), p.Id, p.To.Select(Code).ToArray(), p.Sealed.Memory), P.Post.Parser);
+        Add<OutboxCommands.Posted, P.PostedReply>("o.posted-reply",
+            m => new() { Id = m.Id },
+            p => new(p.Id), P.PostedReply.Parser);
+        Add<OutboxQueries.GetStatus, P.GetStatus>("o.get-status",
+            m => new() { From = m.From.Value, Id = m.Id },
+            p => new(Code(p.From), p.Id), P.GetStatus.Parser);
+        Add<OutboxQueries.RecipientState, P.RecipientState>("o.recipient-state", ToProto, FromProto, P.RecipientState.Parser);
+        Add<OutboxQueries.MessageStatus, P.MessageStatus>("o.status",
+            m => With(new P.MessageStatus { Id = m.Id, From = m.From.Value, PostedAt = Ms(m.PostedAt) }, x =>
+            {
+                x.To.AddRange(m.To.Select(c => c.Value));
+                x.Recipients.AddRange(m.Recipients.Select(ToProto));
+            }),
+            p => new(p.Id, Code(p.From), p.To.Select(Code).ToArray(), p.Recipients.Select(FromProto).ToArray(), Time(p.PostedAt)), P.MessageStatus.Parser);
+        Add<OutboxQueries.NotFound, P.StatusNotFound>("o.not-found",
+            m => new() { Id = m.Id },
+            p => new(p.Id), P.StatusNotFound.Parser);
+        Add<InboxQueries.List, P.ListInbox>("i.list",
+            m => With(new P.ListInbox { Bureau = m.Bureau.Value, Limit = m.Limit }, x => { if (m.AfterId is not null) x.AfterId = m.AfterId; }),
+            p => new(Code(p.Bureau), p.HasAfterId ? p.AfterId : null, p.Limit), P.ListInbox.Parser);
+        Add<InboxQueries.Page, P.InboxPage>("i.page",
+            m => With(new P.InboxPage { UnknownAfterId = m.UnknownAfterId }, x => x.Items.AddRange(m.Items.Select(ToProto))),
+            p => new(p.Items.Select(FromProto).ToArray(), p.UnknownAfterId), P.InboxPage.Parser);
+        Add<InboxCommands.MarkRead, P.MarkRead>("i.mark-read",
+            m => With(new P.MarkRead { Bureau = m.Bureau.Value }, x => x.Ids.AddRange(m.Ids)),
+            p => new(Code(p.Bureau), p.Ids.ToArray()), P.MarkRead.Parser);
+
         // Audit log
         Add<AuditEntry, P.AuditEntry>("a.entry",
             m => With(new P.AuditEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
@@ -141,6 +199,19 @@ public static class WireFormat
 
     private static DirectoryEntry FromProto(P.DirectoryEntry p) =>
         new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online);
+
+    private static P.Parcel ToProto(Parcel m) => new() { Sequence = m.Sequence, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed) };
+
+    private static Parcel FromProto(P.Parcel p) => new(p.Sequence, p.Id, p.Sealed.Memory);
+
+    private static P.InboxReceived ToProto(InboxEvents.Received m) =>
+        new() { From = m.From.Value, Sequence = m.Sequence, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed), At = Ms(m.At) };
+
+    private static InboxEvents.Received FromProto(P.InboxReceived p) => new(Code(p.From), p.Sequence, p.Id, p.Sealed.Memory, Time(p.At));
+
+    private static P.RecipientState ToProto(OutboxQueries.RecipientState m) => new() { Recipient = m.Recipient.Value, State = m.State };
+
+    private static OutboxQueries.RecipientState FromProto(P.RecipientState p) => new(Code(p.Recipient), p.State);
 
     private static T With<T>(T proto, Action<T> fill)
     {

@@ -1,0 +1,116 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
+using ActorNet.Protocol.Messaging;
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorNet.Actors.Messaging;
+
+/// <summary>Published on the node's event stream when a message has been persisted in the inbox.</summary>
+public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset At);
+
+/// <summary>
+/// A bureau's inbox: persists each sealed envelope once, in the order its sender sent it, after the gate has checked
+/// its signature and address; acknowledges to the sender's outbox only what it has persisted. Never opens an envelope:
+/// the API opens it for its authorised reader.
+/// </summary>
+public sealed class InboxActor : ReceivePersistentActor
+{
+    public const string Name = "inbox";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly BureauCode _bureau;
+    private readonly IEnvelopeGate _gate;
+    private readonly IActorRef _audit;
+    private readonly InboxState _state = new();
+    private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
+    private readonly Func<BureauCode, IActorRef>? _outboxOverride;
+    private long _refused;
+
+    public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null)
+    {
+        _bureau = bureau;
+        _gate = gate;
+        _audit = audit;
+        _outboxOverride = outboxFor;
+        PersistenceId = "inbox-" + bureau.Value;
+
+        Recover<InboxEvents.Received>(_state.Apply);
+        Recover<InboxEvents.Read>(_state.Apply);
+        Recover<RecoveryCompleted>(_ => _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count));
+
+        Command<DeliveryProtocol.Deliver>(OnDeliver);
+        Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000))));
+        Command<InboxCommands.MarkRead>(OnMarkRead);
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null) =>
+        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor));
+
+    private void OnDeliver(DeliveryProtocol.Deliver delivery)
+    {
+        var sender = Sender;
+        if (!delivery.To.Equals(_bureau))
+        {
+            Refuse(delivery.From, delivery.Parcels.FirstOrDefault()?.Id, $"addressed to {delivery.To}, not {_bureau}");
+            return;
+        }
+        var (accepted, refused) = _state.Take(delivery, _gate, DateTimeOffset.UtcNow);
+        foreach (var (parcel, reason) in refused)
+            Refuse(delivery.From, parcel.Id, reason);
+        if (accepted.Count == 0)
+        {
+            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+            return;
+        }
+        var remaining = accepted.Count;
+        PersistAll(accepted, received =>
+        {
+            _state.Apply(received);
+            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, received.Id, received.From.Value, $"from {received.From}, sequence {received.Sequence}"));
+            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At));
+            if (--remaining == 0)
+                sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+        });
+    }
+
+    private void OnMarkRead(InboxCommands.MarkRead command)
+    {
+        var ids = command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)).Distinct().ToArray();
+        if (ids.Length == 0)
+            return;
+        PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), read =>
+        {
+            _state.Apply(read);
+            foreach (var group in ids.GroupBy(id => _state.Find(id)!.From))
+            {
+                foreach (var id in group)
+                    _audit.Tell(new AuditCommands.Record(AuditKinds.MessageRead, id, group.Key.Value, "opened by its reader"));
+                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, group.ToArray(), read.At));
+            }
+        });
+    }
+
+    private void Refuse(BureauCode from, string? id, string reason)
+    {
+        _refused++;
+        _log.Warning("Inbox of {Bureau} refused envelope {MessageId} from {Sender}: {Reason} ({RefusedCount} refused so far)", _bureau, id, from, reason, _refused);
+        _audit.Tell(new AuditCommands.Record(AuditKinds.EnvelopeRefused, id, from.Value, reason));
+    }
+
+    private IActorRef OutboxOf(BureauCode sender)
+    {
+        if (_outboxOverride is not null)
+            return _outboxOverride(sender);
+        if (!_outboxes.TryGetValue(sender, out var proxy))
+            _outboxes[sender] = proxy = Context.ActorOf(
+                ClusterSingletonProxy.Props("/user/outbox",
+                    ClusterSingletonProxySettings.Create(Context.System).WithRole(sender.Role).WithSingletonName("outbox").WithBufferSize(100)),
+                "outbox-" + sender.Value);
+        return proxy;
+    }
+}

@@ -1,0 +1,96 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+
+namespace ActorNet.Actors.Messaging;
+
+/// <summary>What a gate says of one sealed envelope before the inbox takes it.</summary>
+public sealed record GateVerdict(bool Accepted, string? Refusal)
+{
+    public static GateVerdict Pass { get; } = new(true, null);
+    public static GateVerdict Refuse(string reason) => new(false, reason);
+}
+
+/// <summary>Checks a sealed envelope (signature against the directory, addressed to this bureau, from the claimed sender) without opening it.</summary>
+public interface IEnvelopeGate
+{
+    GateVerdict Check(BureauCode from, Parcel parcel);
+}
+
+/// <summary>
+/// A bureau's inbox: each sender's parcels once, in the order sent; refusals never enter.
+/// Mutable for the same reason as <see cref="OutboxState"/>; the inbox actor is its only writer.
+/// </summary>
+public sealed class InboxState
+{
+    private readonly Dictionary<BureauCode, long> _lastSequence = new();
+    private readonly Dictionary<string, int> _positionById = new(StringComparer.Ordinal);
+    private readonly List<InboxEvents.Received> _arrivals = [];
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public long LastSequence(BureauCode sender) => _lastSequence.GetValueOrDefault(sender);
+
+    public int Count => _arrivals.Count;
+
+    public bool WasRead(string id) => _read.Contains(id);
+
+    /// <summary>What a delivery adds: the parcels that come next in order and pass the gate. It stops at the first gap or refusal, which the sender will retry.</summary>
+    public (IReadOnlyList<InboxEvents.Received> Accepted, IReadOnlyList<(Parcel Parcel, string Reason)> Refused) Take(
+        DeliveryProtocol.Deliver delivery, IEnvelopeGate gate, DateTimeOffset now)
+    {
+        var accepted = new List<InboxEvents.Received>();
+        var refused = new List<(Parcel, string)>();
+        var next = LastSequence(delivery.From) + 1;
+        var seenHere = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var parcel in delivery.Parcels.OrderBy(p => p.Sequence))
+        {
+            if (parcel.Sequence < next)
+                continue; // already have it: a retry after a lost acknowledgement
+            if (parcel.Sequence > next)
+                break; // a gap: wait for the sender to fill it
+            if (_positionById.ContainsKey(parcel.Id) || !seenHere.Add(parcel.Id))
+            {
+                refused.Add((parcel, "replayed: an envelope with this id was already received"));
+                break;
+            }
+            var verdict = gate.Check(delivery.From, parcel);
+            if (!verdict.Accepted)
+            {
+                refused.Add((parcel, verdict.Refusal ?? "refused"));
+                break;
+            }
+            accepted.Add(new InboxEvents.Received(delivery.From, parcel.Sequence, parcel.Id, parcel.Sealed, now));
+            next++;
+        }
+        return (accepted, refused);
+    }
+
+    public void Apply(object @event)
+    {
+        switch (@event)
+        {
+            case InboxEvents.Received r:
+                _lastSequence[r.From] = Math.Max(LastSequence(r.From), r.Sequence);
+                _positionById[r.Id] = _arrivals.Count;
+                _arrivals.Add(r);
+                break;
+            case InboxEvents.Read r:
+                _read.UnionWith(r.Ids.Where(_positionById.ContainsKey));
+                break;
+        }
+    }
+
+    /// <summary>Arrivals after <paramref name="afterId"/> in arrival order; <c>UnknownAfterId</c> when that id was never received.</summary>
+    public InboxQueries.Page After(string? afterId, int limit)
+    {
+        var start = 0;
+        if (afterId is not null)
+        {
+            if (!_positionById.TryGetValue(afterId, out var position))
+                return new InboxQueries.Page([], UnknownAfterId: true);
+            start = position + 1;
+        }
+        return new InboxQueries.Page(_arrivals.Skip(start).Take(limit).ToArray(), false);
+    }
+
+    public InboxEvents.Received? Find(string id) => _positionById.TryGetValue(id, out var i) ? _arrivals[i] : null;
+}

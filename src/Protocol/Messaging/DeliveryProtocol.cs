@@ -1,0 +1,23 @@
+namespace ActorNet.Protocol.Messaging;
+
+/// <summary>What outboxes and inboxes say to each other across the cluster.</summary>
+public static class DeliveryProtocol
+{
+    /// <summary>Parcels from <paramref name="From"/> for <paramref name="To"/>'s inbox, in sequence order; answered with <see cref="Accepted"/>.</summary>
+    public sealed record Deliver(BureauCode From, BureauCode To, IReadOnlyList<Parcel> Parcels) : IWithBureauCode, IActorNetMessage
+    {
+        public BureauCode Bureau => To;
+    }
+
+    /// <summary>The recipient has persisted every parcel from the sender up to and including <paramref name="UpToSequence"/>.</summary>
+    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence) : IWithBureauCode, IActorNetMessage
+    {
+        public BureauCode Bureau => Sender;
+    }
+
+    /// <summary>The recipient's reader has opened these messages; the sender's outbox records them as read.</summary>
+    public sealed record ReadReceipt(BureauCode Recipient, BureauCode Sender, IReadOnlyList<string> Ids, DateTimeOffset At) : IWithBureauCode, IActorNetMessage
+    {
+        public BureauCode Bureau => Sender;
+    }
+}

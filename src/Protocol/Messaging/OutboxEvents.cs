@@ -1,0 +1,21 @@
+namespace ActorNet.Protocol.Messaging;
+
+/// <summary>What a bureau's outbox persists: it keeps every envelope until each recipient has acknowledged it.</summary>
+public static class OutboxEvents
+{
+    /// <summary>An envelope accepted for sending, with its sequence number towards each recipient (same order as <paramref name="To"/>).</summary>
+    public sealed record Posted(string Id, IReadOnlyList<BureauCode> To, IReadOnlyList<long> Sequences, ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IActorNetMessage;
+
+    /// <summary><paramref name="Recipient"/> has persisted everything up to <paramref name="UpToSequence"/>.</summary>
+    public sealed record Delivered(BureauCode Recipient, long UpToSequence, DateTimeOffset At) : IActorNetMessage;
+
+    public sealed record ReadBy(BureauCode Recipient, IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
+}
+
+/// <summary>What a bureau's inbox persists: each envelope once, in the order each sender sent them.</summary>
+public static class InboxEvents
+{
+    public sealed record Received(BureauCode From, long Sequence, string Id, ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IActorNetMessage;
+
+    public sealed record Read(IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
+}

@@ -1,0 +1,137 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Serialization;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
+using ActorNet.Protocol.Messaging;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+/// <summary>
+/// Outbox to inbox on one actor system with the in-memory journal. serialize-messages stays off: with it, TestKit's
+/// in-memory journal hands persist callbacks a copy whose ReadOnlyMemory payload is empty (a test-harness artefact;
+/// the wire format itself is checked in Protocol.Tests and on the real journal in Persistence tests).
+/// </summary>
+public sealed class DeliveryTests() : TestKit(Config)
+{
+    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
+          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
+        }
+        akka.loglevel = WARNING
+        """);
+
+    private static readonly BureauCode FR = new("FR"), US = new("US");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private sealed class Gate(Func<Parcel, GateVerdict> check) : IEnvelopeGate
+    {
+        public GateVerdict Check(BureauCode from, Parcel parcel) => check(parcel);
+    }
+
+    /// <summary>Stands between outbox and inbox: drops everything while the recipient is "offline".</summary>
+    private sealed class Link : ReceiveActor
+    {
+        public sealed record SetTarget(IActorRef? Target);
+
+        public Link()
+        {
+            IActorRef? target = null;
+            Receive<SetTarget>(s => target = s.Target);
+            ReceiveAny(m => target?.Forward(m));
+        }
+    }
+
+    private static byte[] Sealed(int i) => BitConverter.GetBytes(i);
+
+    private async Task<IReadOnlyList<InboxEvents.Received>> InboxAsync(IActorRef inbox)
+    {
+        var page = await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(US, null, 10_000), Bound);
+        return page.Items;
+    }
+
+    [Fact]
+    public async Task Every_message_arrives_once_in_order_and_the_sender_sees_it_delivered()
+    {
+        var audit = CreateTestProbe();
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => TestActor));
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => inbox));
+
+        for (var i = 0; i < 2000; i++)
+            outbox.Tell(new OutboxCommands.Post(FR, $"m{i}", [US], Sealed(i)));
+
+        await AwaitConditionAsync(async () => (await InboxAsync(inbox)).Count == 2000, Bound);
+        var received = await InboxAsync(inbox);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => $"m{i}"), received.Select(r => r.Id));
+        Assert.Equal(Enumerable.Range(1, 2000).Select(i => (long)i), received.Select(r => r.Sequence));
+        Assert.True(received[1234].Sealed.Span.SequenceEqual(Sealed(1234)));
+
+        await AwaitConditionAsync(async () =>
+            await outbox.Ask<object>(new OutboxQueries.GetStatus(FR, "m1999"), Bound) is OutboxQueries.MessageStatus s
+            && s.Recipients.Single().State == DeliveryStates.Delivered, Bound);
+        Assert.IsType<OutboxQueries.NotFound>(await outbox.Ask<object>(new OutboxQueries.GetStatus(FR, "nope"), Bound));
+    }
+
+    [Fact]
+    public async Task Messages_wait_for_an_offline_recipient_and_survive_an_outbox_restart()
+    {
+        var audit = CreateTestProbe();
+        var link = Sys.ActorOf(Props.Create(() => new Link()));
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => link), "outbox-restart");
+        for (var i = 0; i < 50; i++)
+            outbox.Tell(new OutboxCommands.Post(FR, $"m{i}", [US], Sealed(i)), TestActor);
+        for (var i = 0; i < 50; i++)
+            await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+
+        // The outbox dies with everything acknowledged to its callers still undelivered, and comes back.
+        await WatchAsync(outbox);
+        outbox.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(outbox, Bound);
+        var revived = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => link), "outbox-restart-2");
+
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => revived));
+        link.Tell(new Link.SetTarget(inbox));
+
+        await AwaitConditionAsync(async () => (await InboxAsync(inbox)).Count == 50, Bound);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), (await InboxAsync(inbox)).Select(r => r.Id));
+        _ = revived;
+    }
+
+    [Fact]
+    public async Task A_refused_envelope_is_audited_and_never_reaches_the_inbox()
+    {
+        var audit = CreateTestProbe();
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(p => p.Id == "forged" ? GateVerdict.Refuse("bad signature") : GateVerdict.Pass), audit, _ => TestActor));
+
+        inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "forged", Sealed(1))]));
+        var accepted = await ExpectMsgAsync<DeliveryProtocol.Accepted>(Bound);
+        Assert.Equal(0, accepted.UpToSequence);
+
+        var record = await audit.FishForMessageAsync<AuditCommands.Record>(r => r.Kind == AuditKinds.EnvelopeRefused, Bound);
+        Assert.Equal("forged", record.MessageId);
+        Assert.Empty(await InboxAsync(inbox));
+    }
+
+    [Fact]
+    public async Task Reading_sends_a_receipt_that_marks_the_message_read_at_the_sender()
+    {
+        var audit = CreateTestProbe();
+        var link = Sys.ActorOf(Props.Create(() => new Link()));
+        IActorRef? outbox = null;
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => outbox!));
+        outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => inbox));
+
+        outbox.Tell(new OutboxCommands.Post(FR, "m1", [US], Sealed(1)));
+        await AwaitConditionAsync(async () => (await InboxAsync(inbox)).Count == 1, Bound);
+        inbox.Tell(new InboxCommands.MarkRead(US, ["m1"]));
+
+        await AwaitConditionAsync(async () =>
+            await outbox.Ask<object>(new OutboxQueries.GetStatus(FR, "m1"), Bound) is OutboxQueries.MessageStatus s
+            && s.Recipients.Single().State == DeliveryStates.Read, Bound);
+        _ = link;
+    }
+}

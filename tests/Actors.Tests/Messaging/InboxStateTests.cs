@@ -1,0 +1,69 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+public class InboxStateTests
+{
+    private static readonly BureauCode FR = new("FR"), US = new("US");
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    private sealed class Gate(Func<Parcel, GateVerdict> check) : IEnvelopeGate
+    {
+        public GateVerdict Check(BureauCode from, Parcel parcel) => check(parcel);
+    }
+
+    private static readonly IEnvelopeGate Open = new Gate(_ => GateVerdict.Pass);
+
+    private static Parcel P(long seq, string? id = null) => new(seq, id ?? $"m{seq}", new byte[] { 1 });
+
+    private static void Deliver(InboxState inbox, IEnvelopeGate gate, params Parcel[] parcels)
+    {
+        foreach (var e in inbox.Take(new DeliveryProtocol.Deliver(FR, US, parcels), gate, Now).Accepted)
+            inbox.Apply(e);
+    }
+
+    [Fact]
+    public void Parcels_are_taken_once_in_order_and_a_gap_waits()
+    {
+        var inbox = new InboxState();
+        Deliver(inbox, Open, P(1), P(2), P(4));
+        Assert.Equal(2, inbox.LastSequence(FR));
+
+        Deliver(inbox, Open, P(2), P(3), P(4));
+        Assert.Equal(4, inbox.LastSequence(FR));
+        Assert.Equal(["m1", "m2", "m3", "m4"], inbox.After(null, 10).Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void A_refused_envelope_never_enters_and_stops_the_batch()
+    {
+        var inbox = new InboxState();
+        var gate = new Gate(p => p.Id == "forged" ? GateVerdict.Refuse("bad signature") : GateVerdict.Pass);
+        var (accepted, refused) = inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(1), P(2, "forged"), P(3)]), gate, Now);
+
+        Assert.Equal(["m1"], accepted.Select(a => a.Id));
+        Assert.Equal("bad signature", Assert.Single(refused).Reason);
+    }
+
+    [Fact]
+    public void A_replayed_id_under_a_new_sequence_is_refused()
+    {
+        var inbox = new InboxState();
+        Deliver(inbox, Open, P(1, "x"));
+        var (accepted, refused) = inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(2, "x")]), Open, Now);
+        Assert.Empty(accepted);
+        Assert.Contains("replayed", Assert.Single(refused).Reason);
+    }
+
+    [Fact]
+    public void Paging_after_an_id_and_an_unknown_id()
+    {
+        var inbox = new InboxState();
+        Deliver(inbox, Open, P(1), P(2), P(3));
+        Assert.Equal(["m3"], inbox.After("m2", 10).Items.Select(i => i.Id));
+        Assert.True(inbox.After("nope", 10).UnknownAfterId);
+    }
+}
