@@ -35,6 +35,7 @@ public sealed class ChildProcess : IDisposable
         _process.OutputDataReceived += (_, e) => Write(e.Data);
         _process.ErrorDataReceived += (_, e) => Write(e.Data);
         StartedAt = Stopwatch.GetTimestamp();
+        StartedAtUtc = DateTimeOffset.UtcNow;
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -44,6 +45,7 @@ public sealed class ChildProcess : IDisposable
     public string Name { get; }
     public string LogFile { get; }
     public long StartedAt { get; }
+    public DateTimeOffset StartedAtUtc { get; private set; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -87,6 +89,17 @@ public sealed class ChildProcess : IDisposable
         }
         catch (IOException) { }
         return null;
+    }
+
+    /// <summary>User plus system CPU time the process has used so far: less sensitive to a busy machine than wall time.</summary>
+    public double? CpuSeconds()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? null : _process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (InvalidOperationException) { return null; }
     }
 
     public string Tail(int lines = 30)
