@@ -13,7 +13,7 @@ public static class StartupScenario
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
 
-    private sealed record Run(string Kind, double? HttpUp, double? MemberUp, double? Ready, double? IdleRssMiB, double? LighthouseRssMiB, Dictionary<string, double>? Phases = null, double? CpuAtReady = null);
+    private sealed record Run(string Kind, double? HttpUp, double? Ready, double? IdleRssMiB, double? LighthouseRssMiB, Dictionary<string, double>? Phases = null, double? CpuAtReady = null);
 
     public static async Task RunAsync(Report report, Binaries binaries, string work)
     {
@@ -26,7 +26,7 @@ public static class StartupScenario
             var run = await OneRunAsync(binaries, work, i, data, restart ? "restart" : "fresh");
             runs.Add(run);
             lastData = data;
-            Console.Error.WriteLine($"    run {i} ({run.Kind}): HTTP up {S(run.HttpUp)}, member Up {S(run.MemberUp)}, ready {S(run.Ready)}, CPU {run.CpuAtReady:0.00} s, idle RSS {run.IdleRssMiB:0.0} MiB (load {Machine.LoadAverage()})");
+            Console.Error.WriteLine($"    run {i} ({run.Kind}): HTTP up {S(run.HttpUp)}, ready {S(run.Ready)}, CPU {run.CpuAtReady:0.00} s, idle RSS {run.IdleRssMiB:0.0} MiB (load {Machine.LoadAverage()})");
         }
         report.Details["startupRuns"] = runs;
 
@@ -43,7 +43,6 @@ public static class StartupScenario
             var cpu = fresh.Where(r => r.CpuAtReady is not null).Select(r => r.CpuAtReady!.Value).ToList();
             if (cpu.Count > 0)
                 report.Add(new("startup", "node CPU time (user+sys) used by ready (median)", Stats.Median(cpu), "s"));
-            AddBreakdown(report, "member Up (ready says 'recovering' or 200)", fresh.Select(r => r.MemberUp));
             foreach (var (phase, _) in StartupPhases.Milestones)
                 AddBreakdown(report, $"{phase} (from the node's log)", fresh.Select(r => r.Phases?.GetValueOrDefault(phase)));
         }
@@ -83,25 +82,19 @@ public static class StartupScenario
             var baseUrl = $"http://{Net.Loopback}:{http}";
             node = ActorNetProcesses.StartNode(binaries, "FR", seedPort, http, data, Path.Combine(work, $"startup-{index}-FR.log"));
 
-            double? memberUp = null;
             var watchLive = ActorNetProcesses.WaitFor200Async(node, baseUrl + "/health/live", Poll, ReadyBound);
-            var ready = await ActorNetProcesses.WaitFor200Async(node, baseUrl + "/health/ready", Poll, ReadyBound, (_, body) =>
-            {
-                if (memberUp is null && body.Contains("recovering", StringComparison.Ordinal))
-                    memberUp = Net.SecondsSince(node.StartedAt);
-            });
+            var ready = await ActorNetProcesses.WaitFor200Async(node, baseUrl + "/health/ready", Poll, ReadyBound);
             var httpUp = await watchLive;
-            memberUp ??= ready;
             if (ready is null)
             {
                 Console.Error.WriteLine($"    run {index}: not ready; node log tail:\n{node.Tail()}");
-                return new Run(kind, httpUp, memberUp, null, null, null);
+                return new Run(kind, httpUp, null, null, null);
             }
 
             var cpu = node.CpuSeconds();
             var phases = StartupPhases.Read(node);
             await Task.Delay(Idle);
-            return new Run(kind, httpUp, memberUp, ready, node.ResidentMiB(), lighthouse.ResidentMiB(), phases, cpu);
+            return new Run(kind, httpUp, ready, node.ResidentMiB(), lighthouse.ResidentMiB(), phases, cpu);
         }
         finally
         {
