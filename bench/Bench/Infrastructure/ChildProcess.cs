@@ -78,16 +78,25 @@ public sealed class ChildProcess : IDisposable
         return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 
-    /// <summary>Resident memory from /proc, in MiB; null when the process is gone.</summary>
-    public double? ResidentMiB()
+    /// <summary>Resident memory (VmRSS in /proc/PID/status), in MiB; null when the process is gone.</summary>
+    public double? ResidentMiB() => ReadKiB($"/proc/{Pid}/status", "VmRSS:") / 1024.0;
+
+    /// <summary>
+    /// Proportional set size (/proc/PID/smaps_rollup), in MiB: shared pages (the runtime's and the assemblies' files)
+    /// divided among the processes mapping them, so the figure to add up across nodes on one machine.
+    /// </summary>
+    public double? ProportionalMiB() => ReadKiB($"/proc/{Pid}/smaps_rollup", "Pss:") / 1024.0;
+
+    private static long? ReadKiB(string file, string key)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) / 1024.0;
+            foreach (var line in File.ReadLines(file))
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0]);
         }
         catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
         return null;
     }
 

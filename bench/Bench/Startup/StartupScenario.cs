@@ -13,7 +13,7 @@ public static class StartupScenario
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
 
-    private sealed record Run(string Kind, double? HttpUp, double? Ready, double? IdleRssMiB, double? LighthouseRssMiB, Dictionary<string, double>? Phases = null, double? CpuAtReady = null);
+    private sealed record Run(string Kind, double? HttpUp, double? Ready, double? IdleRssMiB, double? LighthouseRssMiB, Dictionary<string, double>? Phases = null, double? CpuAtReady = null, double? IdlePssMiB = null);
 
     public static async Task RunAsync(Report report, Binaries binaries, string work)
     {
@@ -58,6 +58,9 @@ public static class StartupScenario
             report.Add(new("startup", $"node VmRSS after 10 s idle (median of {rss.Count})", Stats.Median(rss), "MiB", "< 150 MB", Stats.Median(rss) * 1.048576 < 150));
             report.Add(new("startup", $"node VmRSS after 10 s idle (max of {rss.Count})", rss.Max(), "MiB", "< 150 MB", rss.Max() * 1.048576 < 150));
         }
+        var pss = runs.Where(r => r.IdlePssMiB is not null).Select(r => r.IdlePssMiB!.Value).ToList();
+        if (pss.Count > 0)
+            report.Add(new("startup", $"node PSS after 10 s idle (median of {pss.Count})", Stats.Median(pss), "MiB"));
         var lighthouseRss = runs.Where(r => r.LighthouseRssMiB is not null).Select(r => r.LighthouseRssMiB!.Value).ToList();
         if (lighthouseRss.Count > 0)
             report.Add(new("startup", "Lighthouse VmRSS with one node (median)", Stats.Median(lighthouseRss), "MiB"));
@@ -94,7 +97,7 @@ public static class StartupScenario
             var cpu = node.CpuSeconds();
             var phases = StartupPhases.Read(node);
             await Task.Delay(Idle);
-            return new Run(kind, httpUp, ready, node.ResidentMiB(), lighthouse.ResidentMiB(), phases, cpu);
+            return new Run(kind, httpUp, ready, node.ResidentMiB(), lighthouse.ResidentMiB(), phases, cpu, node.ProportionalMiB());
         }
         finally
         {
