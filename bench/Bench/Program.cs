@@ -1,1 +1,91 @@
-return 0;
+using ActorNet.Bench.Cluster;
+using ActorNet.Bench.Infrastructure;
+using ActorNet.Bench.PingPong;
+using ActorNet.Bench.Startup;
+using ActorNet.Bench.Wire;
+
+const string usage = """
+    usage: ActorNet.Bench <scenario> [--json PATH] [--messages N] [--repo DIR]
+      scenarios: pingpong, startup, cluster12, wire, all
+      --json PATH     also write the results as JSON
+      --messages N    round trips per pingpong run (default 100000)
+      --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
+    internal: echo --port P   (the child side of pingpong)
+    """;
+
+if (args.Length == 0 || args[0] is "--help" or "-h")
+{
+    Console.WriteLine(usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+if (args[0] == "echo")
+    return await PingPongScenario.RunEchoAsync(int.Parse(Option("--port") ?? throw new ArgumentException("echo needs --port")));
+
+string[] known = ["pingpong", "startup", "cluster12", "wire", "all"];
+if (!known.Contains(args[0]))
+{
+    Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
+    return 2;
+}
+var scenarios = args[0] == "all" ? known[..^1] : [args[0]];
+var messages = int.Parse(Option("--messages") ?? "100000");
+var repo = Option("--repo") ?? FindRepositoryRoot();
+var json = Option("--json");
+
+var machine = new Machine();
+var report = new Report();
+var work = Directory.CreateTempSubdirectory("actornet-bench-").FullName;
+var failed = false;
+Console.Error.WriteLine($"ActorNet bench: {string.Join(", ", scenarios)}; load {machine.LoadBefore}; work dir {work}");
+try
+{
+    foreach (var scenario in scenarios)
+    {
+        Console.Error.WriteLine($"== {scenario}");
+        try
+        {
+            switch (scenario)
+            {
+                case "pingpong": await PingPongScenario.RunAsync(report, messages, work); break;
+                case "startup": await StartupScenario.RunAsync(report, new Binaries(repo), work); break;
+                case "cluster12": await Cluster12Scenario.RunAsync(report, new Binaries(repo), work); break;
+                case "wire": WireScenario.Run(report); break;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or Akka.Actor.ActorNotFoundException)
+        {
+            failed = true;
+            report.Note($"{scenario} failed: {e.Message}");
+        }
+    }
+}
+finally
+{
+    ChildProcess.KillAll();
+    try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+}
+
+machine.LoadAfter = Machine.LoadAverage();
+var command = "ActorNet.Bench " + string.Join(' ', args);
+Console.WriteLine(report.Markdown(machine));
+if (json is not null)
+{
+    report.WriteJson(json, machine, command);
+    Console.Error.WriteLine($"JSON written to {json}");
+}
+return failed ? 1 : 0;
+
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "ActorNet.sln")))
+            return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ActorNet.Bench.Infrastructure;
+
+/// <summary>One measured figure, with its goal when the brief sets one.</summary>
+public sealed record Measurement(string Scenario, string Metric, double Value, string Unit, string? Goal = null, bool? Pass = null, string? Detail = null);
+
+/// <summary>What every scenario adds to: figures, free-form notes, and the machine they were taken on.</summary>
+public sealed class Report
+{
+    private readonly Lock _lock = new();
+    public List<Measurement> Measurements { get; } = [];
+    public List<string> Notes { get; } = [];
+    public Dictionary<string, object> Details { get; } = [];
+
+    public void Add(Measurement m)
+    {
+        lock (_lock) Measurements.Add(m);
+        Console.Error.WriteLine($"  {m.Scenario} {m.Metric}: {Format(m.Value)} {m.Unit}{(m.Pass is { } p ? p ? "  (goal met)" : "  (goal MISSED)" : "")}");
+    }
+
+    public void Note(string note)
+    {
+        lock (_lock) Notes.Add(note);
+        Console.Error.WriteLine($"  note: {note}");
+    }
+
+    public static string Format(double value) =>
+        value >= 1000 ? value.ToString("N0", CultureInfo.InvariantCulture)
+        : value >= 10 ? value.ToString("0.0", CultureInfo.InvariantCulture)
+        : value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public string Markdown(Machine machine)
+    {
+        var s = new StringBuilder();
+        s.AppendLine($"Date: {machine.Date:yyyy-MM-dd HH:mm} UTC; {machine.Cores} cores, {machine.CpuModel}; {machine.MemoryGiB:0.0} GiB; .NET {machine.Runtime}");
+        s.AppendLine($"Load average before: {machine.LoadBefore}; after: {machine.LoadAfter}");
+        s.AppendLine();
+        s.AppendLine("| scenario | metric | value | goal | result |");
+        s.AppendLine("| --- | --- | ---: | --- | --- |");
+        foreach (var m in Measurements)
+            s.AppendLine($"| {m.Scenario} | {m.Metric} | {Format(m.Value)} {m.Unit} | {m.Goal ?? ""} | {(m.Pass is { } p ? p ? "pass" : "**FAIL**" : "")} |");
+        if (Notes.Count > 0)
+        {
+            s.AppendLine();
+            foreach (var n in Notes)
+                s.AppendLine($"- {n}");
+        }
+        return s.ToString();
+    }
+
+    public void WriteJson(string path, Machine machine, string command)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var document = new { machine, command, measurements = Measurements, notes = Notes, details = Details };
+        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        }));
+    }
+}
+
+/// <summary>The machine a run was taken on, load included: numbers from a shared 2-core box mean little without it.</summary>
+public sealed class Machine
+{
+    public DateTimeOffset Date { get; } = DateTimeOffset.UtcNow;
+    public int Cores { get; } = Environment.ProcessorCount;
+    public string CpuModel { get; } = ReadCpuModel();
+    public double MemoryGiB { get; } = ReadMemTotalKiB() / 1024.0 / 1024.0;
+    public string Runtime { get; } = RuntimeInformation.FrameworkDescription;
+    public string Os { get; } = RuntimeInformation.OSDescription;
+    public string LoadBefore { get; } = LoadAverage();
+    public string? LoadAfter { get; set; }
+
+    public static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+
+    private static string ReadCpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException) { return "unknown"; }
+    }
+
+    private static long ReadMemTotalKiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            return long.Parse(line["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { return 0; }
+    }
+}
+
+/// <summary>Min, median and max of a handful of samples.</summary>
+public static class Stats
+{
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

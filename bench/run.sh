@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the node, the Lighthouse and the bench in Release once, then runs every scenario.
+# The markdown table goes to stdout, progress to stderr, and the JSON to bench/results/<date>.json.
+# Usage: bench/run.sh [scenario ...]   (default: pingpong startup cluster12 wire)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(all)
+
+echo "== building Release (node, Lighthouse, bench)" >&2
+for project in src/Node/Node.csproj src/Lighthouse/Lighthouse.csproj bench/Bench/Bench.csproj; do
+  dotnet build -c Release --nologo -v quiet "$project" >&2
+done
+
+mkdir -p bench/results
+date=$(date -u +%Y-%m-%d)
+status=0
+for scenario in "${scenarios[@]}"; do
+  json=bench/results/$date.json
+  [ "$scenario" != all ] && json=bench/results/$date-$scenario.json
+  echo "== $scenario (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  # The bench bounds every wait itself; this outer bound only guards against a hang it did not foresee.
+  timeout --signal=TERM --kill-after=30 1800 \
+    dotnet bench/Bench/bin/Release/net10.0/ActorNet.Bench.dll "$scenario" --json "$json" || status=$?
+done
+exit $status
