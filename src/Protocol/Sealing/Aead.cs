@@ -10,12 +10,14 @@ internal static class Aead
     public const int TagSize = 16;
     public const int Overhead = NonceSize + TagSize;
 
-    public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    /// <param name="nonce">Random, <see cref="NonceSize"/> bytes: the caller draws them in bulk, since each call to the generator costs more than a small encryption.</param>
+    public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        var sealedBytes = new byte[Overhead + plaintext.Length];
-        var nonce = sealedBytes.AsSpan(0, NonceSize);
         // Random nonces, although content keys are fresh: a repeated envelope id must not repeat a key-wrapping (key, nonce) pair.
-        RandomNumberGenerator.Fill(nonce);
+        if (nonce.Length != NonceSize)
+            throw new ArgumentException($"a nonce is {NonceSize} bytes", nameof(nonce));
+        var sealedBytes = new byte[Overhead + plaintext.Length];
+        nonce.CopyTo(sealedBytes);
         using var aes = new AesGcm(key, TagSize);
         aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize, plaintext.Length), sealedBytes.AsSpan(NonceSize + plaintext.Length), associatedData);
         return sealedBytes;

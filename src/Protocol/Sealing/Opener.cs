@@ -12,7 +12,7 @@ namespace ActorNet.Protocol.Sealing;
 public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory, int verifiedRootCapacity = 4096)
 {
     private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
-    private readonly LruSet verifiedRoots = new(verifiedRootCapacity);
+    private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
 
     public OpenResult Open(SealedEnvelope envelope)
@@ -31,13 +31,11 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
             return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");
 
-        // The signature is part of the cache key: a verified root with an altered signature is still checked, and refused.
-        var rootKey = RootKey(sender, proof);
-        if (!verifiedRoots.Contains(rootKey))
+        if (!verifiedRoots.Contains(proof.Root.Span, sender, proof.Signature.Span))
         {
             if (!Verifier.For(verifiers, sender).Verify(Canonical.BatchToSign(sender.Bureau, sender.Version, proof.Root.Span), proof.Signature.Span))
                 return OpenResult.Refused(OpenOutcome.Forged, header, $"the batch signature does not verify under {header.From}'s key version {sender.Version} ({sender.Fingerprint})");
-            verifiedRoots.Add(rootKey);
+            verifiedRoots.Add(proof.Root.Span, sender, proof.Signature.ToArray());
         }
 
         if (!header.IsAddressedTo(bureau))
@@ -81,18 +79,6 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
-    private static UInt128 RootKey(BureauPublicKeys sender, BatchProof proof)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Canonical.BatchToSign(sender.Bureau, sender.Version, proof.Root.Span));
-        hash.AppendData(sender.SigningKey);
-        hash.AppendData(proof.Signature.Span);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        // 128 bits of SHA-256 suffice: finding a collision is as hard as forging the signature.
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
-    }
-
     /// <summary>A sender's imported public signing key, kept so that each batch costs one verification and no parsing.</summary>
     private sealed class Verifier(byte[] spki)
     {
@@ -123,19 +109,26 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
-    /// <summary>A bounded set that forgets its least recently used member first.</summary>
-    private sealed class LruSet(int capacity)
+    /// <summary>
+    /// Batch roots whose signature verified, with the signer and the signature: a root is trusted again only with the same ones,
+    /// so an altered signature is still checked, and refused. Bounded; forgets the least recently used first.
+    /// </summary>
+    private sealed class VerifiedRoots(int capacity)
     {
+        private sealed record Entry((UInt128, UInt128) Root, BureauPublicKeys Sender, byte[] Signature);
+
         private readonly int capacity = capacity >= 1 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "at least 1");
-        private readonly Dictionary<UInt128, LinkedListNode<UInt128>> index = [];
-        private readonly LinkedList<UInt128> order = new();
+        private readonly Dictionary<(UInt128, UInt128), LinkedListNode<Entry>> index = [];
+        private readonly LinkedList<Entry> order = new();
         private readonly Lock gate = new();
 
-        public bool Contains(UInt128 item)
+        public bool Contains(ReadOnlySpan<byte> root, BureauPublicKeys sender, ReadOnlySpan<byte> signature)
         {
             lock (gate)
             {
-                if (!index.TryGetValue(item, out var node))
+                if (!index.TryGetValue(Key(root), out var node)
+                    || !ReferenceEquals(node.Value.Sender, sender) && !node.Value.Sender.Equals(sender)
+                    || !signature.SequenceEqual(node.Value.Signature))
                     return false;
                 order.Remove(node);
                 order.AddFirst(node);
@@ -143,19 +136,23 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             }
         }
 
-        public void Add(UInt128 item)
+        public void Add(ReadOnlySpan<byte> root, BureauPublicKeys sender, byte[] signature)
         {
+            var key = Key(root);
             lock (gate)
             {
-                if (index.ContainsKey(item))
-                    return;
-                if (index.Count >= capacity)
+                if (index.Remove(key, out var known))
+                    order.Remove(known);
+                else if (index.Count >= capacity)
                 {
-                    index.Remove(order.Last!.Value);
+                    index.Remove(order.Last!.Value.Root);
                     order.RemoveLast();
                 }
-                index[item] = order.AddFirst(item);
+                index[key] = order.AddFirst(new Entry(key, sender, signature));
             }
         }
+
+        private static (UInt128, UInt128) Key(ReadOnlySpan<byte> root) =>
+            (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]));
     }
 }

@@ -58,11 +58,13 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version)
     {
         var canonicalHeader = Canonical.Header(header);
-        var contentKey = RandomNumberGenerator.GetBytes(Aead.KeySize);
+        // One draw for the content key and every nonce of the envelope.
+        var random = RandomNumberGenerator.GetBytes(Aead.KeySize + Aead.NonceSize * (1 + header.To.Count));
+        var contentKey = random.AsSpan(0, Aead.KeySize);
         var plaintext = PayloadCodec.Encode(payload);
         try
         {
-            var sealedPayload = Aead.Seal(contentKey, plaintext, canonicalHeader);
+            var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext, canonicalHeader);
             var headerHash = SHA256.HashData(canonicalHeader);
             var salt = Canonical.WrapSalt(header.Id);
             var wrapped = new WrappedKey[header.To.Count];
@@ -72,17 +74,19 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
                 var secret = keys.PairwiseSecret(version, recipient);
                 HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
-                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, contentKey, headerHash));
+                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash));
             }
             CryptographicOperations.ZeroMemory(kek);
             return (header, canonicalHeader, sealedPayload, wrapped);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(contentKey);
+            CryptographicOperations.ZeroMemory(random);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
+
+    private static ReadOnlySpan<byte> Nonce(byte[] random, int index) => random.AsSpan(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
 }
 
 /// <summary>A message names a recipient whose keys the directory does not hold.</summary>
