@@ -4,6 +4,7 @@ using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
 
 namespace ActorNet.Protocol.Tests;
 
@@ -53,5 +54,16 @@ public static class Samples
         new InboxQueries.Page([new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At)], false),
         new InboxCommands.MarkRead(US, ["msg-0001"]),
         new Probe(42, FR, At, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray()),
+        // Fixed bytes of the right lengths, not a real seal: the golden bytes must never change.
+        new SealedEnvelope(
+            new EnvelopeHeader("01JDX3T0RA5Q9M2K7C4V8N6B1Z", FR, [new BureauCode("US"), new BureauCode("DE")], At, HandlingCode.H2, "CASE-2026-0042", 3, ForwardingAllowed: true),
+            Pattern(0x10, 48),
+            [new WrappedKey(new BureauCode("US"), 1, Pattern(0x40, WrappedKey.Length)), new WrappedKey(new BureauCode("DE"), 2, Pattern(0x80, WrappedKey.Length))],
+            new BatchProof(Pattern(0xA0, 32), 1, 3, [Pattern(0xC0, 32), Pattern(0xE0, 32)], Pattern(0x01, 64))),
+        new BureauPublicKeys(FR, 2,
+            Convert.FromBase64String("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5iKaHaTPdYlKZAmJnoJugi4elqZhpolQTi6NOAm3n3JcOE/kjdig63g782DQo5XGL+jFDQ5ovROYv1m60IXOag=="),
+            Convert.FromBase64String("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE97QEiuCIGZBf86I3DPzkg5U1Wy/rJPp4H8EE2qjZJHKXAXSZwaYhK1DrhATj5KXiZp2TuoFMtepg+L8IK18hQw==")),
     ];
+
+    private static byte[] Pattern(int start, int length) => Enumerable.Range(start, length).Select(i => (byte)i).ToArray();
 }

@@ -4,6 +4,7 @@ using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
 using Google.Protobuf;
 using P = ActorNet.Protocol.Serialization.Proto;
 
@@ -160,6 +161,12 @@ public static class WireFormat
             m => new() { Sequence = m.Sequence, From = m.From.Value, SentAt = Ms(m.SentAt), Payload = UnsafeByteOperations.UnsafeWrap(m.Payload) },
             p => new(p.Sequence, Code(p.From), Time(p.SentAt), p.Payload.Memory), P.Probe.Parser);
 
+        // Sealed messages
+        Add<SealedEnvelope, P.SealedEnvelope>(SealedEnvelope.Manifest, ToProto, FromProto, P.SealedEnvelope.Parser);
+        Add<BureauPublicKeys, P.BureauPublicKeys>("k.pub",
+            m => new() { Bureau = m.Bureau.Value, Version = m.Version, SigningKey = ByteString.CopyFrom(m.SigningKey), AgreementKey = ByteString.CopyFrom(m.AgreementKey) },
+            p => new(Code(p.Bureau), p.Version, p.SigningKey.ToByteArray(), p.AgreementKey.ToByteArray()), P.BureauPublicKeys.Parser);
+
         ByType = codecs.ToFrozenDictionary(c => c.Type);
         ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
     }
@@ -212,6 +219,40 @@ public static class WireFormat
     private static P.RecipientState ToProto(OutboxQueries.RecipientState m) => new() { Recipient = m.Recipient.Value, State = m.State };
 
     private static OutboxQueries.RecipientState FromProto(P.RecipientState p) => new(Code(p.Recipient), p.State);
+    private static P.SealedEnvelope ToProto(SealedEnvelope m)
+    {
+        var h = m.Header;
+        var header = new P.EnvelopeHeader
+        {
+            Id = h.Id, From = h.From.Value, SentAt = Ms(h.SentAt), HandlingCode = (int)h.HandlingCode,
+            SenderKeyVersion = h.SenderKeyVersion, ForwardingAllowed = h.ForwardingAllowed,
+        };
+        header.To.AddRange(h.To.Select(b => b.Value));
+        if (h.CaseId is not null) header.CaseId = h.CaseId;
+        var proof = new P.BatchProof
+        {
+            Root = Bytes(m.Proof.Root), LeafIndex = m.Proof.LeafIndex, BatchSize = m.Proof.BatchSize, Signature = Bytes(m.Proof.Signature),
+        };
+        proof.Path.AddRange(m.Proof.Path.Select(Bytes));
+        var envelope = new P.SealedEnvelope { Header = header, Payload = Bytes(m.Payload), Proof = proof };
+        envelope.Keys.AddRange(m.Keys.Select(k => new P.WrappedKey { Recipient = k.Recipient.Value, RecipientKeyVersion = k.RecipientKeyVersion, Key = Bytes(k.Key) }));
+        return envelope;
+    }
+
+    private static SealedEnvelope FromProto(P.SealedEnvelope p)
+    {
+        var h = p.Header ?? throw new ArgumentException("a sealed envelope without a header");
+        var proof = p.Proof ?? throw new ArgumentException("a sealed envelope without its batch proof");
+        return new SealedEnvelope(
+            new EnvelopeHeader(h.Id, Code(h.From), h.To.Select(Code).ToArray(), Time(h.SentAt), (HandlingCode)h.HandlingCode,
+                h.HasCaseId ? h.CaseId : null, h.SenderKeyVersion, h.ForwardingAllowed),
+            p.Payload.Memory,
+            p.Keys.Select(k => new WrappedKey(Code(k.Recipient), k.RecipientKeyVersion, k.Key.Memory)).ToArray(),
+            new BatchProof(proof.Root.Memory, proof.LeafIndex, proof.BatchSize, proof.Path.Select(b => b.Memory).ToArray(), proof.Signature.Memory));
+    }
+
+    // Envelope bytes are immutable once sealed, so they are shared with protobuf rather than copied.
+    private static ByteString Bytes(ReadOnlyMemory<byte> bytes) => UnsafeByteOperations.UnsafeWrap(bytes);
 
     private static T With<T>(T proto, Action<T> fill)
     {

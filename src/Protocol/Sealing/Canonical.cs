@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ActorNet.Protocol.Sealing;
+
+/// <summary>
+/// The exact bytes that are signed, bound as associated data or fed to HKDF: length-prefixed, big-endian, each with its own label.
+/// Never protobuf, whose encoding is not guaranteed to be unique. Changing any of these breaks every envelope at rest.
+/// </summary>
+internal static class Canonical
+{
+    private const string HeaderLabel = "actornet/v1/envelope-header";
+    private const string DigestLabel = "actornet/v1/envelope-digest";
+    private const string WrapLabel = "actornet/v1/key-wrap";
+    private const string BatchLabel = "actornet/v1/sealed-batch";
+
+    public static byte[] Header(EnvelopeHeader header)
+    {
+        var w = new Writer();
+        w.String(HeaderLabel);
+        w.String(header.Id);
+        w.String(header.From.Value);
+        w.Int32(header.To.Count);
+        foreach (var to in header.To)
+            w.String(to.Value);
+        w.Int64(header.SentAt.ToUnixTimeMilliseconds());
+        w.Int32((int)header.HandlingCode);
+        w.Bool(header.CaseId is not null);
+        w.String(header.CaseId ?? "");
+        w.Int32(header.SenderKeyVersion);
+        w.Bool(header.ForwardingAllowed);
+        return w.ToArray();
+    }
+
+    /// <summary>The HKDF info of one key wrap: sender, recipient and both key versions, so a wrapped key fits nowhere else.</summary>
+    public static byte[] WrapInfo(BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion)
+    {
+        var w = new Writer();
+        w.String(WrapLabel);
+        w.String(from.Value);
+        w.Int32(senderKeyVersion);
+        w.String(to.Value);
+        w.Int32(recipientKeyVersion);
+        return w.ToArray();
+    }
+
+    public static byte[] WrapSalt(string envelopeId) => Encoding.UTF8.GetBytes(envelopeId);
+
+    /// <summary>An envelope's leaf in its batch: SHA-256 over canonical header ‖ payload ciphertext ‖ wrapped keys.</summary>
+    public static byte[] Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var w = new Writer();
+        w.String(DigestLabel);
+        w.Int32(canonicalHeader.Length);
+        hash.AppendData(w.Take());
+        hash.AppendData(canonicalHeader);
+        w.Int32(payload.Length);
+        hash.AppendData(w.Take());
+        hash.AppendData(payload);
+        w.Int32(keys.Count);
+        foreach (var key in keys)
+        {
+            w.String(key.Recipient.Value);
+            w.Int32(key.RecipientKeyVersion);
+            w.Bytes(key.Key.Span);
+        }
+        hash.AppendData(w.Take());
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>What the batch signature covers: the sender and its key version, then the Merkle root.</summary>
+    public static byte[] BatchToSign(BureauCode from, int senderKeyVersion, ReadOnlySpan<byte> root)
+    {
+        var w = new Writer();
+        w.String(BatchLabel);
+        w.String(from.Value);
+        w.Int32(senderKeyVersion);
+        w.Bytes(root);
+        return w.ToArray();
+    }
+
+    private sealed class Writer
+    {
+        private readonly ArrayBufferWriter<byte> buffer = new(256);
+
+        public void Int32(int value)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), value);
+            buffer.Advance(4);
+        }
+
+        public void Int64(long value)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(buffer.GetSpan(8), value);
+            buffer.Advance(8);
+        }
+
+        public void Bool(bool value)
+        {
+            buffer.GetSpan(1)[0] = value ? (byte)1 : (byte)0;
+            buffer.Advance(1);
+        }
+
+        public void String(string value)
+        {
+            var length = Encoding.UTF8.GetByteCount(value);
+            Int32(length);
+            Encoding.UTF8.GetBytes(value, buffer.GetSpan(length));
+            buffer.Advance(length);
+        }
+
+        public void Bytes(ReadOnlySpan<byte> value)
+        {
+            Int32(value.Length);
+            buffer.Write(value);
+        }
+
+        public byte[] ToArray() => buffer.WrittenSpan.ToArray();
+
+        /// <summary>Hands out what was written so far and starts again.</summary>
+        public byte[] Take()
+        {
+            var bytes = buffer.WrittenSpan.ToArray();
+            buffer.ResetWrittenCount();
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Google.Protobuf;
+
+namespace ActorNet.Protocol.Sealing;
+
+/// <summary>
+/// Checks and opens envelopes addressed to this bureau: Merkle path to the signed root, the root's signature
+/// against the sender's directory key (once a batch, thanks to a cache of verified roots), then unwraps and decrypts.
+/// </summary>
+/// <remarks>Thread-safe. Replays are the inbox's to catch, by <see cref="SealedEnvelope.Id"/>.</remarks>
+public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory, int verifiedRootCapacity = 4096)
+{
+    private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
+    private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
+    private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
+
+    public OpenResult Open(SealedEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var header = envelope.Header;
+        var proof = envelope.Proof;
+
+        var sender = directory.Find(header.From, header.SenderKeyVersion);
+        if (sender is null || sender.Bureau != header.From)
+            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
+
+        var canonicalHeader = Canonical.Header(header);
+        var digest = Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys);
+        var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
+        if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
+            return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");
+
+        if (!verifiedRoots.Contains(proof.Root.Span, sender, proof.Signature.Span))
+        {
+            if (!Verifier.For(verifiers, sender).Verify(Canonical.BatchToSign(sender.Bureau, sender.Version, proof.Root.Span), proof.Signature.Span))
+                return OpenResult.Refused(OpenOutcome.Forged, header, $"the batch signature does not verify under {header.From}'s key version {sender.Version} ({sender.Fingerprint})");
+            verifiedRoots.Add(proof.Root.Span, sender, proof.Signature.ToArray());
+        }
+
+        if (!header.IsAddressedTo(bureau))
+            return OpenResult.Refused(OpenOutcome.WronglyAddressed, header, $"{bureau} is not among the recipients {string.Join(",", header.To)}");
+        var wrapped = envelope.Keys.FirstOrDefault(k => k.Recipient == bureau);
+        if (wrapped is null)
+            return OpenResult.Refused(OpenOutcome.Tampered, header, $"the sender signed no content key for {bureau}");
+        if (!keys.HasAgreementKey(wrapped.RecipientKeyVersion))
+            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"sealed to our agreement key version {wrapped.RecipientKeyVersion}, which this node does not hold");
+
+        var secret = keys.PairwiseSecret(wrapped.RecipientKeyVersion, sender);
+        Span<byte> kek = stackalloc byte[Aead.KeySize];
+        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        try
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
+                Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
+            if (!Aead.TryOpen(kek, wrapped.Key.Span, SHA256.HashData(canonicalHeader), contentKey))
+                return OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
+            var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
+            try
+            {
+                if (!Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext))
+                    return OpenResult.Refused(OpenOutcome.Tampered, header, "the payload does not authenticate");
+                return new OpenResult(OpenOutcome.Opened, header, PayloadCodec.Decode(plaintext), "opened");
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or PayloadTooLargeException)
+            {
+                // Only the sender could have written this: authentic, but not a payload we accept.
+                return OpenResult.Refused(OpenOutcome.Tampered, header, "the decrypted payload is malformed: " + e.GetType().Name);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
+    }
+
+    /// <summary>A sender's imported public signing key, kept so that each batch costs one verification and no parsing.</summary>
+    private sealed class Verifier(byte[] spki)
+    {
+        private readonly ECDsa key = Import(spki);
+        private readonly byte[] spki = spki;
+
+        public static Verifier For(ConcurrentDictionary<(BureauCode, int), Verifier> cache, BureauPublicKeys sender)
+        {
+            var verifier = cache.GetOrAdd((sender.Bureau, sender.Version), _ => new Verifier(sender.SigningKey));
+            if (verifier.spki.AsSpan().SequenceEqual(sender.SigningKey))
+                return verifier;
+            verifier = new Verifier(sender.SigningKey);
+            cache[(sender.Bureau, sender.Version)] = verifier;
+            return verifier;
+        }
+
+        public bool Verify(byte[] data, ReadOnlySpan<byte> signature)
+        {
+            lock (key)
+                return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        private static ECDsa Import(byte[] spki)
+        {
+            var key = ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(spki, out _);
+            return key;
+        }
+    }
+
+    /// <summary>
+    /// Batch roots whose signature verified, with the signer and the signature: a root is trusted again only with the same ones,
+    /// so an altered signature is still checked, and refused. Bounded; forgets the least recently used first.
+    /// </summary>
+    private sealed class VerifiedRoots(int capacity)
+    {
+        private sealed record Entry((UInt128, UInt128) Root, BureauPublicKeys Sender, byte[] Signature);
+
+        private readonly int capacity = capacity >= 1 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "at least 1");
+        private readonly Dictionary<(UInt128, UInt128), LinkedListNode<Entry>> index = [];
+        private readonly LinkedList<Entry> order = new();
+        private readonly Lock gate = new();
+
+        public bool Contains(ReadOnlySpan<byte> root, BureauPublicKeys sender, ReadOnlySpan<byte> signature)
+        {
+            lock (gate)
+            {
+                if (!index.TryGetValue(Key(root), out var node)
+                    || !ReferenceEquals(node.Value.Sender, sender) && !node.Value.Sender.Equals(sender)
+                    || !signature.SequenceEqual(node.Value.Signature))
+                    return false;
+                order.Remove(node);
+                order.AddFirst(node);
+                return true;
+            }
+        }
+
+        public void Add(ReadOnlySpan<byte> root, BureauPublicKeys sender, byte[] signature)
+        {
+            var key = Key(root);
+            lock (gate)
+            {
+                if (index.Remove(key, out var known))
+                    order.Remove(known);
+                else if (index.Count >= capacity)
+                {
+                    index.Remove(order.Last!.Value.Root);
+                    order.RemoveLast();
+                }
+                index[key] = order.AddFirst(new Entry(key, sender, signature));
+            }
+        }
+
+        private static (UInt128, UInt128) Key(ReadOnlySpan<byte> root) =>
+            (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+
+namespace ActorNet.Protocol.Sealing;
+
+/// <summary>
+/// Seals a bureau's outgoing messages in batches: each payload is encrypted once under a fresh content key,
+/// that key is wrapped for each recipient under a key derived from a cached pairwise secret,
+/// and the whole batch is signed once, over the Merkle root of its envelopes.
+/// </summary>
+/// <remarks>Thread-safe: several batches may be sealed at once.</remarks>
+public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
+{
+    public BureauCode Bureau { get; } = bureau ?? throw new ArgumentNullException(nameof(bureau));
+
+    /// <summary>The key version new envelopes must name as <see cref="EnvelopeHeader.SenderKeyVersion"/>.</summary>
+    public int KeyVersion => keys.Version;
+
+    /// <summary>A header from this bureau under its current key version.</summary>
+    public EnvelopeHeader Header(string id, IReadOnlyList<BureauCode> to, DateTimeOffset sentAt, HandlingCode handlingCode,
+        string? caseId = null, bool forwardingAllowed = false) =>
+        new(id, Bureau, to, sentAt, handlingCode, caseId, keys.Version, forwardingAllowed);
+
+    public SealedEnvelope Seal(EnvelopeHeader header, MessagePayload payload) => Seal([(header, payload)])[0];
+
+    /// <summary>Seals a batch under one signature; the envelopes come back in the batch's order.</summary>
+    /// <exception cref="ArgumentException">A header is not from this bureau, names another key version than the current one, or the batch is empty or too large.</exception>
+    /// <exception cref="UnknownRecipientException">The directory has no keys for a recipient.</exception>
+    public IReadOnlyList<SealedEnvelope> Seal(IReadOnlyList<(EnvelopeHeader Header, MessagePayload Payload)> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count is 0 or > BatchProof.MaxBatchSize)
+            throw new ArgumentException($"a batch holds 1 to {BatchProof.MaxBatchSize} messages, not {batch.Count}", nameof(batch));
+        var version = keys.Version;
+        var parts = new (EnvelopeHeader Header, byte[] CanonicalHeader, byte[] Payload, WrappedKey[] Keys)[batch.Count];
+        var digests = new byte[batch.Count][];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (header, payload) = batch[i];
+            ArgumentNullException.ThrowIfNull(header);
+            ArgumentNullException.ThrowIfNull(payload);
+            if (header.From != Bureau)
+                throw new ArgumentException($"envelope {header.Id} is from {header.From}, but this sealer seals for {Bureau}", nameof(batch));
+            if (header.SenderKeyVersion != version)
+                throw new ArgumentException($"envelope {header.Id} names key version {header.SenderKeyVersion}, but the current one is {version}", nameof(batch));
+            parts[i] = SealOne(header, payload, version);
+            digests[i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+        }
+
+        var (root, paths) = MerkleTree.Build(digests);
+        var signature = keys.Sign(Canonical.BatchToSign(Bureau, version, root));
+        var envelopes = new SealedEnvelope[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+            envelopes[i] = new SealedEnvelope(parts[i].Header, parts[i].Payload, parts[i].Keys,
+                new BatchProof(root, i, batch.Count, paths[i], signature));
+        return envelopes;
+    }
+
+    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version)
+    {
+        var canonicalHeader = Canonical.Header(header);
+        // One draw for the content key and every nonce of the envelope.
+        var random = RandomNumberGenerator.GetBytes(Aead.KeySize + Aead.NonceSize * (1 + header.To.Count));
+        var contentKey = random.AsSpan(0, Aead.KeySize);
+        var plaintext = PayloadCodec.Encode(payload);
+        try
+        {
+            var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext, canonicalHeader);
+            var headerHash = SHA256.HashData(canonicalHeader);
+            var salt = Canonical.WrapSalt(header.Id);
+            var wrapped = new WrappedKey[header.To.Count];
+            Span<byte> kek = stackalloc byte[Aead.KeySize];
+            for (var r = 0; r < header.To.Count; r++)
+            {
+                var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
+                var secret = keys.PairwiseSecret(version, recipient);
+                HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
+                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash));
+            }
+            CryptographicOperations.ZeroMemory(kek);
+            return (header, canonicalHeader, sealedPayload, wrapped);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(random);
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Nonce(byte[] random, int index) => random.AsSpan(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
+}
+
+/// <summary>A message names a recipient whose keys the directory does not hold.</summary>
+public sealed class UnknownRecipientException(BureauCode bureau)
+    : Exception($"Bureau {bureau} has no keys in the directory: it has not enrolled, or the directory copy is behind")
+{
+    public BureauCode Bureau { get; } = bureau;
+}

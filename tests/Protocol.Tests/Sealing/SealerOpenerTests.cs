@@ -1,0 +1,288 @@
+using System.Text;
+using ActorNet.Protocol.Sealing;
+using Xunit;
+using static ActorNet.Protocol.Tests.Sealing.Bureaus;
+
+namespace ActorNet.Protocol.Tests.Sealing;
+
+public class SealerOpenerTests : IDisposable
+{
+    private readonly Bureaus bureaus = new();
+
+    public void Dispose() => bureaus.Dispose();
+
+    [Fact]
+    public void The_one_recipient_opens_what_was_sealed_for_it()
+    {
+        var payload = Payload();
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), payload);
+
+        var result = bureaus.Opener(US).Open(envelope);
+
+        Assert.Equal(OpenOutcome.Opened, result.Outcome);
+        Assert.Equal(envelope.Id, result.EnvelopeId);
+        Assert.Equal(payload.Subject, result.Payload!.Subject);
+        Assert.Equal(payload.Body, result.Payload.Body);
+        var attachment = Assert.Single(result.Payload.Attachments);
+        Assert.Equal("photo.jpg", attachment.Name);
+        Assert.Equal(payload.Attachments[0].Content.ToArray(), attachment.Content.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void Every_recipient_opens_every_envelope_of_a_batch(int batchSize)
+    {
+        var batch = Enumerable.Range(0, batchSize)
+            .Select(i => (bureaus.Header(FR, US, DE, ES), Payload($"message {i}")))
+            .ToList();
+
+        var envelopes = bureaus.Sealer(FR).Seal(batch);
+
+        Assert.Equal(batchSize, envelopes.Count);
+        Assert.Single(envelopes.Select(e => Convert.ToHexString(e.Proof.Signature.Span)).Distinct());
+        foreach (var recipient in new[] { US, DE, ES })
+        {
+            var opener = bureaus.Opener(recipient);
+            for (var i = 0; i < batchSize; i++)
+            {
+                var result = opener.Open(envelopes[i]);
+                Assert.True(result.IsOpened, $"{recipient} envelope {i}: {result}");
+                Assert.Equal($"message {i}", result.Payload!.Body);
+                Assert.Equal(batch[i].Item1, result.Header);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_bureau_that_is_not_a_recipient_cannot_open_it()
+    {
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload());
+
+        var result = bureaus.Opener(ES).Open(envelope);
+
+        Assert.Equal(OpenOutcome.WronglyAddressed, result.Outcome);
+        Assert.Null(result.Payload);
+    }
+
+    [Fact]
+    public void An_envelope_survives_the_wire()
+    {
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+
+        var received = SealedEnvelope.FromBytes(envelope.ToBytes());
+
+        Assert.Equal(envelope.Header, received.Header);
+        Assert.True(bureaus.Opener(US).Open(received).IsOpened);
+    }
+
+    public static TheoryData<string, OpenOutcome> Alterations() => new()
+    {
+        { "header id", OpenOutcome.Tampered },
+        { "header recipients", OpenOutcome.Tampered },
+        { "header sent at", OpenOutcome.Tampered },
+        { "header handling code", OpenOutcome.Tampered },
+        { "header case id", OpenOutcome.Tampered },
+        { "header forwarding", OpenOutcome.Tampered },
+        { "payload ciphertext", OpenOutcome.Tampered },
+        { "payload tag", OpenOutcome.Tampered },
+        { "wrapped key", OpenOutcome.Tampered },
+        { "wrapped key version", OpenOutcome.Tampered },
+        { "merkle path", OpenOutcome.Tampered },
+        { "leaf index", OpenOutcome.Tampered },
+        { "root", OpenOutcome.Tampered },
+        { "signature", OpenOutcome.Forged },
+    };
+
+    [Theory]
+    [MemberData(nameof(Alterations))]
+    public void An_altered_envelope_is_refused_with_the_reason(string part, OpenOutcome expected)
+    {
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var opener = bureaus.Opener(US);
+        // Opening the intact batch first puts its root in the verified cache: an alteration must be caught all the same.
+        Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
+        var e = envelopes[1];
+        var h = e.Header;
+
+        var altered = part switch
+        {
+            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
+            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
+            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
+            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
+            "wrapped key version" => With(e, keys: [new WrappedKey(US, 2, e.Keys[0].Key), e.Keys[1]]),
+            "merkle path" => With(e, path: [Flip(e.Proof.Path[0], 0), .. e.Proof.Path.Skip(1)]),
+            "leaf index" => With(e, leafIndex: 0),
+            "root" => With(e, root: Flip(e.Proof.Root, 31)),
+            "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
+            _ => throw new ArgumentException(part),
+        };
+
+        var result = opener.Open(altered);
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.Null(result.Payload);
+    }
+
+    [Fact]
+    public void No_single_flipped_bit_in_the_serialized_envelope_opens()
+    {
+        var bytes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US), Payload("short")), (bureaus.Header(FR, US), Payload("other"))])[0].ToBytes();
+        var opener = bureaus.Opener(US);
+        var outcomes = new Dictionary<string, int>();
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var altered = (byte[])bytes.Clone();
+            altered[i] ^= (byte)(1 << (i % 8));
+            string outcome;
+            try
+            {
+                var result = opener.Open(SealedEnvelope.FromBytes(altered));
+                Assert.False(result.IsOpened, $"a flipped bit at byte {i} still opens");
+                outcome = result.Outcome.ToString();
+            }
+            catch (Serialization.WireFormatException)
+            {
+                outcome = "undecodable";
+            }
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        Assert.True(outcomes.GetValueOrDefault(nameof(OpenOutcome.Tampered)) > bytes.Length / 2, string.Join(", ", outcomes));
+        Assert.True(outcomes.ContainsKey(nameof(OpenOutcome.Forged)), string.Join(", ", outcomes));
+    }
+
+    [Fact]
+    public void An_envelope_signed_with_another_bureaus_key_is_refused_as_forged()
+    {
+        // DE's keys, FR's name: what a bureau impersonating another would produce.
+        var impostor = new Sealer(FR, bureaus.Keys(DE), bureaus.Directory);
+        var forged = impostor.Seal(impostor.Header("forged-1", [US], At, HandlingCode.H0), Payload());
+
+        var result = bureaus.Opener(US).Open(forged);
+
+        Assert.Equal(OpenOutcome.Forged, result.Outcome);
+    }
+
+    [Fact]
+    public void A_sender_key_version_missing_from_the_directory_is_an_unknown_key()
+    {
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var h = envelope.Header;
+        var claimed = With(envelope, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, 9, h.ForwardingAllowed));
+
+        Assert.Equal(OpenOutcome.UnknownKey, bureaus.Opener(US).Open(claimed).Outcome);
+    }
+
+    [Fact]
+    public void Messages_sealed_to_an_old_agreement_key_still_open_after_the_recipient_rotates()
+    {
+        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 1"));
+        using var rotated = bureaus.Keys(US).Rotate();
+        bureaus.Enrol(US, rotated);
+
+        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 2"));
+        var opener = bureaus.Opener(US);
+
+        Assert.Equal(1, old.Keys[0].RecipientKeyVersion);
+        Assert.Equal(2, fresh.Keys[0].RecipientKeyVersion);
+        Assert.Equal("sealed to version 1", opener.Open(old).Payload?.Body);
+        Assert.Equal("sealed to version 2", opener.Open(fresh).Payload?.Body);
+    }
+
+    [Fact]
+    public void Messages_signed_before_the_sender_rotates_still_verify()
+    {
+        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        using var rotated = bureaus.Keys(FR).Rotate();
+        bureaus.Enrol(FR, rotated);
+
+        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+
+        Assert.Equal(2, fresh.Header.SenderKeyVersion);
+        Assert.True(bureaus.Opener(US).Open(old).IsOpened);
+        Assert.True(bureaus.Opener(US).Open(fresh).IsOpened);
+    }
+
+    [Fact]
+    public void A_body_of_exactly_one_mebibyte_is_sealed_and_opened()
+    {
+        var body = new string('a', MessagePayload.MaxContentBytes);
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), new MessagePayload("big", body));
+
+        Assert.Equal(body, bureaus.Opener(US).Open(SealedEnvelope.FromBytes(envelope.ToBytes())).Payload?.Body);
+    }
+
+    [Fact]
+    public void A_body_over_one_mebibyte_is_refused()
+    {
+        var e = Assert.Throws<PayloadTooLargeException>(() => new MessagePayload("big", new string('a', MessagePayload.MaxContentBytes + 1)));
+        Assert.Equal(MessagePayload.MaxContentBytes + 1, e.Size);
+        // Multi-byte characters count as the bytes they take.
+        Assert.Throws<PayloadTooLargeException>(() => new MessagePayload("big", new string('é', MessagePayload.MaxContentBytes / 2 + 1)));
+    }
+
+    [Fact]
+    public void Attachments_count_towards_the_one_mebibyte()
+    {
+        var half = new byte[MessagePayload.MaxContentBytes / 2];
+        Assert.Throws<PayloadTooLargeException>(() =>
+            new MessagePayload("s", "x", [new Attachment("a.bin", "application/octet-stream", half), new Attachment("b.bin", "application/octet-stream", half)]));
+    }
+
+    [Fact]
+    public void No_plaintext_appears_in_the_serialized_envelope()
+    {
+        const string secret = "UNIQUE-BODY-7f3a9c1e-the-suspect-is-in-Lyon";
+        const string subject = "UNIQUE-SUBJECT-41b2";
+        var payload = new MessagePayload(subject, secret, [new Attachment("UNIQUE-NAME-9d0e.txt", "text/plain", Encoding.UTF8.GetBytes("UNIQUE-ATTACHMENT-55aa"))]);
+
+        var bytes = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), payload).ToBytes();
+
+        foreach (var marker in new[] { secret, "the-suspect", subject, "UNIQUE-NAME", "UNIQUE-ATTACHMENT" })
+        {
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)));
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(marker)));
+        }
+    }
+
+    [Fact]
+    public void Sealing_for_an_unknown_recipient_is_refused_naming_it()
+    {
+        var sealer = bureaus.Sealer(FR);
+        var e = Assert.Throws<UnknownRecipientException>(() => sealer.Seal(sealer.Header("m-1", [US, new BureauCode("JP")], At, HandlingCode.H0), Payload()));
+        Assert.Equal(new BureauCode("JP"), e.Bureau);
+    }
+
+    [Fact]
+    public void A_sealer_seals_only_its_own_bureaus_envelopes_under_its_current_key()
+    {
+        var sealer = bureaus.Sealer(FR);
+        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", DE, [US], At, HandlingCode.H0, null, 1), Payload()));
+        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", FR, [US], At, HandlingCode.H0, null, 2), Payload()));
+        Assert.Throws<ArgumentException>(() => sealer.Seal([]));
+    }
+
+    // The envelope's parts validate in their constructors and so have no init accessors: alterations are rebuilt whole.
+    private static SealedEnvelope With(SealedEnvelope e, EnvelopeHeader? header = null, byte[]? payload = null, IReadOnlyList<WrappedKey>? keys = null,
+        IReadOnlyList<ReadOnlyMemory<byte>>? path = null, int? leafIndex = null, byte[]? root = null, byte[]? signature = null) =>
+        new(header ?? e.Header, payload ?? e.Payload, keys ?? e.Keys,
+            new BatchProof(root ?? e.Proof.Root, leafIndex ?? e.Proof.LeafIndex, e.Proof.BatchSize, path ?? e.Proof.Path, signature ?? e.Proof.Signature));
+
+    private static byte[] Flip(ReadOnlyMemory<byte> bytes, int index)
+    {
+        var copy = bytes.ToArray();
+        copy[index] ^= 0x01;
+        return copy;
+    }
+}
