@@ -114,20 +114,22 @@ public sealed class NetworkCa : IDisposable
         return bundle.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, password ?? "");
     }
 
-    /// <summary>Issues a certificate for <paramref name="holder"/> and writes it as a PKCS#12 file (owner only).</summary>
+    /// <summary>Issues a certificate for <paramref name="holder"/>, writes it as a PKCS#12 file (owner only), and returns it.</summary>
     /// <exception cref="PkiException">The file cannot be written.</exception>
-    public void IssueTo(string path, CertificateHolder holder, string? password, DateTimeOffset now)
+    public X509Certificate2 IssueTo(string path, CertificateHolder holder, string? password, DateTimeOffset now)
     {
-        using var issued = Issue(holder, now);
+        var issued = Issue(holder, now);
         try
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null)
                 System.IO.Directory.CreateDirectory(directory);
             PrivateFile.Write(path, ExportPkcs12(issued, password));
+            return issued;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            issued.Dispose();
             throw new PkiException($"cannot write {path}: {e.Message}", e);
         }
     }

@@ -96,7 +96,7 @@ public sealed class NetworkCaTests : IDisposable
     {
         using var ca = NetworkCa.Create(Now);
         var path = Path.Combine(_directory, "certs", "fr.p12");
-        ca.IssueTo(path, CertificateHolder.For(new BureauCode("FR")), "s3cret", Now);
+        ca.IssueTo(path, CertificateHolder.For(new BureauCode("FR")), "s3cret", Now).Dispose();
 
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -113,7 +113,7 @@ public sealed class NetworkCaTests : IDisposable
     {
         using var ca = NetworkCa.Create(Now);
         var path = Path.Combine(_directory, "lighthouse.p12");
-        ca.IssueTo(path, CertificateHolder.Lighthouse, null, Now);
+        ca.IssueTo(path, CertificateHolder.Lighthouse, null, Now).Dispose();
 
         using var loaded = NetworkTrust.LoadNodeCertificate(path, null);
         Assert.Equal(CertificateHolder.Lighthouse, NetworkTrust.HolderOf(loaded));
