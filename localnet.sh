@@ -29,7 +29,7 @@ stop() {
 trap stop INT TERM EXIT
 
 mkdir -p var/logs
-dotnet src/Lighthouse/bin/Release/net10.0/ActorNet.Lighthouse.dll --listen "$seed" --seed "$seed" >var/logs/lighthouse.log 2>&1 &
+dotnet src/Lighthouse/bin/Release/net10.0/ActorNet.Lighthouse.dll --listen "$seed" --seed "$seed" --insecure >var/logs/lighthouse.log 2>&1 &
 pids+=($!)
 
 for i in "${!bureaus[@]}"; do

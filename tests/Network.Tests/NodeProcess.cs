@@ -40,9 +40,10 @@ public sealed class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", _output);
 
+    /// <summary>A Lighthouse on plain TCP (--insecure), as the tests of cluster behaviour run it.</summary>
     public static NodeProcess StartLighthouse(int port, params int[] seeds) =>
         Start("lighthouse", Binaries.Lighthouse, null,
-            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" })]);
+            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" }), "--insecure"]);
 
     public static NodeProcess StartNode(string bureau, int[] seeds, string dataDirectory, string? database = null, params string[] extra)
     {
