@@ -27,7 +27,9 @@ public sealed class NetworkCa : IDisposable
     public static NetworkCa Create(DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN=ActorNet Network CA, O={Organization}", key, HashAlgorithmName.SHA256);
+        // A name of its own, so that a certificate from another development CA is told apart in every message.
+        var name = $"ActorNet Network CA {now.UtcDateTime:yyyy-MM-dd} {Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var request = new CertificateRequest($"CN={name}, O={Organization}", key, HashAlgorithmName.SHA256);
         // Path length 0: the CA signs node certificates only, never another CA.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));

@@ -121,7 +121,9 @@ public static class NetworkTrust
     {
         var status = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
         if (status.HasFlag(X509ChainStatusFlags.PartialChain) || status.HasFlag(X509ChainStatusFlags.UntrustedRoot))
-            return $"{certificate.Subject} was not issued by the network CA {ca.Subject} (its issuer is {certificate.Issuer})";
+            return certificate.Issuer == ca.Subject
+                ? $"{certificate.Subject} was not issued by the network CA {ca.Subject}: its issuer has that name but another key"
+                : $"{certificate.Subject} was not issued by the network CA {ca.Subject} (its issuer is {certificate.Issuer})";
         if (status.HasFlag(X509ChainStatusFlags.NotTimeValid))
             return $"{certificate.Subject} is not valid now: valid from {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}";
         if (status.HasFlag(X509ChainStatusFlags.NotSignatureValid))
