@@ -65,6 +65,7 @@ public sealed record NodeOptions(
         var tlsCert = One("--tls-cert");
         var ca = One("--ca");
         var logFormat = ParseLogFormat(One("--log-format"));
+        // Checked here so that the compose test and every start see the same refusal; the record keeps the flags as given.
         TlsFiles.FromOptions(tlsCert, One("--tls-password"), ca, insecure);
 
         return new NodeOptions(
