@@ -2,6 +2,8 @@
 # Starts a local ActorNet network on loopback: a Lighthouse, a General Secretariat node and three bureaus
 # (FR, US, DE), each with its own embedded SQLite under ./var/, prints where to reach each node and its
 # admin token, and stops them all cleanly on Ctrl-C.
+# Every process talks to the others over mutually authenticated TLS: on first run a development network CA
+# is made in ./var/pki with the CLI, and a certificate for the Lighthouse and for each bureau.
 # Ports: Lighthouse 127.0.0.1:4053; HTTP GS 5080, FR 5081, US 5082, DE 5083 (LOCALNET_HTTP_BASE moves them).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +15,18 @@ pids=()
 
 echo "Building (Release)..."
 dotnet build ActorNet.sln -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+
+# The CA is made once; a certificate is issued for whoever lacks one (delete var/pki to start afresh).
+pki=var/pki
+actornet() { dotnet src/Cli/bin/Release/net10.0/actornet.dll "$@"; }
+if [[ ! -f $pki/ca.crt ]]; then
+  echo "Making a development network CA in $pki..."
+  actornet pki init --out "$pki" >/dev/null
+fi
+for name in lighthouse "${bureaus[@]}"; do
+  [[ -f $pki/$name.p12 ]] || actornet pki issue --ca-dir "$pki" --bureau "$name" --out "$pki/$name.p12" >/dev/null
+done
+tls() { echo --tls-cert "$pki/$1.p12" --ca "$pki/ca.crt"; }
 
 stop() {
   trap - INT TERM EXIT
@@ -29,13 +43,13 @@ stop() {
 trap stop INT TERM EXIT
 
 mkdir -p var/logs
-dotnet src/Lighthouse/bin/Release/net10.0/ActorNet.Lighthouse.dll --listen "$seed" --seed "$seed" >var/logs/lighthouse.log 2>&1 &
+dotnet src/Lighthouse/bin/Release/net10.0/ActorNet.Lighthouse.dll --listen "$seed" --seed "$seed" $(tls lighthouse) >var/logs/lighthouse.log 2>&1 &
 pids+=($!)
 
 for i in "${!bureaus[@]}"; do
   b=${bureaus[$i]}
   dotnet src/Node/bin/Release/net10.0/ActorNet.Node.dll --bureau "$b" --seed "$seed" \
-    --http "127.0.0.1:$((http_base + i))" --data "var/$b" --insecure >"var/logs/$b.log" 2>&1 &
+    --http "127.0.0.1:$((http_base + i))" --data "var/$b" $(tls "$b") >"var/logs/$b.log" 2>&1 &
   pids+=($!)
 done
 
@@ -53,7 +67,7 @@ for i in "${!bureaus[@]}"; do
 done
 
 echo
-echo "ActorNet local network is up (Lighthouse at akka.tcp://actornet@$seed):"
+echo "ActorNet local network is up over TLS (Lighthouse at akka.ssl.tcp://actornet@$seed, CA $pki/ca.crt):"
 printf '  %-4s %-24s %s\n' NODE HTTP "ADMIN TOKEN"
 for i in "${!bureaus[@]}"; do
   b=${bureaus[$i]}

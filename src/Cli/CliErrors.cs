@@ -17,3 +17,6 @@ public sealed class NodeRefusedException(int status, string title) : Exception(t
 
 /// <summary>The node could not be reached at all (refused connection, unknown host, no answer in time).</summary>
 public sealed class NodeUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A command that needs no node could not do what was asked (a file exists, a CA cannot be read); Message says why.</summary>
+public sealed class CommandRefusedException(string message) : Exception(message);

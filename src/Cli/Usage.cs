@@ -16,7 +16,7 @@ public static class Usage
         {string.Join('\n', CliApp.Palettes.Select(p => $"  {p.Name,-10} {p.Summary}"))}
 
         'actornet help PALETTE' lists a palette's commands; 'actornet help all' lists every command.
-        Exit codes: 0 done, 1 refused by the node, 2 bad usage, 3 node not reachable.
+        Exit codes: 0 done, 1 refused (by the node, or by pki: a file in the way), 2 bad usage, 3 node not reachable.
         """;
 
     public static string All => string.Join("\n\n", CliApp.Palettes.Select(p => p.Usage));

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ActorNet.Actors.Hosting;
+using ActorNet.Protocol.Pki;
 using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
 using Serilog;
@@ -11,9 +12,11 @@ if (NodeOptions.WantsHelp(args))
 }
 
 LighthouseOptions options;
+NetworkTls? tls;
 try
 {
     options = LighthouseOptions.Parse(args, Environment.GetEnvironmentVariable);
+    tls = options.Tls is { } files ? NetworkTls.Load(files, CertificateHolder.Lighthouse) : null;
     PortCheck.EnsureFree("--listen", options.Remote.Host, options.Remote.Port);
 }
 catch (OptionsException e)
@@ -24,16 +27,22 @@ catch (OptionsException e)
 
 var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 Log.Logger = Logging.Create(options.LogFormat, null, $"lighthouse@{options.Remote.PublicHost}:{options.Remote.Port}");
+if (tls is null)
+    Log.Warning("Running with --insecure: traffic between nodes is plain TCP and any process can join. Use it for development only");
+else
+    Log.Information("TLS on Akka.Remote as the Lighthouse (certificate {Thumbprint}); peers must hold a certificate from {Ca}",
+        tls.Certificate.Thumbprint, tls.Ca.Subject);
 
 // A seed does one thing: it lets nodes find the cluster. No domain actors, no storage, no HTTP.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
 builder.Services.AddSerilog();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
-    akka.WithActorNetCluster(options.Remote, options.Seeds, ["lighthouse"], version));
+    akka.WithActorNetCluster(options.Remote, options.Seeds, ["lighthouse"], version, tls));
 
 try
 {
-    Log.Information("Lighthouse listening on {Host}:{Port}, seeds {Seeds}", options.Remote.PublicHost, options.Remote.Port, options.Seeds);
+    Log.Information("Lighthouse listening on {Scheme}://{System}@{Host}:{Port}, seeds {Seeds}",
+        ActorNetHosting.AddressScheme(tls is not null), ActorNetHosting.SystemName, options.Remote.PublicHost, options.Remote.Port, options.Seeds);
     await builder.Build().RunAsync();
     return 0;
 }

@@ -14,11 +14,14 @@ if (NodeOptions.WantsHelp(args))
 }
 
 NodeOptions options;
+NetworkTls? tls;
 string nodeId;
 TokenStore tokens;
 try
 {
     options = NodeOptions.Parse(args, Environment.GetEnvironmentVariable);
+    // Before anything is opened: a node that may not run as this bureau touches no port and no database.
+    tls = options.Tls is { } files ? NetworkTls.Load(files, options.CertificateHolder) : null;
     PortCheck.EnsureFree("--http", options.HttpHost, options.HttpPort);
     PortCheck.EnsureFree("--listen", options.Remote.Host, options.Remote.Port);
     await StoragePreparation.PrepareAsync(options.DataDirectory, options.Storage);
@@ -33,8 +36,11 @@ catch (Exception e) when (e is OptionsException or InvalidDataException)
 
 var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 Log.Logger = Logging.Create(options.LogFormat, options.Bureau.Value, nodeId);
-if (options.Insecure)
-    Log.Warning("Running with --insecure: traffic between nodes is plain TCP. Use it for development only");
+if (tls is null)
+    Log.Warning("Running with --insecure: traffic between nodes is plain TCP and any process can join. Use it for development only");
+else
+    Log.Information("TLS on Akka.Remote as {Holder} (certificate {Thumbprint}); peers must hold a certificate from {Ca}",
+        tls.Holder.Name, tls.Certificate.Thumbprint, tls.Ca.Subject);
 
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Host.UseSerilog();
@@ -53,7 +59,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddOpenApi();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
-    akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version)
+    akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls)
         .WithActorNetPersistence(options.Storage);
     if (options.Bureau.IsSecretariat)
         akka.WithSecretariatActors();

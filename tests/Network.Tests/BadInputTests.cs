@@ -181,7 +181,7 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
         Assert.Contains($"--http 127.0.0.1:{taken} is already in use", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
 
-        var (lhCode, _, lhErr) = await NodeProcess.RunToExitAsync(Binaries.Lighthouse, ["--listen", $"127.0.0.1:{cluster.Seed}"], ExitBound);
+        var (lhCode, _, lhErr) = await NodeProcess.RunToExitAsync(Binaries.Lighthouse, ["--listen", $"127.0.0.1:{cluster.Seed}", "--insecure"], ExitBound);
         Assert.NotEqual(0, lhCode);
         Assert.Contains("is already in use", lhErr);
     }

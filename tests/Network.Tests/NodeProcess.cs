@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using ActorNet.Protocol.Api;
+using ActorNet.Protocol.Pki;
 
 namespace ActorNet.Network.Tests;
 
@@ -40,14 +41,30 @@ public sealed class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output => string.Join("\n", _output);
 
+    /// <summary>A Lighthouse on plain TCP (--insecure), as the tests of cluster behaviour run it.</summary>
     public static NodeProcess StartLighthouse(int port, params int[] seeds) =>
         Start("lighthouse", Binaries.Lighthouse, null,
-            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" })]);
+            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" }), "--insecure"]);
 
-    public static NodeProcess StartNode(string bureau, int[] seeds, string dataDirectory, string? database = null, params string[] extra)
+    /// <summary>A Lighthouse on TLS with a certificate for <c>lighthouse</c> from <paramref name="pki"/>.</summary>
+    public static NodeProcess StartTlsLighthouse(TestPki pki, int port, params int[] seeds) =>
+        Start("lighthouse", Binaries.Lighthouse, null,
+            ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" }), .. pki.TlsArguments("lighthouse")]);
+
+    /// <summary>A node on plain TCP (--insecure), as the tests of cluster behaviour run it.</summary>
+    public static NodeProcess StartNode(string bureau, int[] seeds, string dataDirectory, string? database = null, params string[] extra) =>
+        StartNodeWith(bureau, seeds, dataDirectory, ["--insecure"], database, extra);
+
+    /// <summary>A node on TLS with a certificate for its bureau from <paramref name="pki"/>.</summary>
+    public static NodeProcess StartTlsNode(TestPki pki, string bureau, int[] seeds, string dataDirectory) =>
+        StartNodeWith(bureau, seeds, dataDirectory, pki.TlsArguments(bureau), null, []);
+
+    private static NodeProcess StartNodeWith(
+        string bureau, int[] seeds, string dataDirectory, IEnumerable<string> transport, string? database, IEnumerable<string> extra)
     {
         var http = FreePort();
-        var args = new List<string> { "--bureau", bureau, "--http", $"127.0.0.1:{http}", "--data", dataDirectory, "--insecure" };
+        var args = new List<string> { "--bureau", bureau, "--http", $"127.0.0.1:{http}", "--data", dataDirectory };
+        args.AddRange(transport);
         foreach (var s in seeds) args.AddRange(["--seed", $"127.0.0.1:{s}"]);
         if (database is not null) args.AddRange(["--database", database]);
         args.AddRange(extra);
@@ -167,6 +184,25 @@ public static class Binaries
 
 public static class Eventually
 {
+    /// <summary>Polls a condition for the whole of <paramref name="period"/> and fails the moment it holds.</summary>
+    public static async Task NeverAsync(Func<Task<bool>> condition, TimeSpan period, string what, Func<string>? diagnostics = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < period)
+        {
+            try
+            {
+                if (await condition())
+                    throw new InvalidOperationException($"{what} happened after {clock.Elapsed.TotalSeconds:0.0} s{(diagnostics is null ? "" : "\n" + diagnostics())}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                // Not answering is not the thing we watch for.
+            }
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Polls a condition until it holds; fails with what was being waited for once the bound passes.</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? diagnostics = null)
     {
@@ -186,6 +222,40 @@ public static class Eventually
         }
         throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for {what}{(last is null ? "" : $" (last error: {last.Message})")}{(diagnostics is null ? "" : "\n" + diagnostics())}");
     }
+}
+
+/// <summary>A network CA in a directory of its own and certificates it issues, made by ActorNet's own Pki code.</summary>
+public sealed class TestPki : IDisposable
+{
+    public const string Password = "network-tests-tls-password";
+    private readonly NetworkCa _ca = NetworkCa.Create(DateTimeOffset.UtcNow);
+    private readonly string _directory;
+
+    public TestPki(string directory)
+    {
+        _directory = directory;
+        _ca.Save(directory);
+    }
+
+    public string CaFile => System.IO.Path.Combine(_directory, NetworkCa.CertificateFile);
+
+    /// <summary>The PKCS#12 file for a bureau code or <c>lighthouse</c>, issued on first use.</summary>
+    public string CertificateFor(string name)
+    {
+        var file = System.IO.Path.Combine(_directory, name + ".p12");
+        if (!File.Exists(file))
+        {
+            if (!CertificateHolder.TryParse(name, out var holder))
+                throw new ArgumentException(CertificateHolder.Explain(name), nameof(name));
+            _ca.IssueTo(file, holder!, Password, DateTimeOffset.UtcNow).Dispose();
+        }
+        return file;
+    }
+
+    /// <summary>The flags that run a process as <paramref name="name"/> on this CA's network.</summary>
+    public string[] TlsArguments(string name) => ["--tls-cert", CertificateFor(name), "--tls-password", Password, "--ca", CaFile];
+
+    public void Dispose() => _ca.Dispose();
 }
 
 /// <summary>A temp directory per test, removed afterwards.</summary>

@@ -27,10 +27,38 @@ public static class ActorNetHosting
 {
     public const string SystemName = "actornet";
 
-    /// <summary>Remoting, clustering with keep-majority Split Brain Resolver, Serilog, and the wire serializer.</summary>
+    /// <summary>The address scheme of Akka.Remote: TLS changes it, and a seed written with the other one is unreachable.</summary>
+    public static string AddressScheme(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>
+    /// Remoting (over mutually authenticated TLS pinned to the network CA, unless <paramref name="tls"/> is null for
+    /// --insecure), clustering with keep-majority Split Brain Resolver, Serilog, and the wire serializer.
+    /// </summary>
     public static AkkaConfigurationBuilder WithActorNetCluster(
-        this AkkaConfigurationBuilder builder, RemoteEndpoint remote, IReadOnlyList<string> seeds, IReadOnlyList<string> roles, string appVersion)
+        this AkkaConfigurationBuilder builder, RemoteEndpoint remote, IReadOnlyList<string> seeds, IReadOnlyList<string> roles, string appVersion,
+        NetworkTls? tls)
     {
+        var remoteOptions = new RemoteOptions
+        {
+            HostName = remote.Host,
+            Port = remote.Port,
+            PublicHostName = remote.PublicHost,
+        };
+        if (tls is not null)
+        {
+            remoteOptions.EnableSsl = true;
+            remoteOptions.Ssl = new SslOptions
+            {
+                X509Certificate = tls.Certificate,
+                SuppressValidation = false,
+                // Both ends present a certificate, so an inbound connection is checked as strictly as an outbound one.
+                RequireMutualAuthentication = true,
+                // Peers are reached by IP or container name; the CA-issued certificate, not the host name, says who they are.
+                ValidateCertificateHostname = false,
+                CustomValidator = tls.Validator,
+            };
+        }
+        var scheme = AddressScheme(tls is not null);
         builder
             .AddHocon(EmbeddedConfig.Load(), HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
@@ -39,16 +67,11 @@ public static class ActorNetHosting
                 loggers.ClearLoggers();
                 loggers.AddLogger<SerilogLogger>();
             })
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = remote.Host,
-                Port = remote.Port,
-                PublicHostName = remote.PublicHost,
-            })
+            .WithRemoting(remoteOptions)
             .WithClustering(new ClusterOptions
             {
                 Roles = roles.ToArray(),
-                SeedNodes = seeds.Select(s => $"akka.tcp://{SystemName}@{s}").ToArray(),
+                SeedNodes = seeds.Select(s => $"{scheme}://{SystemName}@{s}").ToArray(),
                 SplitBrainResolver = new KeepMajorityOption(),
                 AppVersion = appVersion,
             })

@@ -1,7 +1,7 @@
 namespace ActorNet.Actors.Hosting;
 
-/// <summary>What a Lighthouse seed is started with: where it listens and which seeds (itself included) form the cluster.</summary>
-public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<string> Seeds, LogFormat LogFormat)
+/// <summary>What a Lighthouse seed is started with: where it listens, which seeds (itself included) form the cluster, and its TLS files.</summary>
+public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<string> Seeds, LogFormat LogFormat, TlsFiles? Tls, bool Insecure)
 {
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
@@ -27,8 +27,9 @@ public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<stri
             throw new OptionsException("--listen needs a fixed port for a seed (for example 127.0.0.1:4053), not 0");
         var seeds = (v.TryGetValue("--seed", out var s) ? s : ["127.0.0.1:4053"])
             .Select(seed => { var (h, p) = OptionParser.ParseEndpoint("--seed", seed); return $"{h}:{p}"; }).ToArray();
-        if ((One("--tls-cert") is null) != (One("--ca") is null))
-            throw new OptionsException("--tls-cert and --ca go together: give both, or --insecure for development");
-        return new LighthouseOptions(new RemoteEndpoint(host, port, One("--public-host") ?? host), seeds, NodeOptions.ParseLogFormat(One("--log-format")));
+        var logFormat = NodeOptions.ParseLogFormat(One("--log-format"));
+        var insecure = One("--insecure") == "true";
+        var tls = TlsFiles.FromOptions(One("--tls-cert"), One("--tls-password"), One("--ca"), insecure);
+        return new LighthouseOptions(new RemoteEndpoint(host, port, One("--public-host") ?? host), seeds, logFormat, tls, insecure);
     }
 }

@@ -1,4 +1,5 @@
 using ActorNet.Protocol;
+using ActorNet.Protocol.Pki;
 
 namespace ActorNet.Actors.Hosting;
 
@@ -63,8 +64,9 @@ public sealed record NodeOptions(
             throw new OptionsException("--auto-enrol is for GS nodes only: remove it or run with --bureau GS");
         var tlsCert = One("--tls-cert");
         var ca = One("--ca");
-        if ((tlsCert is null) != (ca is null))
-            throw new OptionsException("--tls-cert and --ca go together: give both, or --insecure for development");
+        var logFormat = ParseLogFormat(One("--log-format"));
+        // Checked here so that the compose test and every start see the same refusal; the record keeps the flags as given.
+        TlsFiles.FromOptions(tlsCert, One("--tls-password"), ca, insecure);
 
         return new NodeOptions(
             bureau!,
@@ -79,7 +81,7 @@ public sealed record NodeOptions(
             ca,
             insecure,
             autoEnrol,
-            ParseLogFormat(One("--log-format")));
+            logFormat);
     }
 
     public static bool WantsHelp(IReadOnlyList<string> args) => args.Contains("--help") || args.Contains("-h");
@@ -90,6 +92,12 @@ public sealed record NodeOptions(
         "json" => LogFormat.Json,
         _ => throw new OptionsException($"--log-format '{value}' is not console or json"),
     };
+
+    /// <summary>The TLS files, or null when running --insecure.</summary>
+    public TlsFiles? Tls => TlsCertificate is null ? null : new TlsFiles(TlsCertificate, TlsPassword, CaCertificate!);
+
+    /// <summary>Whom this node's certificate must name: its own bureau.</summary>
+    public CertificateHolder CertificateHolder => CertificateHolder.For(Bureau);
 
     /// <summary>The cluster roles this node carries.</summary>
     public IReadOnlyList<string> Roles => [Bureau.IsSecretariat ? "secretariat" : "ncb", Bureau.Role];

@@ -18,7 +18,7 @@ public sealed class ClusterPalette : Palette
         new(Name, "show", "every member: address | [roles] | status | reachability | app-version", Show),
         new(Name, "status", "this node's own member line", i => ShowOne(i, "/api/cluster/self")),
         new(Name, "leader", "the leader's member line", i => ShowOne(i, "/api/cluster/leader")),
-        new(Name, "join", "make this node join the cluster at ADDR (akka.tcp://actornet@HOST:PORT or HOST:PORT)",
+        new(Name, "join", "make this node join the cluster at ADDR (akka.ssl.tcp://actornet@HOST:PORT, akka.tcp:// with --insecure, or HOST:PORT)",
             i => Ask(i, "join", "Asked this node to join"), Address),
         new(Name, "leave", "ask the member at ADDR to leave the cluster gracefully", i => Ask(i, "leave", "Asked to leave:"), Address),
         new(Name, "down", "mark the member at ADDR as down (for a member that is gone for good)", i => Ask(i, "down", "Marked down:"), Address),

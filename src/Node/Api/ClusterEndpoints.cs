@@ -34,7 +34,7 @@ public static class ClusterEndpoints
             WithMember(system, request, (cluster, address) => cluster.Down(address)));
         admin.MapPost("/join", (AddressRequest request, ActorSystem system) =>
         {
-            if (!TryParseAddress(request.Address, out var address, out var problem))
+            if (!TryParseAddress(system, request.Address, out var address, out var problem))
                 return problem!;
             Akka.Cluster.Cluster.Get(system).Join(address!);
             return Results.Accepted(value: new AcceptedResponse("joining", address!.ToString()));
@@ -73,7 +73,7 @@ public static class ClusterEndpoints
 
     private static IResult WithMember(ActorSystem system, AddressRequest request, Action<Akka.Cluster.Cluster, Address> act)
     {
-        if (!TryParseAddress(request.Address, out var address, out var problem))
+        if (!TryParseAddress(system, request.Address, out var address, out var problem))
             return problem!;
         var cluster = Akka.Cluster.Cluster.Get(system);
         var state = cluster.State;
@@ -83,29 +83,40 @@ public static class ClusterEndpoints
         return Results.Accepted(value: new AcceptedResponse("accepted", address!.ToString()));
     }
 
-    /// <summary>Accepts a full address (akka.tcp://actornet@host:port) or host:port.</summary>
-    private static bool TryParseAddress(string? text, out Address? address, out IResult? problem)
+    /// <summary>
+    /// Accepts a full address (akka.ssl.tcp://actornet@host:port with TLS, akka.tcp://... with --insecure) or host:port,
+    /// which takes this node's own scheme: the cluster runs one transport, and an address in the other names nobody.
+    /// </summary>
+    private static bool TryParseAddress(ActorSystem system, string? text, out Address? address, out IResult? problem)
     {
         address = null;
         problem = null;
+        var scheme = Akka.Cluster.Cluster.Get(system).SelfAddress.Protocol;
+        var example = $"{scheme}://{ActorNetHosting.SystemName}@HOST:PORT";
         if (string.IsNullOrWhiteSpace(text))
         {
-            problem = Problems.Result(400, "\"address\" is required, for example akka.tcp://actornet@127.0.0.1:4061");
+            problem = Problems.Result(400, $"\"address\" is required, for example {scheme}://{ActorNetHosting.SystemName}@127.0.0.1:4061");
             return false;
         }
-        var full = text.Contains("://", StringComparison.Ordinal) ? text : $"akka.tcp://{ActorNetHosting.SystemName}@{text}";
+        var full = text.Contains("://", StringComparison.Ordinal) ? text : $"{scheme}://{ActorNetHosting.SystemName}@{text}";
         try
         {
             address = Address.Parse(full);
             if (address.Host is null || address.Port is null)
                 throw new UriFormatException("no host or port");
-            return true;
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
-            problem = Problems.Result(400, $"'{text}' is not a cluster address: write akka.tcp://actornet@HOST:PORT");
+            problem = Problems.Result(400, $"'{text}' is not a cluster address: write {example}");
             return false;
         }
+        if (address.Protocol != scheme)
+        {
+            problem = Problems.Result(400, $"'{text}' uses {address.Protocol}, but this cluster runs {scheme}: write {example}");
+            address = null;
+            return false;
+        }
+        return true;
     }
 
     private static async IAsyncEnumerable<SseItem<ClusterEventInfo>> Follow(

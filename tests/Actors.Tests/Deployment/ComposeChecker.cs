@@ -16,7 +16,7 @@ public sealed record PublishedDll(string Path, ActorNetProcess Process, string A
 public sealed record PublishedPort(string? HostIp, string? HostPort, int ContainerPort);
 
 /// <summary>A volume mount: Named is true for a compose-managed volume rather than a host path.</summary>
-public sealed record VolumeMount(string Source, string Target, bool Named);
+public sealed record VolumeMount(string Source, string Target, bool Named, bool ReadOnly = false);
 
 /// <summary>One compose service, with its interpolations resolved as the test resolves them.</summary>
 public sealed record ComposeService(
@@ -37,6 +37,7 @@ public sealed record ActorNetService(ComposeService Service, ActorNetProcess Pro
 {
     public RemoteEndpoint Remote => Node?.Remote ?? Lighthouse!.Remote;
     public IReadOnlyList<string> Seeds => Node?.Seeds ?? Lighthouse!.Seeds;
+    public TlsFiles? Tls => Node is not null ? Node.Tls : Lighthouse!.Tls;
 }
 
 /// <summary>What the checker found: every problem as one line naming the service, and what it parsed.</summary>
@@ -206,6 +207,16 @@ public static class ComposeChecker
                 else if (target.Remote.Port != port)
                     Problem($"seed {seed}: service {host} listens on port {target.Remote.Port}, not {port}");
             }
+            // A certificate path that no mount provides is a container that cannot start; a writable one could be replaced.
+            if (s.Tls is { } tls)
+                foreach (var (flag, path) in new[] { ("--tls-cert", tls.Certificate), ("--ca", tls.Ca) })
+                {
+                    var mount = s.Service.Volumes.FirstOrDefault(v => IsUnder(path, v.Target));
+                    if (mount is null)
+                        Problem($"its {flag} {path} is in no mounted volume, so the container has no such file");
+                    else if (!mount.ReadOnly)
+                        Problem($"its {flag} {path} is on the writable mount {mount.Source}:{mount.Target}; mount it read-only (:ro)");
+                }
             if (s.Node is { } node)
             {
                 var httpPorts = s.Service.Ports.Where(p => p.ContainerPort == node.HttpPort).ToList();
@@ -347,13 +358,14 @@ public static class ComposeChecker
         {
             var target = Scalar(Child(map, "target"));
             var source = Scalar(Child(map, "source")) ?? "";
-            return target is null ? null : new VolumeMount(source, target, Scalar(Child(map, "type")) == "volume" && source.Length > 0);
+            return target is null ? null : new VolumeMount(source, target, Scalar(Child(map, "type")) == "volume" && source.Length > 0,
+                Scalar(Child(map, "read_only")) is "true" or "yes");
         }
         var parts = (Scalar(node) ?? "").Split(':');
         if (parts.Length < 2)
             return null; // an anonymous volume: nothing survives a `docker compose down`
         var named = !(parts[0].StartsWith('/') || parts[0].StartsWith('.') || parts[0].StartsWith('~') || parts[0].StartsWith('$'));
-        return new VolumeMount(parts[0], parts[1], named);
+        return new VolumeMount(parts[0], parts[1], named, parts.Length > 2 && parts[2].Split(',').Contains("ro"));
     }
 
     /// <summary>

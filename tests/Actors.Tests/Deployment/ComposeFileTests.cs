@@ -69,6 +69,57 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Every_ActorNet_process_runs_TLS_with_its_own_certificate_from_a_read_only_mount()
+    {
+        Assert.All(Report.ActorNetServices, s =>
+        {
+            Assert.NotNull(s.Tls);
+            Assert.False(s.Node?.Insecure ?? s.Lighthouse!.Insecure, $"{s.Service.Name} runs --insecure");
+            var mounts = new[] { s.Tls!.Certificate, s.Tls.Ca }.Select(path => s.Service.Volumes.Single(v => path.StartsWith(v.Target.TrimEnd('/') + "/", StringComparison.Ordinal)));
+            Assert.All(mounts, m => Assert.True(m.ReadOnly, $"{s.Service.Name}: {m.Source}:{m.Target} should be read-only"));
+            // One certificate per bureau (or the Lighthouse), named after it: gs1 and gs2 are both GS.
+            var holder = s.Node?.Bureau.Value.ToLowerInvariant() ?? "lighthouse";
+            Assert.Equal(holder + ".p12", Path.GetFileName(s.Tls.Certificate));
+        });
+        Assert.Single(Report.ActorNetServices.Select(s => s.Tls!.Ca).Distinct());
+    }
+
+    [Theory]
+    [InlineData("[]", "--tls-cert /pki/fr.p12 is in no mounted volume")]
+    [InlineData("['./pki:/pki']", "is on the writable mount ./pki:/pki; mount it read-only")]
+    [InlineData("['./pki:/pki:ro']", null)]
+    public void The_checker_reports_certificates_no_read_only_mount_provides(string volumes, string? expected)
+    {
+        var report = CheckSnippet($$"""
+            services:
+              lighthouse:
+                build: .
+                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
+              fr:
+                build: .
+                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--tls-cert", "/pki/fr.p12", "--ca", "/pki/ca.crt"]
+                volumes: {{volumes}}
+            """);
+        var tlsProblems = report.Problems.Where(p => p.Contains("--tls-cert") || p.Contains("--ca ")).ToList();
+        if (expected is null)
+            Assert.Empty(tlsProblems);
+        else
+            Assert.Contains(tlsProblems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_checker_reports_a_process_with_neither_TLS_nor_insecure()
+    {
+        var report = CheckSnippet("""
+            services:
+              lighthouse:
+                build: .
+                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053"]
+            """);
+        Assert.Contains(report.Problems, p => p.Contains("service lighthouse") && p.Contains("no transport security"));
+    }
+
+    [Fact]
     public void Published_ports_are_bound_to_loopback_and_reach_the_HTTP_API()
     {
         var nodes = Report.ActorNetServices.Where(s => s.Node is not null).ToList();

@@ -11,7 +11,7 @@ public class NodeOptionsTests
     [Fact]
     public void Defaults_follow_the_contract()
     {
-        var o = Parse(["--bureau", "FR"]);
+        var o = Parse(["--bureau", "FR", "--insecure"]);
         Assert.Equal("FR", o.Bureau.Value);
         Assert.Equal(("127.0.0.1", 0), (o.Remote.Host, o.Remote.Port));
         Assert.Equal(["127.0.0.1:4053"], o.Seeds);
@@ -25,7 +25,7 @@ public class NodeOptionsTests
     [Fact]
     public void Secretariat_nodes_carry_the_secretariat_role()
     {
-        Assert.Equal(["secretariat", "bureau-GS"], Parse(["--bureau", "GS"]).Roles);
+        Assert.Equal(["secretariat", "bureau-GS"], Parse(["--bureau", "GS", "--insecure"]).Roles);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class NodeOptionsTests
     [Fact]
     public void Postgres_database_is_read_and_described_without_its_password()
     {
-        var o = Parse(["--bureau", "GS", "--database", "postgres:Host=db;Port=5433;Database=actornet;Username=u;Password=secret"]);
+        var o = Parse(["--bureau", "GS", "--insecure", "--database", "postgres:Host=db;Port=5433;Database=actornet;Username=u;Password=secret"]);
         Assert.Equal(StorageKind.Postgres, o.Storage.Kind);
         Assert.Equal("PostgreSQL.15", o.Storage.ProviderName);
         Assert.DoesNotContain("secret", o.Storage.Description);
@@ -69,6 +69,9 @@ public class NodeOptionsTests
     [InlineData(new[] { "--bureau", "FR", "--database", "sqlite:" }, "needs a file path")]
     [InlineData(new[] { "--bureau", "FR", "--auto-enrol" }, "--auto-enrol is for GS nodes only")]
     [InlineData(new[] { "--bureau", "FR", "--tls-cert", "a.p12" }, "--tls-cert and --ca go together")]
+    [InlineData(new[] { "--bureau", "FR", "--ca", "ca.crt" }, "--tls-cert and --ca go together")]
+    [InlineData(new[] { "--bureau", "FR", "--tls-cert", "a.p12", "--ca", "ca.crt", "--insecure" }, "--insecure and --tls-cert exclude each other")]
+    [InlineData(new[] { "--bureau", "FR" }, "no transport security: give --tls-cert FILE and --ca FILE")]
     [InlineData(new[] { "--bureau", "FR", "--bureau", "US" }, "--bureau is given twice")]
     [InlineData(new[] { "--bureau" }, "--bureau needs a value")]
     [InlineData(new[] { "--bureau", "FR", "--log-format", "xml" }, "--log-format 'xml' is not console or json")]
@@ -89,9 +92,29 @@ public class NodeOptionsTests
     [Fact]
     public void Lighthouse_needs_a_fixed_port()
     {
-        Assert.Equal(4053, LighthouseOptions.Parse([], _ => null).Remote.Port);
+        Assert.Equal(4053, LighthouseOptions.Parse(["--insecure"], _ => null).Remote.Port);
         var e = Assert.Throws<OptionsException>(() => LighthouseOptions.Parse(["--listen", "127.0.0.1:0"], _ => null));
         Assert.Contains("fixed port", e.Message);
         Assert.Throws<OptionsException>(() => LighthouseOptions.Parse(["--bureau", "FR"], _ => null));
+    }
+
+    [Fact]
+    public void TLS_files_are_read_from_flags_or_environment_and_plain_TCP_only_when_asked_for()
+    {
+        var node = Parse(["--bureau", "FR", "--tls-cert", "fr.p12", "--ca", "ca.crt"], new() { ["ACTORNET_TLS_PASSWORD"] = "pw" });
+        Assert.Equal(new TlsFiles("fr.p12", "pw", "ca.crt"), node.Tls);
+        Assert.False(node.Insecure);
+        Assert.Null(Parse(["--bureau", "FR", "--insecure"]).Tls);
+
+        var lighthouse = LighthouseOptions.Parse([], name => name switch
+        {
+            "ACTORNET_TLS_CERT" => "lighthouse.p12",
+            "ACTORNET_CA" => "ca.crt",
+            _ => null,
+        });
+        Assert.Equal(new TlsFiles("lighthouse.p12", null, "ca.crt"), lighthouse.Tls);
+        var e = Assert.Throws<OptionsException>(() => LighthouseOptions.Parse([], _ => null));
+        Assert.Contains("no transport security", e.Message);
+        Assert.True(LighthouseOptions.Parse(["--insecure"], _ => null).Insecure);
     }
 }
