@@ -40,7 +40,8 @@ public sealed class AuditActor : ReceivePersistentActor
             Sender.Tell(new AuditQueries.Entries(_recent.Where(e => e.Sequence > query.AfterSequence).Take(limit).ToArray()));
         });
 
-        Command<AuditQueries.Verify>(_ =>
+        // Deferred behind entries still being written, so verification covers everything recorded before it was asked.
+        Command<AuditQueries.Verify>(verify => DeferAsync(verify, _ =>
         {
             var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
             journal.CurrentEventsByPersistenceId(PersistenceId, 0, long.MaxValue)
@@ -50,7 +51,7 @@ public sealed class AuditActor : ReceivePersistentActor
                     ? AuditLog.Verify(t.Result)
                     : new AuditQueries.Verification(false, 0, null, "the audit log cannot be read back: " + t.Exception?.GetBaseException().Message))
                 .PipeTo(Sender);
-        });
+        }));
     }
 
     public override string PersistenceId { get; }
