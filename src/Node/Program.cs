@@ -53,8 +53,11 @@ builder.Services.AddSingleton(tokens);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+// Authentication's core only: the full AddAuthentication also starts ASP.NET's data protection (an XML key ring
+// on disk, for cookies), which bearer tokens do not use.
+builder.Services.AddWebEncoders();
+builder.Services.AddAuthenticationCore(o => o.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, null));
+builder.Services.AddOptions<AuthenticationSchemeOptions>(BearerTokenHandler.SchemeName);
 builder.Services.AddAuthorization();
 builder.Services.AddOpenApi();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>

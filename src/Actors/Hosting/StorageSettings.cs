@@ -29,19 +29,22 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
             return new StorageSettings(StorageKind.Sqlite, $"Data Source={full}", full);
         }
         if (value.StartsWith("postgres:", StringComparison.Ordinal))
-        {
-            var conn = value["postgres:".Length..];
-            try
-            {
-                _ = new NpgsqlConnectionStringBuilder(conn);
-            }
-            catch (ArgumentException e)
-            {
-                throw new OptionsException($"--database postgres: connection string is malformed ({e.Message}); write it as Host=...;Port=...;Database=...;Username=...;Password=...");
-            }
-            return new StorageSettings(StorageKind.Postgres, conn, null);
-        }
+            return ParsePostgres(value["postgres:".Length..]);
         throw new OptionsException($"--database must be sqlite:PATH or postgres:<connection string>, not '{Truncate(value)}'");
+    }
+
+    // Kept apart so a SQLite node never loads Npgsql.
+    private static StorageSettings ParsePostgres(string conn)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(conn);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OptionsException($"--database postgres: connection string is malformed ({e.Message}); write it as Host=...;Port=...;Database=...;Username=...;Password=...");
+        }
+        return new StorageSettings(StorageKind.Postgres, conn, null);
     }
 
     private static string Truncate(string s) => s.Length > 40 ? s[..40] + "…" : s;
