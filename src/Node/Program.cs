@@ -1,5 +1,7 @@
 using System.Reflection;
 using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol.Sealing;
 using ActorNet.Node;
 using ActorNet.Node.Api;
 using ActorNet.Node.Security;
@@ -17,6 +19,7 @@ NodeOptions options;
 NetworkTls? tls;
 string nodeId;
 TokenStore tokens;
+BureauCrypto crypto;
 try
 {
     options = NodeOptions.Parse(args, Environment.GetEnvironmentVariable);
@@ -27,8 +30,9 @@ try
     await StoragePreparation.PrepareAsync(options.DataDirectory, options.Storage);
     nodeId = NodeIdentity.LoadOrCreate(options.DataDirectory);
     tokens = TokenStore.Open(options.DataDirectory, Environment.GetEnvironmentVariable("ACTORNET_ADMIN_TOKEN"));
+    crypto = BureauCrypto.LoadOrCreate(options.Bureau, options.DataDirectory);
 }
-catch (Exception e) when (e is OptionsException or InvalidDataException)
+catch (Exception e) when (e is OptionsException or InvalidDataException or KeyFileException)
 {
     Console.Error.WriteLine($"actornet-node: {e.Message}");
     return e is OptionsException && e.Message.Contains("unknown option") ? 2 : 1;
@@ -50,6 +54,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
 });
 builder.Services.AddSingleton(tokens);
+builder.Services.AddSingleton(crypto);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -66,7 +71,7 @@ builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
         .WithActorNetPersistence(options.Storage);
     if (options.Bureau.IsSecretariat)
         akka.WithSecretariatActors();
-    akka.WithBureauActors(options.Bureau, nodeId, version);
+    akka.WithBureauActors(options.Bureau, nodeId, version, crypto);
 });
 
 var app = builder.Build();
@@ -80,6 +85,7 @@ app.MapClusterEndpoints();
 app.MapBureauEndpoints(options.Bureau);
 app.MapTokenEndpoints(options.Bureau);
 app.MapAuditEndpoints();
+app.MapMessageEndpoints(options.Bureau);
 
 try
 {

@@ -213,4 +213,33 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
         Assert.Contains("cannot be created or written", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
     }
+
+    [Fact]
+    public async Task Corrupt_key_file_exits_non_zero_with_one_clear_line()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(temp.Path, "keys"));
+        var key = Path.Combine(temp.Path, "keys", "signing-1.pem");
+        await File.WriteAllTextAsync(key, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+        await File.WriteAllTextAsync(Path.Combine(temp.Path, "keys", "agreement-1.pem"), "garbage");
+        var (code, _, stderr) = await NodeProcess.RunToExitAsync(Binaries.Node,
+            ["--bureau", "US", "--http", $"127.0.0.1:{NodeProcess.FreePort()}", "--data", temp.Path, "--insecure"], ExitBound);
+        Assert.NotEqual(0, code);
+        Assert.Contains("keys", stderr);
+        Assert.Contains(".pem", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Messages_to_unknown_or_no_recipients_are_400_naming_the_problem()
+    {
+        var unknown = await Http.PostAsJsonAsync("/api/messages", new SendMessageRequest(["DE"], "s", "b", "H1", null, null));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("DE", (await Problem(unknown)).Title);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync("/api/messages", new SendMessageRequest([], "s", "b", "H1", null, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync("/api/messages", new SendMessageRequest(["ZZ"], "s", "b", "H1", null, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync("/api/messages", new SendMessageRequest(["FR"], "s", "b", "H9", null, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/messages/nope")).StatusCode);
+        await AssertStillServing();
+    }
 }

@@ -1,6 +1,7 @@
 using ActorNet.Protocol;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Event;
 
@@ -17,7 +18,7 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
     private bool _startRecorded;
     private bool _enrolled;
 
-    public EnrolmentActor(BureauCode bureau, string nodeId, string appVersion, IActorRef bureauActor, IActorRef directory)
+    public EnrolmentActor(BureauCode bureau, string nodeId, string appVersion, IActorRef bureauActor, IActorRef directory, BureauPublicKeys? keys)
     {
         var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         var startId = Guid.NewGuid().ToString("N");
@@ -25,7 +26,7 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
         Receive<Retry>(_ =>
         {
             if (!_startRecorded) bureauActor.Tell(new BureauCommands.RecordNodeStart(bureau, nodeId, address, appVersion, startId));
-            if (!_enrolled) directory.Tell(new DirectoryCommands.Enrol(bureau, address, null));
+            if (!_enrolled) directory.Tell(new DirectoryCommands.Enrol(bureau, address, keys?.Fingerprint, keys));
             if (_startRecorded && _enrolled) Timers.Cancel("retry");
         });
         Receive<BureauQueries.Profile>(_ => _startRecorded = true);
@@ -38,8 +39,8 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(BureauCode bureau, string nodeId, string appVersion, IActorRef bureauActor, IActorRef directory) =>
-        Akka.Actor.Props.Create(() => new EnrolmentActor(bureau, nodeId, appVersion, bureauActor, directory));
+    public static Props Props(BureauCode bureau, string nodeId, string appVersion, IActorRef bureauActor, IActorRef directory, BureauPublicKeys? keys = null) =>
+        Akka.Actor.Props.Create(() => new EnrolmentActor(bureau, nodeId, appVersion, bureauActor, directory, keys));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("retry", Retry.Instance, TimeSpan.Zero, RetryInterval);
 

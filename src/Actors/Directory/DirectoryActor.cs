@@ -28,11 +28,15 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         Recover<DirectoryEvents.BureauSeen>(e => _state = _state.Apply(e));
         Recover<SnapshotOffer>(offer =>
         {
-            if (offer.Snapshot is DirectoryQueries.DirectoryView view)
-                foreach (var entry in view.Entries)
-                    _state = _state
-                        .Apply(new DirectoryEvents.BureauEnrolled(entry.Bureau, entry.Fingerprint, entry.EnrolledAt))
-                        .Apply(new DirectoryEvents.BureauSeen(entry.Bureau, entry.Online, entry.LastSeen));
+            if (offer.Snapshot is not DirectoryQueries.DirectoryView view)
+                return;
+            foreach (var entry in view.Entries)
+            {
+                _state = _state.Apply(new DirectoryEvents.BureauEnrolled(entry.Bureau, entry.Fingerprint, entry.EnrolledAt));
+                foreach (var keys in entry.Keys)
+                    _state = _state.Apply(new DirectoryEvents.BureauEnrolled(entry.Bureau, entry.Fingerprint, entry.EnrolledAt, keys));
+                _state = _state.Apply(new DirectoryEvents.BureauSeen(entry.Bureau, entry.Online, entry.LastSeen));
+            }
         });
         Recover<RecoveryCompleted>(_ => _log.Info("Directory recovered with {BureauCount} bureaus", _state.Bureaus.Count));
 
@@ -41,7 +45,7 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         Command<DirectoryCommands.Enrol>(c =>
         {
             var sender = Sender;
-            var events = _state.Enrol(c.Bureau, c.Fingerprint, DateTimeOffset.UtcNow);
+            var events = _state.Enrol(c.Bureau, c.Fingerprint, DateTimeOffset.UtcNow, c.Keys);
             if (events.Count == 0)
             {
                 sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt));

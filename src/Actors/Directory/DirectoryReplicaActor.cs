@@ -1,6 +1,7 @@
 using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -22,16 +23,22 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly BureauPresence _presence = new();
     private readonly Dictionary<BureauCode, DateTimeOffset> _seenLocally = new();
     private DirectoryQueries.DirectoryView _copy = new([], DateTimeOffset.MinValue);
+    private readonly PublicKeyDirectory? _keys;
     private bool _heardFromDirectory;
 
-    public DirectoryReplicaActor(string nodeId, IActorRef directory)
+    public DirectoryReplicaActor(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null)
     {
         _directory = directory;
+        _keys = keys;
         PersistenceId = "directory-replica-" + nodeId;
 
         Recover<DirectoryQueries.DirectoryView>(view => _copy = view);
         Recover<SnapshotOffer>(offer => _copy = (DirectoryQueries.DirectoryView)offer.Snapshot);
-        Recover<RecoveryCompleted>(_ => _log.Info("Directory copy recovered with {BureauCount} bureaus", _copy.Entries.Count));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            PublishKeys(_copy);
+            _log.Info("Directory copy recovered with {BureauCount} bureaus", _copy.Entries.Count);
+        });
 
         Command<DirectoryQueries.DirectoryView>(OnView);
         Command<DirectoryQueries.GetDirectory>(_ => Sender.Tell(Merged()));
@@ -55,7 +62,8 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string nodeId, IActorRef directory) => Akka.Actor.Props.Create(() => new DirectoryReplicaActor(nodeId, directory));
+    public static Props Props(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null) =>
+        Akka.Actor.Props.Create(() => new DirectoryReplicaActor(nodeId, directory, keys));
 
     protected override void PreStart()
     {
@@ -74,10 +82,29 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
         Persist(view, v =>
         {
             _copy = v;
+            PublishKeys(v);
             _log.Debug("Directory copy updated: {BureauCount} bureaus", v.Entries.Count);
             if (LastSequenceNr % 100 == 0)
                 SaveSnapshot(v);
         });
+    }
+
+    /// <summary>Hands every enrolled key version to the node's sealer and opener.</summary>
+    private void PublishKeys(DirectoryQueries.DirectoryView view)
+    {
+        if (_keys is null)
+            return;
+        foreach (var keys in view.Entries.SelectMany(e => e.Keys))
+        {
+            try
+            {
+                _keys.Add(keys);
+            }
+            catch (InvalidOperationException e)
+            {
+                _log.Warning("Directory lists a changed key for {Bureau}, refused: {Problem}", keys.Bureau, e.Message);
+            }
+        }
     }
 
     /// <summary>The copy, with who is online as this node sees it, and bureaus seen here that GS has not listed yet.</summary>

@@ -1,6 +1,7 @@
 using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Directory;
+using ActorNet.Actors.Messaging;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
@@ -21,6 +22,8 @@ public sealed class DirectoryKey;
 public sealed class DirectoryReplicaKey;
 public sealed class BureauKey;
 public sealed class AuditKey;
+public sealed class OutboxKey;
+public sealed class InboxKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -91,23 +94,31 @@ public static class ActorNetHosting
     /// What every bureau node runs (GS nodes included): its bureau actor as a singleton on its own role,
     /// its persisted copy of the directory, and the actor that announces it.
     /// </summary>
-    public static AkkaConfigurationBuilder WithBureauActors(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion)
+    public static AkkaConfigurationBuilder WithBureauActors(
+        this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto)
     {
+        // The audit log first: the singletons below write to it.
+        builder.WithActors((system, registry) =>
+        {
+            var audit = system.ActorOf(AuditActor.Props(nodeId), "audit");
+            registry.Register<AuditKey>(audit);
+            audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
+        });
+
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
         builder.WithSingleton<BureauKey>("bureau", BureauActor.Props(bureau), bureauRole, createProxyToo: true);
+        builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => OutboxActor.Props(bureau, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+        builder.WithSingleton<InboxKey>(InboxActor.Name,
+            (_, registry, _) => InboxActor.Props(bureau, new SealedEnvelopeGate(bureau, crypto.Opener), registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
         if (!bureau.IsSecretariat)
             builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
 
         return builder.WithActors((system, registry) =>
         {
-            var audit = system.ActorOf(AuditActor.Props(nodeId), "audit");
-            registry.Register<AuditKey>(audit);
-            audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
-
             var directory = registry.Get<DirectoryKey>();
-            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory), DirectoryActor.ReplicaName);
+            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);
-            system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory), "enrolment");
+            system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto.PublicKeys), "enrolment");
         });
     }
 

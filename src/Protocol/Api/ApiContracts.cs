@@ -46,3 +46,14 @@ public static class Roles
 
     public static IReadOnlyList<string> All { get; } = [Admin, Officer, Reviewer, Coordinator];
 }
+
+/// <summary><c>POST /api/messages</c>: a sealed message from this node's bureau.</summary>
+public sealed record SendMessageRequest(IReadOnlyList<string>? To, string? Subject, string? Body, string? HandlingCode, string? CaseId, bool? ForwardingAllowed);
+
+public sealed record MessageAccepted(string Id);
+
+/// <summary><c>GET /api/messages/{id}</c>: the sender's view, with each recipient's state (queued, delivered, read).</summary>
+public sealed record MessageStatusInfo(string Id, string From, IReadOnlyList<string> To, IReadOnlyDictionary<string, string> Recipients, DateTimeOffset SentAt);
+
+/// <summary>One opened message in <c>GET /api/messages/inbox</c>.</summary>
+public sealed record InboxMessage(string Id, string From, string Subject, string Body, string HandlingCode, string? CaseId, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);

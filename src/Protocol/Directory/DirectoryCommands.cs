@@ -4,7 +4,7 @@ namespace ActorNet.Protocol.Directory;
 public static class DirectoryCommands
 {
     /// <summary>A bureau node asks to be listed; answered with <see cref="Enrolled"/>. Sent until answered.</summary>
-    public sealed record Enrol(BureauCode Bureau, string NodeAddress, string? Fingerprint) : IWithBureauCode, IActorNetMessage;
+    public sealed record Enrol(BureauCode Bureau, string NodeAddress, string? Fingerprint, Sealing.BureauPublicKeys? Keys = null) : IWithBureauCode, IActorNetMessage;
 
     public sealed record Enrolled(BureauCode Bureau, DateTimeOffset EnrolledAt) : IWithBureauCode, IActorNetMessage;
 }

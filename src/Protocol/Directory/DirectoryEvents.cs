@@ -3,7 +3,7 @@ namespace ActorNet.Protocol.Directory;
 /// <summary>What the directory persists.</summary>
 public static class DirectoryEvents
 {
-    public sealed record BureauEnrolled(BureauCode Bureau, string? Fingerprint, DateTimeOffset At) : IActorNetMessage;
+    public sealed record BureauEnrolled(BureauCode Bureau, string? Fingerprint, DateTimeOffset At, Sealing.BureauPublicKeys? Keys = null) : IActorNetMessage;
 
     /// <summary>A bureau's node came up or went away; <paramref name="At"/> becomes its last-seen time.</summary>
     public sealed record BureauSeen(BureauCode Bureau, bool Online, DateTimeOffset At) : IActorNetMessage;

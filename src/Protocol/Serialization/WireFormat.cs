@@ -71,14 +71,22 @@ public static class WireFormat
 
         // Directory
         Add<DirectoryCommands.Enrol, P.Enrol>("d.enrol",
-            m => With(new P.Enrol { Bureau = m.Bureau.Value, NodeAddress = m.NodeAddress }, x => { if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint; }),
-            p => new(Code(p.Bureau), p.NodeAddress, p.HasFingerprint ? p.Fingerprint : null), P.Enrol.Parser);
+            m => With(new P.Enrol { Bureau = m.Bureau.Value, NodeAddress = m.NodeAddress }, x =>
+            {
+                if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint;
+                if (m.Keys is not null) x.Keys = ToProto(m.Keys);
+            }),
+            p => new(Code(p.Bureau), p.NodeAddress, p.HasFingerprint ? p.Fingerprint : null, p.Keys is null ? null : FromProto(p.Keys)), P.Enrol.Parser);
         Add<DirectoryCommands.Enrolled, P.Enrolled>("d.enrolled",
             m => new() { Bureau = m.Bureau.Value, EnrolledAt = Ms(m.EnrolledAt) },
             p => new(Code(p.Bureau), Time(p.EnrolledAt)), P.Enrolled.Parser);
         Add<DirectoryEvents.BureauEnrolled, P.BureauEnrolled>("d.b-enrolled",
-            m => With(new P.BureauEnrolled { Bureau = m.Bureau.Value, At = Ms(m.At) }, x => { if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint; }),
-            p => new(Code(p.Bureau), p.HasFingerprint ? p.Fingerprint : null, Time(p.At)), P.BureauEnrolled.Parser);
+            m => With(new P.BureauEnrolled { Bureau = m.Bureau.Value, At = Ms(m.At) }, x =>
+            {
+                if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint;
+                if (m.Keys is not null) x.Keys = ToProto(m.Keys);
+            }),
+            p => new(Code(p.Bureau), p.HasFingerprint ? p.Fingerprint : null, Time(p.At), p.Keys is null ? null : FromProto(p.Keys)), P.BureauEnrolled.Parser);
         Add<DirectoryEvents.BureauSeen, P.BureauSeen>("d.b-seen",
             m => new() { Bureau = m.Bureau.Value, Online = m.Online, At = Ms(m.At) },
             p => new(Code(p.Bureau), p.Online, Time(p.At)), P.BureauSeen.Parser);
@@ -163,9 +171,7 @@ public static class WireFormat
 
         // Sealed messages
         Add<SealedEnvelope, P.SealedEnvelope>(SealedEnvelope.Manifest, ToProto, FromProto, P.SealedEnvelope.Parser);
-        Add<BureauPublicKeys, P.BureauPublicKeys>("k.pub",
-            m => new() { Bureau = m.Bureau.Value, Version = m.Version, SigningKey = ByteString.CopyFrom(m.SigningKey), AgreementKey = ByteString.CopyFrom(m.AgreementKey) },
-            p => new(Code(p.Bureau), p.Version, p.SigningKey.ToByteArray(), p.AgreementKey.ToByteArray()), P.BureauPublicKeys.Parser);
+        Add<BureauPublicKeys, P.BureauPublicKeys>("k.pub", ToProto, FromProto, P.BureauPublicKeys.Parser);
 
         ByType = codecs.ToFrozenDictionary(c => c.Type);
         ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
@@ -201,11 +207,20 @@ public static class WireFormat
             : throw new WireFormatException($"{type.FullName} has no wire format: add it to {nameof(WireFormat)}.");
 
     private static P.DirectoryEntry ToProto(DirectoryEntry e) =>
-        With(new P.DirectoryEntry { Bureau = e.Bureau.Value, EnrolledAt = Ms(e.EnrolledAt), LastSeen = Ms(e.LastSeen), Online = e.Online },
-            x => { if (e.Fingerprint is not null) x.Fingerprint = e.Fingerprint; });
+        With(new P.DirectoryEntry { Bureau = e.Bureau.Value, EnrolledAt = Ms(e.EnrolledAt), LastSeen = Ms(e.LastSeen), Online = e.Online }, x =>
+        {
+            if (e.Fingerprint is not null) x.Fingerprint = e.Fingerprint;
+            x.Keys.AddRange(e.Keys.Select(ToProto));
+        });
 
     private static DirectoryEntry FromProto(P.DirectoryEntry p) =>
-        new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online);
+        new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online, p.Keys.Select(FromProto).ToArray());
+
+    private static P.BureauPublicKeys ToProto(BureauPublicKeys m) =>
+        new() { Bureau = m.Bureau.Value, Version = m.Version, SigningKey = ByteString.CopyFrom(m.SigningKey), AgreementKey = ByteString.CopyFrom(m.AgreementKey) };
+
+    private static BureauPublicKeys FromProto(P.BureauPublicKeys p) =>
+        new(Code(p.Bureau), p.Version, p.SigningKey.ToByteArray(), p.AgreementKey.ToByteArray());
 
     private static P.Parcel ToProto(Parcel m) => new() { Sequence = m.Sequence, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed) };
 

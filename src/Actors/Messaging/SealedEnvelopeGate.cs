@@ -1,0 +1,34 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+using ActorNet.Protocol.Serialization;
+
+namespace ActorNet.Actors.Messaging;
+
+/// <summary>
+/// Lets into a bureau's inbox only envelopes that are well formed, signed by the sender the delivery claims
+/// (against the keys in the directory), addressed to this bureau, and carrying the id they were delivered under.
+/// </summary>
+public sealed class SealedEnvelopeGate(BureauCode self, Opener opener) : IEnvelopeGate
+{
+    public GateVerdict Check(BureauCode from, Parcel parcel)
+    {
+        SealedEnvelope envelope;
+        try
+        {
+            envelope = SealedEnvelope.FromBytes(parcel.Sealed);
+        }
+        catch (Exception e) when (e is WireFormatException or ArgumentException)
+        {
+            return GateVerdict.Refuse("malformed: " + e.Message);
+        }
+        if (!envelope.Header.From.Equals(from))
+            return GateVerdict.Refuse($"forged: delivered by {from} but claims to be from {envelope.Header.From}");
+        if (envelope.Id != parcel.Id)
+            return GateVerdict.Refuse($"tampered: delivered as {parcel.Id} but its header says {envelope.Id}");
+        if (!envelope.Header.IsAddressedTo(self))
+            return GateVerdict.Refuse($"wrongly addressed: not for {self}");
+        var opened = opener.Open(envelope);
+        return opened.IsOpened ? GateVerdict.Pass : GateVerdict.Refuse($"{opened.Outcome}: {opened.Reason}");
+    }
+}

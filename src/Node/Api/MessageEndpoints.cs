@@ -1,0 +1,94 @@
+using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Api;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorNet.Node.Api;
+
+/// <summary>Sealed bureau-to-bureau messages: sealed here, kept by the outbox until delivered, opened here for this bureau's reader.</summary>
+public static class MessageEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    public static void MapMessageEndpoints(this IEndpointRouteBuilder app, BureauCode bureau)
+    {
+        var api = app.MapGroup("/api/messages").RequireAuthorization(p => p.RequireRole(Roles.Officer));
+
+        api.MapPost("", async (SendMessageRequest request, BureauCrypto crypto, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+        {
+            if (request.To is not { Count: > 0 })
+                return Problems.Result(400, "\"to\" must name at least one bureau, for example [\"US\"]");
+            var recipients = new List<BureauCode>();
+            foreach (var code in request.To.Distinct())
+            {
+                if (!BureauCode.TryParse(code, out var recipient))
+                    return Problems.Result(400, $"\"to\": {BureauCode.Explain(code)}");
+                if (crypto.Directory.Latest(recipient!) is null)
+                    return Problems.Result(400, $"\"to\": unknown recipient {recipient}: it has no keys in the directory (see actornet bureau list)");
+                recipients.Add(recipient!);
+            }
+            if (!Enum.TryParse<HandlingCode>(request.HandlingCode ?? "H0", ignoreCase: true, out var handling) || !Enum.IsDefined(handling))
+                return Problems.Result(400, $"\"handlingCode\" '{request.HandlingCode}' is not one of H0, H1, H2, H3");
+            if (request.CaseId is { Length: > 100 })
+                return Problems.Result(400, "\"caseId\" is longer than 100 characters");
+
+            MessagePayload payload;
+            try
+            {
+                payload = new MessagePayload(request.Subject ?? "", request.Body ?? "");
+            }
+            catch (PayloadTooLargeException)
+            {
+                return Problems.Result(413, "The message is larger than 1 MiB: send less, or split it");
+            }
+            catch (ArgumentException e)
+            {
+                return Problems.Result(400, e.Message);
+            }
+
+            var id = Guid.CreateVersion7().ToString("N");
+            var header = crypto.Sealer.Header(id, recipients, DateTimeOffset.UtcNow, handling, request.CaseId, request.ForwardingAllowed ?? false);
+            SealedEnvelope envelope;
+            try
+            {
+                envelope = crypto.Sealer.Seal(header, payload);
+            }
+            catch (UnknownRecipientException e)
+            {
+                return Problems.Result(400, $"\"to\": unknown recipient {e.Bureau}: it has no keys in the directory");
+            }
+            await outbox.ActorRef.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(bureau, id, recipients, envelope.ToBytes()), AskTimeout, ct);
+            return Results.Accepted($"/api/messages/{id}", new MessageAccepted(id));
+        });
+
+        api.MapGet("/{id}", async (string id, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+            await outbox.ActorRef.Ask<object>(new OutboxQueries.GetStatus(bureau, id), AskTimeout, ct) is OutboxQueries.MessageStatus s
+                ? Results.Ok(new MessageStatusInfo(s.Id, s.From.Value, s.To.Select(t => t.Value).ToArray(),
+                    s.Recipients.ToDictionary(r => r.Recipient.Value, r => r.State), s.PostedAt))
+                : Problems.Result(404, $"No message {id} was sent from this bureau"));
+
+        api.MapGet("/inbox", async (string? after, int? limit, BureauCrypto crypto, IRequiredActor<InboxKey> inbox, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > 1000)
+                return Problems.Result(400, "\"limit\" must be between 1 and 1000");
+            var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, after, limit ?? 100), AskTimeout, ct);
+            if (page.UnknownAfterId)
+                return Problems.Result(400, $"\"after\": no message {after} is in this inbox");
+            var opened = page.Items.Select(item =>
+            {
+                // The inbox admitted only envelopes that opened; opening again here is for this reader alone.
+                var result = crypto.Opener.Open(SealedEnvelope.FromBytes(item.Sealed));
+                var h = result.Header;
+                return new InboxMessage(item.Id, item.From.Value, result.Payload?.Subject ?? "", result.Payload?.Body ?? "",
+                    h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At);
+            }).ToArray();
+            if (opened.Length > 0)
+                inbox.ActorRef.Tell(new InboxCommands.MarkRead(bureau, opened.Select(m => m.Id).ToArray()));
+            return Results.Ok(opened);
+        });
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using ActorNet.Protocol.Api;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorNet.Network.Tests;
+
+/// <summary>Sealed messages between real bureau nodes: delivered once and in order across a kill -9, never readable at rest.</summary>
+public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
+    private readonly TempDirectory _temp = new();
+    private readonly List<NodeProcess> _processes = [];
+
+    public void Dispose()
+    {
+        foreach (var p in _processes)
+        {
+            output.WriteLine($"--- {p.Name} ---\n{p.Output}");
+            p.DisposeAsync().AsTask().Wait();
+        }
+        _temp.Dispose();
+    }
+
+    private NodeProcess Track(NodeProcess p)
+    {
+        _processes.Add(p);
+        return p;
+    }
+
+    private static async Task<List<InboxMessage>> ReadAllAsync(NodeProcess node, List<InboxMessage> sofar)
+    {
+        var after = sofar.Count == 0 ? "" : $"&after={sofar[^1].Id}";
+        var page = await node.Http.GetFromJsonAsync<List<InboxMessage>>($"/api/messages/inbox?limit=1000{after}");
+        sofar.AddRange(page!);
+        return sofar;
+    }
+
+    [Fact]
+    public async Task Messages_arrive_once_in_order_across_a_recipient_kill_and_stay_sealed_at_rest()
+    {
+        var seed = NodeProcess.FreePort();
+        Track(NodeProcess.StartLighthouse(seed, seed));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
+        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        foreach (var node in new[] { gs, fr, us })
+            await node.WaitReadyAsync(Ready);
+        await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "US" && b.Fingerprint is not null), Ready, "FR to know US's keys");
+
+        const int total = 300;
+        const string marker = "UNIQUE-BODY-5f1c9e";
+        var ids = new List<string>();
+        for (var i = 0; i < total; i++)
+        {
+            if (i == total / 2)
+                us.Kill(); // the recipient dies mid-stream; the sender keeps accepting
+            var response = await fr.Http.PostAsJsonAsync("/api/messages",
+                new SendMessageRequest(["US"], $"n{i}", $"{marker} {i}", "H1", null, null));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<MessageAccepted>())!.Id);
+        }
+        Assert.Equal("queued", (await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{ids[^1]}"))!.Recipients["US"]);
+
+        var back = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        await back.WaitReadyAsync(Ready);
+        var inbox = new List<InboxMessage>();
+        await Eventually.TrueAsync(async () => (await ReadAllAsync(back, inbox)).Count >= total, TimeSpan.FromSeconds(90), "all messages at US",
+            () => $"{inbox.Count} so far");
+
+        Assert.Equal(ids, inbox.Select(m => m.Id));
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"{marker} {i}"), inbox.Select(m => m.Body));
+        Assert.All(inbox, m => Assert.Equal("FR", m.From));
+        await Eventually.TrueAsync(async () => (await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{ids[^1]}"))!.Recipients["US"] == "read",
+            Ready, "FR to see the last message read");
+
+        // Sealed at rest: no node's database (journal, WAL) holds the body in clear.
+        foreach (var file in Directory.EnumerateFiles(_temp.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains("actornet.db")))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0, $"{file} holds a message body in clear");
+        }
+    }
+}
