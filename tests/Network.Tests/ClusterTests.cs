@@ -5,38 +5,19 @@ using Xunit.Abstractions;
 
 namespace ActorNet.Network.Tests;
 
-public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
+public sealed class ClusterTests(ITestOutputHelper output) : Scenario(output)
 {
-    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
     // SBR needs ~5 s to see a node unreachable, 5 s stable-after, then removal: bounded well above that.
     private static readonly TimeSpan Removal = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _temp = new();
-    private readonly List<NodeProcess> _processes = [];
-
-    public void Dispose()
-    {
-        foreach (var p in _processes)
-        {
-            output.WriteLine($"--- {p.Name} ---\n{p.Output}");
-            p.DisposeAsync().AsTask().Wait();
-        }
-        _temp.Dispose();
-    }
-
-    private NodeProcess Track(NodeProcess p)
-    {
-        _processes.Add(p);
-        return p;
-    }
 
     [Fact]
     public async Task Killed_bureau_is_removed_by_SBR_and_rejoins_with_all_its_state()
     {
         var seed = NodeProcess.FreePort();
         Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
-        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
+        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         foreach (var node in new[] { gs, fr, us })
             await node.WaitReadyAsync(Ready);
 
@@ -59,7 +40,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             () => fr.Output);
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Single(b => b.Code == "US") is { Online: false }, Ready, "US listed offline");
 
-        var back = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var back = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         await back.WaitReadyAsync(Ready);
         var profile = await back.Http.GetFromJsonAsync<BureauProfileInfo>("/api/bureau");
         Assert.Equal("NCB Washington", profile!.DisplayName);
@@ -75,12 +56,12 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         int seedA = NodeProcess.FreePort(), seedB = NodeProcess.FreePort();
         var lighthouseA = Track(NodeProcess.StartLighthouse(seedA, seedA, seedB));
         Track(NodeProcess.StartLighthouse(seedB, seedA, seedB));
-        var gs = Track(NodeProcess.StartNode("GS", [seedA, seedB], _temp.Sub("GS")));
+        var gs = Track(NodeProcess.StartNode("GS", [seedA, seedB], Temp.Sub("GS")));
         await gs.WaitReadyAsync(Ready);
         await Eventually.TrueAsync(async () => (await gs.MembersAsync()).Count(m => m.Status == "Up") == 3, Ready, "both seeds and GS Up");
 
         lighthouseA.Kill();
-        var fr = Track(NodeProcess.StartNode("FR", [seedA, seedB], _temp.Sub("FR")));
+        var fr = Track(NodeProcess.StartNode("FR", [seedA, seedB], Temp.Sub("FR")));
         await fr.WaitReadyAsync(Removal);
 
         var members = await fr.MembersAsync();
@@ -94,11 +75,11 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         await using var database = await PostgresDatabase.CreateAsync();
         var seed = NodeProcess.FreePort();
         Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs1 = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS1"), database.NodeArgument));
+        var gs1 = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS1"), database.NodeArgument));
         await gs1.WaitReadyAsync(Ready);
-        var gs2 = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS2"), database.NodeArgument));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
-        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var gs2 = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS2"), database.NodeArgument));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
+        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         foreach (var node in new[] { gs2, fr, us })
             await node.WaitReadyAsync(Ready);
 
@@ -116,7 +97,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             after = (await response.Content.ReadFromJsonAsync<List<BureauInfo>>())!;
             return true;
         }, TimeSpan.FromSeconds(30), "the surviving GS node to serve the directory", () => gs2.Output);
-        output.WriteLine($"directory served by the second GS node {clock.Elapsed.TotalSeconds:0.0} s after the kill");
+        Output.WriteLine($"directory served by the second GS node {clock.Elapsed.TotalSeconds:0.0} s after the kill");
 
         foreach (var entry in before)
             Assert.Contains(after, e => e.Code == entry.Code && e.EnrolledAt == entry.EnrolledAt);
@@ -128,10 +109,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     {
         var seed = NodeProcess.FreePort();
         Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
-        var de = Track(NodeProcess.StartNode("DE", [seed], _temp.Sub("DE")));
-        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
+        var de = Track(NodeProcess.StartNode("DE", [seed], Temp.Sub("DE")));
+        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         foreach (var node in new[] { gs, fr, de, us })
             await node.WaitReadyAsync(Ready);
         // FR's copy comes from GS: wait until GS has listed everyone in it.
@@ -142,7 +123,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         await Eventually.TrueAsync(async () => (await us.MembersAsync()).All(m => m.Bureau is not ("GS" or "FR")), Removal, "GS and FR removed");
 
         // FR comes back on its data while GS is still gone: its persisted copy still names every bureau.
-        var back = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
+        var back = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
         await back.WaitReadyAsync(Ready);
         var bureaus = await back.BureausAsync();
         Assert.Equal(["DE", "FR", "GS", "US"], bureaus.Select(b => b.Code).Order());

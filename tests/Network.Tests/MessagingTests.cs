@@ -7,27 +7,8 @@ using Xunit.Abstractions;
 namespace ActorNet.Network.Tests;
 
 /// <summary>Sealed messages between real bureau nodes: delivered once and in order across a kill -9, never readable at rest.</summary>
-public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
+public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
 {
-    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
-    private readonly TempDirectory _temp = new();
-    private readonly List<NodeProcess> _processes = [];
-
-    public void Dispose()
-    {
-        foreach (var p in _processes)
-        {
-            output.WriteLine($"--- {p.Name} ---\n{p.Output}");
-            p.DisposeAsync().AsTask().Wait();
-        }
-        _temp.Dispose();
-    }
-
-    private NodeProcess Track(NodeProcess p)
-    {
-        _processes.Add(p);
-        return p;
-    }
 
     private static async Task<List<InboxMessage>> ReadAllAsync(NodeProcess node, List<InboxMessage> sofar)
     {
@@ -42,9 +23,9 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     {
         var seed = NodeProcess.FreePort();
         Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], _temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], _temp.Sub("FR")));
-        var us = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
+        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         foreach (var node in new[] { gs, fr, us })
             await node.WaitReadyAsync(Ready);
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "US" && b.Fingerprint is not null), Ready, "FR to know US's keys");
@@ -63,7 +44,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         }
         Assert.Equal("queued", (await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{ids[^1]}"))!.Recipients["US"]);
 
-        var back = Track(NodeProcess.StartNode("US", [seed], _temp.Sub("US")));
+        var back = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         await back.WaitReadyAsync(Ready);
         var inbox = new List<InboxMessage>();
         await Eventually.TrueAsync(async () => (await ReadAllAsync(back, inbox)).Count >= total, TimeSpan.FromSeconds(90), "all messages at US",
@@ -76,7 +57,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
             Ready, "FR to see the last message read");
 
         // Sealed at rest: no node's database (journal, WAL) holds the body in clear.
-        foreach (var file in Directory.EnumerateFiles(_temp.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains("actornet.db")))
+        foreach (var file in Directory.EnumerateFiles(Temp.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains("actornet.db")))
         {
             var bytes = await File.ReadAllBytesAsync(file);
             Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0, $"{file} holds a message body in clear");

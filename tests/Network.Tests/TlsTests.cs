@@ -7,35 +7,21 @@ using Xunit.Abstractions;
 namespace ActorNet.Network.Tests;
 
 /// <summary>Akka.Remote over TLS between real processes, every certificate from the network CA made by ActorNet's Pki code.</summary>
-public sealed class TlsTests(ITestOutputHelper output) : IDisposable
+public sealed class TlsTests(ITestOutputHelper output) : Scenario(output)
 {
-    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _temp = new();
-    private readonly List<NodeProcess> _processes = [];
     private readonly List<TestPki> _pkis = [];
 
-    public void Dispose()
+    public override void Dispose()
     {
-        foreach (var p in _processes)
-        {
-            output.WriteLine($"--- {p.Name} ---\n{p.Output}");
-            p.DisposeAsync().AsTask().Wait();
-        }
+        base.Dispose();
         foreach (var pki in _pkis)
             pki.Dispose();
-        _temp.Dispose();
-    }
-
-    private NodeProcess Track(NodeProcess p)
-    {
-        _processes.Add(p);
-        return p;
     }
 
     private TestPki Pki(string name)
     {
-        var pki = new TestPki(_temp.Sub(name));
+        var pki = new TestPki(Temp.Sub(name));
         _pkis.Add(pki);
         return pki;
     }
@@ -46,8 +32,8 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         var pki = Pki("ca");
         var seed = NodeProcess.FreePort();
         var lighthouse = Track(NodeProcess.StartTlsLighthouse(pki, seed, seed));
-        var gs = Track(NodeProcess.StartTlsNode(pki, "GS", [seed], _temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartTlsNode(pki, "FR", [seed], _temp.Sub("FR")));
+        var gs = Track(NodeProcess.StartTlsNode(pki, "GS", [seed], Temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartTlsNode(pki, "FR", [seed], Temp.Sub("FR")));
         await gs.WaitReadyAsync(Ready);
         await fr.WaitReadyAsync(Ready);
 
@@ -74,12 +60,12 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         var rogue = Pki("rogue-ca");
         var seed = NodeProcess.FreePort();
         var lighthouse = Track(NodeProcess.StartTlsLighthouse(network, seed, seed));
-        var fr = Track(NodeProcess.StartTlsNode(network, "FR", [seed], _temp.Sub("FR")));
+        var fr = Track(NodeProcess.StartTlsNode(network, "FR", [seed], Temp.Sub("FR")));
         await fr.WaitReadyAsync(Ready);
         await Eventually.TrueAsync(async () => (await fr.MembersAsync()).Count(m => m.Status == "Up") == 2, Ready, "Lighthouse and FR Up");
 
         // Its own certificate and CA agree, so it starts; the network's CA did not issue it, so nobody lets it in.
-        var stranger = Track(NodeProcess.StartTlsNode(rogue, "US", [seed], _temp.Sub("US")));
+        var stranger = Track(NodeProcess.StartTlsNode(rogue, "US", [seed], Temp.Sub("US")));
         await Eventually.TrueAsync(() => Task.FromResult(lighthouse.Output.Contains("TLS: refused")), Ready,
             "the Lighthouse to refuse the stranger's certificate", () => lighthouse.Output + "\n--- US ---\n" + stranger.Output);
         Assert.Contains("was not issued by the network CA", lighthouse.Output);
@@ -103,7 +89,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     public async Task A_node_cannot_run_as_a_bureau_its_certificate_does_not_name()
     {
         var pki = Pki("ca");
-        var data = _temp.Sub("US");
+        var data = Temp.Sub("US");
 
         var (code, _, stderr) = await NodeProcess.RunToExitAsync(Binaries.Node,
             ["--bureau", "US", "--http", $"127.0.0.1:{NodeProcess.FreePort()}", "--data", data,
@@ -125,7 +111,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     public async Task A_process_with_neither_TLS_nor_insecure_refuses_to_start()
     {
         var (code, _, stderr) = await NodeProcess.RunToExitAsync(Binaries.Node,
-            ["--bureau", "FR", "--http", $"127.0.0.1:{NodeProcess.FreePort()}", "--data", _temp.Sub("FR")], ExitBound);
+            ["--bureau", "FR", "--http", $"127.0.0.1:{NodeProcess.FreePort()}", "--data", Temp.Sub("FR")], ExitBound);
         Assert.NotEqual(0, code);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("no transport security: give --tls-cert FILE and --ca FILE", stderr);
