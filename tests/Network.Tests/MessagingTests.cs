@@ -63,4 +63,34 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
             Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0, $"{file} holds a message body in clear");
         }
     }
+
+    [Fact]
+    public async Task Officers_send_and_read_with_the_cli()
+    {
+        var seed = NodeProcess.FreePort();
+        Track(NodeProcess.StartLighthouse(seed, seed));
+        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
+        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
+        var de = Track(NodeProcess.StartNode("DE", [seed], Temp.Sub("DE")));
+        foreach (var node in new[] { gs, fr, de })
+            await node.WaitReadyAsync(Ready);
+        await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "DE" && b.Fingerprint is not null), Ready, "FR to know DE's keys");
+
+        Task<(int, string, string)> Cli(NodeProcess node, params string[] args) =>
+            NodeProcess.RunToExitAsync(Binaries.Cli, ["--node", node.Http.BaseAddress!.ToString(), "--token", NodeProcess.AdminToken, .. args], TimeSpan.FromSeconds(30));
+
+        var (sent, sentOut, sentErr) = await Cli(fr, "message", "send", "--to", "DE", "--subject", "Stolen car", "--body", "Plate AB-123-CD seen in Lyon", "--handling", "H2");
+        Assert.True(sent == 0, sentOut + sentErr);
+        var id = sentOut.Trim().Split(' ')[^1];
+
+        await Eventually.TrueAsync(async () => (await Cli(fr, "message", "show", id)).Item2.Contains("delivered"), Ready, "delivery of " + id);
+        var (read, inbox, _) = await Cli(de, "message", "inbox");
+        Assert.Equal(0, read);
+        Assert.Contains("Plate AB-123-CD seen in Lyon", inbox);
+        Assert.Contains("H2", inbox);
+
+        var (bad, _, badErr) = await Cli(fr, "message", "send", "--to", "ZZ", "--body", "x");
+        Assert.Equal(1, bad);
+        Assert.Contains("ZZ", badErr);
+    }
 }
