@@ -86,6 +86,7 @@ app.MapBureauEndpoints(options.Bureau);
 app.MapTokenEndpoints(options.Bureau);
 app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
+app.MapEventEndpoints();
 
 // Start-up leaves far more garbage than an idle node holds: hand it back to the OS once the node has settled.
 app.Lifetime.ApplicationStarted.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ =>

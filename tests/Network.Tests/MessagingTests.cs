@@ -79,10 +79,22 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         Task<(int, string, string)> Cli(NodeProcess node, params string[] args) =>
             NodeProcess.RunToExitAsync(Binaries.Cli, ["--node", node.Http.BaseAddress!.ToString(), "--token", NodeProcess.AdminToken, .. args], TimeSpan.FromSeconds(30));
 
+        // DE follows its live events while FR sends.
+        using var events = new HttpClient { BaseAddress = de.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        events.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", NodeProcess.AdminToken);
+        using var stream = await events.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+
         var (sent, sentOut, sentErr) = await Cli(fr, "message", "send", "--to", "DE", "--subject", "Stolen car", "--body", "Plate AB-123-CD seen in Lyon", "--handling", "H2");
         Assert.True(sent == 0, sentOut + sentErr);
         var id = sentOut.Trim().Split(' ')[^1];
 
+        using (var cts = new CancellationTokenSource(Ready))
+        {
+            string? line;
+            do line = await reader.ReadLineAsync(cts.Token); while (line is not null && !line.Contains(id));
+            Assert.NotNull(line);
+        }
         await Eventually.TrueAsync(async () => (await Cli(fr, "message", "show", id)).Item2.Contains("delivered"), Ready, "delivery of " + id);
         var (read, inbox, _) = await Cli(de, "message", "inbox");
         Assert.Equal(0, read);

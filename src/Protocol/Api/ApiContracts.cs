@@ -57,3 +57,6 @@ public sealed record MessageStatusInfo(string Id, string From, IReadOnlyList<str
 
 /// <summary>One opened message in <c>GET /api/messages/inbox</c>.</summary>
 public sealed record InboxMessage(string Id, string From, string Subject, string Body, string HandlingCode, string? CaseId, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
+
+/// <summary>One event of <c>GET /api/events</c>: <paramref name="Type"/> is the SSE event name (message, notice, hit, operation).</summary>
+public sealed record LiveEvent(string Type, string Id, string From, DateTimeOffset At);
