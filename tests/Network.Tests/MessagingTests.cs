@@ -101,6 +101,15 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         Assert.Contains("Plate AB-123-CD seen in Lyon", inbox);
         Assert.Contains("H2", inbox);
 
+        // DE may not pass FR's H2 message on; an H1 one it may.
+        var refused = await de.Http.PostAsJsonAsync($"/api/messages/{id}/forward", new ForwardRequest(["GS"]));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var h1 = (await (await fr.Http.PostAsJsonAsync("/api/messages", new SendMessageRequest(["DE"], "s", "open to all", "H1", null, null)))
+            .Content.ReadFromJsonAsync<MessageAccepted>())!.Id;
+        await Eventually.TrueAsync(async () => (await de.Http.PostAsJsonAsync($"/api/messages/{h1}/forward", new ForwardRequest(["GS"]))).StatusCode == HttpStatusCode.Accepted,
+            Ready, "DE to forward the H1 message");
+        Assert.Equal(HttpStatusCode.NotFound, (await de.Http.PostAsJsonAsync("/api/messages/nope/forward", new ForwardRequest(["GS"]))).StatusCode);
+
         var (bad, _, badErr) = await Cli(fr, "message", "send", "--to", "ZZ", "--body", "x");
         Assert.Equal(1, bad);
         Assert.Contains("ZZ", badErr);

@@ -53,6 +53,7 @@ public static class Samples
         new InboxQueries.List(US, "msg-0001", 100),
         new InboxQueries.Page([new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At)], false),
         new InboxCommands.MarkRead(US, ["msg-0001"]),
+        new InboxQueries.Get(US, "msg-0001"),
         new Probe(42, FR, At, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray()),
         // Fixed bytes of the right lengths, not a real seal: the golden bytes must never change.
         new SealedEnvelope(

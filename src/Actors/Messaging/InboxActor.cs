@@ -43,6 +43,7 @@ public sealed class InboxActor : ReceivePersistentActor
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
         Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000))));
+        Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
     }
 

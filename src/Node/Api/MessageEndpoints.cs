@@ -20,49 +20,30 @@ public static class MessageEndpoints
 
         api.MapPost("", async (SendMessageRequest request, BureauCrypto crypto, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
         {
-            if (request.To is not { Count: > 0 })
-                return Problems.Result(400, "\"to\" must name at least one bureau, for example [\"US\"]");
-            var recipients = new List<BureauCode>();
-            foreach (var code in request.To.Distinct())
-            {
-                if (!BureauCode.TryParse(code, out var recipient))
-                    return Problems.Result(400, $"\"to\": {BureauCode.Explain(code)}");
-                if (crypto.Directory.Latest(recipient!) is null)
-                    return Problems.Result(400, $"\"to\": unknown recipient {recipient}: it has no keys in the directory (see actornet bureau list)");
-                recipients.Add(recipient!);
-            }
             if (!Enum.TryParse<HandlingCode>(request.HandlingCode ?? "H0", ignoreCase: true, out var handling) || !Enum.IsDefined(handling))
                 return Problems.Result(400, $"\"handlingCode\" '{request.HandlingCode}' is not one of H0, H1, H2, H3");
             if (request.CaseId is { Length: > 100 })
                 return Problems.Result(400, "\"caseId\" is longer than 100 characters");
+            return await SendAsync(bureau, request.To, request.Subject ?? "", request.Body ?? "", handling, request.CaseId,
+                request.ForwardingAllowed ?? false, crypto, outbox.ActorRef, ct);
+        });
 
-            MessagePayload payload;
-            try
-            {
-                payload = new MessagePayload(request.Subject ?? "", request.Body ?? "");
-            }
-            catch (PayloadTooLargeException)
-            {
-                return Problems.Result(413, "The message is larger than 1 MiB: send less, or split it");
-            }
-            catch (ArgumentException e)
-            {
-                return Problems.Result(400, e.Message);
-            }
-
-            var id = Guid.CreateVersion7().ToString("N");
-            var header = crypto.Sealer.Header(id, recipients, DateTimeOffset.UtcNow, handling, request.CaseId, request.ForwardingAllowed ?? false);
-            SealedEnvelope envelope;
-            try
-            {
-                envelope = crypto.Sealer.Seal(header, payload);
-            }
-            catch (UnknownRecipientException e)
-            {
-                return Problems.Result(400, $"\"to\": unknown recipient {e.Bureau}: it has no keys in the directory");
-            }
-            await outbox.ActorRef.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(bureau, id, recipients, envelope.ToBytes()), AskTimeout, ct);
-            return Results.Accepted($"/api/messages/{id}", new MessageAccepted(id));
+        // H2 and H3 messages go no further unless their originator allowed it (Europol SIENA handling codes).
+        api.MapPost("/{id}/forward", async (string id, ForwardRequest request, BureauCrypto crypto,
+            IRequiredActor<InboxKey> inbox, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+        {
+            var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.Get(bureau, id), AskTimeout, ct);
+            if (page.Items.Count == 0)
+                return Problems.Result(404, $"No message {id} is in this bureau's inbox");
+            var original = crypto.Opener.Open(SealedEnvelope.FromBytes(page.Items[0].Sealed));
+            if (!original.IsOpened)
+                return Problems.Result(409, $"Message {id} cannot be opened here any more: {original.Reason}");
+            var header = original.Header;
+            if (!header.MayBeForwarded)
+                return Problems.Result(403, $"Message {id} is {header.HandlingCode} and its originator {header.From} did not allow passing it on: ask {header.From} first");
+            var subject = $"Fwd ({header.From}, {header.Id}): {original.Payload!.Subject}";
+            return await SendAsync(bureau, request.To, subject, original.Payload.Body, header.HandlingCode, header.CaseId,
+                header.ForwardingAllowed, crypto, outbox.ActorRef, ct);
         });
 
         api.MapGet("/{id}", async (string id, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
@@ -90,5 +71,49 @@ public static class MessageEndpoints
                 inbox.ActorRef.Tell(new InboxCommands.MarkRead(bureau, opened.Select(m => m.Id).ToArray()));
             return Results.Ok(opened);
         });
+    }
+
+    /// <summary>Seals one message from this bureau and hands it to the outbox: 202 once the outbox has persisted it.</summary>
+    private static async Task<IResult> SendAsync(BureauCode bureau, IReadOnlyList<string>? to, string subject, string body, HandlingCode handling,
+        string? caseId, bool forwardingAllowed, BureauCrypto crypto, IActorRef outbox, CancellationToken ct)
+    {
+        if (to is not { Count: > 0 })
+            return Problems.Result(400, "\"to\" must name at least one bureau, for example [\"US\"]");
+        var recipients = new List<BureauCode>();
+        foreach (var code in to.Distinct())
+        {
+            if (!BureauCode.TryParse(code, out var recipient))
+                return Problems.Result(400, $"\"to\": {BureauCode.Explain(code)}");
+            if (crypto.Directory.Latest(recipient!) is null)
+                return Problems.Result(400, $"\"to\": unknown recipient {recipient}: it has no keys in the directory (see actornet bureau list)");
+            recipients.Add(recipient!);
+        }
+
+        MessagePayload payload;
+        try
+        {
+            payload = new MessagePayload(subject, body);
+        }
+        catch (PayloadTooLargeException)
+        {
+            return Problems.Result(413, "The message is larger than 1 MiB: send less, or split it");
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.Result(400, e.Message);
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        SealedEnvelope envelope;
+        try
+        {
+            envelope = crypto.Sealer.Seal(crypto.Sealer.Header(id, recipients, DateTimeOffset.UtcNow, handling, caseId, forwardingAllowed), payload);
+        }
+        catch (UnknownRecipientException e)
+        {
+            return Problems.Result(400, $"\"to\": unknown recipient {e.Bureau}: it has no keys in the directory");
+        }
+        await outbox.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(bureau, id, recipients, envelope.ToBytes()), AskTimeout, ct);
+        return Results.Accepted($"/api/messages/{id}", new MessageAccepted(id));
     }
 }

@@ -52,6 +52,9 @@ public sealed record SendMessageRequest(IReadOnlyList<string>? To, string? Subje
 
 public sealed record MessageAccepted(string Id);
 
+/// <summary><c>POST /api/messages/{id}/forward</c>: passes a received message on, sealed anew, if its handling code allows.</summary>
+public sealed record ForwardRequest(IReadOnlyList<string>? To);
+
 /// <summary><c>GET /api/messages/{id}</c>: the sender's view, with each recipient's state (queued, delivered, read).</summary>
 public sealed record MessageStatusInfo(string Id, string From, IReadOnlyList<string> To, IReadOnlyDictionary<string, string> Recipients, DateTimeOffset SentAt);
 

@@ -33,6 +33,9 @@ public static class InboxQueries
     public sealed record List(BureauCode Bureau, string? AfterId, int Limit) : IWithBureauCode, IActorNetMessage;
 
     public sealed record Page(IReadOnlyList<InboxEvents.Received> Items, bool UnknownAfterId) : IActorNetMessage;
+
+    /// <summary>One received message by id; answered with a <see cref="Page"/> of none or one.</summary>
+    public sealed record Get(BureauCode Bureau, string Id) : IWithBureauCode, IActorNetMessage;
 }
 
 public static class InboxCommands

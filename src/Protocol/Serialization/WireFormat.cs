@@ -150,6 +150,9 @@ public static class WireFormat
         Add<InboxQueries.Page, P.InboxPage>("i.page",
             m => With(new P.InboxPage { UnknownAfterId = m.UnknownAfterId }, x => x.Items.AddRange(m.Items.Select(ToProto))),
             p => new(p.Items.Select(FromProto).ToArray(), p.UnknownAfterId), P.InboxPage.Parser);
+        Add<InboxQueries.Get, P.GetReceived>("i.get",
+            m => new() { Bureau = m.Bureau.Value, Id = m.Id },
+            p => new(Code(p.Bureau), p.Id), P.GetReceived.Parser);
         Add<InboxCommands.MarkRead, P.MarkRead>("i.mark-read",
             m => With(new P.MarkRead { Bureau = m.Bureau.Value }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Bureau), p.Ids.ToArray()), P.MarkRead.Parser);
