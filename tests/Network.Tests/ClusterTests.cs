@@ -13,13 +13,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : Scenario(output)
     [Fact]
     public async Task Killed_bureau_is_removed_by_SBR_and_rejoins_with_all_its_state()
     {
-        var seed = NodeProcess.FreePort();
-        Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
-        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
-        foreach (var node in new[] { gs, fr, us })
-            await node.WaitReadyAsync(Ready);
+        var (seed, nodes) = await StartClusterAsync("GS", "FR", "US");
+        var (gs, fr, us) = (nodes[0], nodes[1], nodes[2]);
 
         // The contract's member shape: roles and bureau per member, the Lighthouse without a bureau.
         await Eventually.TrueAsync(async () => (await fr.MembersAsync()).Count(m => m.Status == "Up") == 4, Ready, "4 members Up");
@@ -107,14 +102,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : Scenario(output)
     [Fact]
     public async Task Bureau_knows_its_peers_while_GS_is_unreachable_even_after_a_restart()
     {
-        var seed = NodeProcess.FreePort();
-        Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
-        var de = Track(NodeProcess.StartNode("DE", [seed], Temp.Sub("DE")));
-        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
-        foreach (var node in new[] { gs, fr, de, us })
-            await node.WaitReadyAsync(Ready);
+        var (seed, nodes) = await StartClusterAsync("GS", "FR", "DE", "US");
+        var (gs, fr, de, us) = (nodes[0], nodes[1], nodes[2], nodes[3]);
         // FR's copy comes from GS: wait until GS has listed everyone in it.
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Count == 4, Ready, "FR's copy lists GS, FR, DE, US");
 

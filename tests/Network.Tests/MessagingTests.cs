@@ -21,13 +21,8 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
     [Fact]
     public async Task Messages_arrive_once_in_order_across_a_recipient_kill_and_stay_sealed_at_rest()
     {
-        var seed = NodeProcess.FreePort();
-        Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
-        var us = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
-        foreach (var node in new[] { gs, fr, us })
-            await node.WaitReadyAsync(Ready);
+        var (seed, nodes) = await StartClusterAsync("GS", "FR", "US");
+        var (gs, fr, us) = (nodes[0], nodes[1], nodes[2]);
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "US" && b.Fingerprint is not null), Ready, "FR to know US's keys");
 
         const int total = 300;
@@ -67,13 +62,8 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
     [Fact]
     public async Task Officers_send_and_read_with_the_cli()
     {
-        var seed = NodeProcess.FreePort();
-        Track(NodeProcess.StartLighthouse(seed, seed));
-        var gs = Track(NodeProcess.StartNode("GS", [seed], Temp.Sub("GS")));
-        var fr = Track(NodeProcess.StartNode("FR", [seed], Temp.Sub("FR")));
-        var de = Track(NodeProcess.StartNode("DE", [seed], Temp.Sub("DE")));
-        foreach (var node in new[] { gs, fr, de })
-            await node.WaitReadyAsync(Ready);
+        var (seed, nodes) = await StartClusterAsync("GS", "FR", "DE");
+        var (gs, fr, de) = (nodes[0], nodes[1], nodes[2]);
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "DE" && b.Fingerprint is not null), Ready, "FR to know DE's keys");
 
         Task<(int, string, string)> Cli(NodeProcess node, params string[] args) =>

@@ -20,6 +20,17 @@ public abstract class Scenario(ITestOutputHelper output) : IDisposable
         return process;
     }
 
+    /// <summary>A Lighthouse and one node per bureau (data under the scenario's temp directory), all ready.</summary>
+    protected async Task<(int Seed, NodeProcess[] Nodes)> StartClusterAsync(params string[] bureaus)
+    {
+        var seed = NodeProcess.FreePort();
+        Track(NodeProcess.StartLighthouse(seed, seed));
+        var nodes = bureaus.Select(b => Track(NodeProcess.StartNode(b, [seed], Temp.Sub(b)))).ToArray();
+        foreach (var node in nodes)
+            await node.WaitReadyAsync(Ready);
+        return (seed, nodes);
+    }
+
     public virtual void Dispose()
     {
         foreach (var p in _processes)
