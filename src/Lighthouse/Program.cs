@@ -1,4 +1,3 @@
-using System.Reflection;
 using ActorNet.Actors.Hosting;
 using ActorNet.Protocol.Pki;
 using Akka.Hosting;
@@ -25,7 +24,7 @@ catch (OptionsException e)
     return e.Message.Contains("unknown option") ? 2 : 1;
 }
 
-var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+var version = AppVersion.Current;
 Log.Logger = Logging.Create(options.LogFormat, null, $"lighthouse@{options.Remote.PublicHost}:{options.Remote.Port}");
 if (tls is null)
     Log.Warning("Running with --insecure: traffic between nodes is plain TCP and any process can join. Use it for development only");

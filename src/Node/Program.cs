@@ -1,4 +1,3 @@
-using System.Reflection;
 using ActorNet.Actors.Hosting;
 using ActorNet.Actors.Messaging;
 using ActorNet.Protocol.Sealing;
@@ -38,7 +37,7 @@ catch (Exception e) when (e is OptionsException or InvalidDataException or KeyFi
     return e is OptionsException && e.Message.Contains("unknown option") ? 2 : 1;
 }
 
-var version = Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+var version = AppVersion.Current;
 Log.Logger = Logging.Create(options.LogFormat, options.Bureau.Value, nodeId);
 if (tls is null)
     Log.Warning("Running with --insecure: traffic between nodes is plain TCP and any process can join. Use it for development only");

@@ -112,11 +112,11 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
     {
         var view = View();
         foreach (var member in _cluster.State.Members.Where(m => m.Status == MemberStatus.Up && IsNode(m)))
-            Context.ActorSelection(new RootActorPath(member.Address) / "user" / ReplicaName).Tell(view);
+            PushTo(member.Address, view);
     }
 
-    private void PushTo(Address address) =>
-        Context.ActorSelection(new RootActorPath(address) / "user" / ReplicaName).Tell(View());
+    private void PushTo(Address address, DirectoryQueries.DirectoryView? view = null) =>
+        Context.ActorSelection(new RootActorPath(address) / "user" / ReplicaName).Tell(view ?? View());
 
     private static bool IsNode(Member m) => m.HasRole("ncb") || m.HasRole("secretariat");
 
