@@ -4,6 +4,8 @@
 # admin token, and stops them all cleanly on Ctrl-C.
 # Every process talks to the others over mutually authenticated TLS: on first run a development network CA
 # is made in ./var/pki with the CLI, and a certificate for the Lighthouse and for each bureau.
+# GS runs --auto-enrol, so the bureaus can message at once: for development only (a real Secretariat
+# approves each bureau with `actornet bureau approve CODE` after checking its fingerprint).
 # Ports: Lighthouse 127.0.0.1:4053; HTTP GS 5080, FR 5081, US 5082, DE 5083 (LOCALNET_HTTP_BASE moves them).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -49,7 +51,7 @@ pids+=($!)
 for i in "${!bureaus[@]}"; do
   b=${bureaus[$i]}
   dotnet src/Node/bin/Release/net10.0/ActorNet.Node.dll --bureau "$b" --seed "$seed" \
-    --http "127.0.0.1:$((http_base + i))" --data "var/$b" $(tls "$b") >"var/logs/$b.log" 2>&1 &
+    --http "127.0.0.1:$((http_base + i))" --data "var/$b" $(tls "$b") $([[ $b == GS ]] && echo --auto-enrol) >"var/logs/$b.log" 2>&1 &
   pids+=($!)
 done
 

@@ -1,5 +1,6 @@
 using ActorNet.Actors.Hosting;
 using ActorNet.Actors.Messaging;
+using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Sealing;
 using ActorNet.Node;
 using ActorNet.Node.Api;
@@ -40,10 +41,12 @@ catch (Exception e) when (e is OptionsException or InvalidDataException or KeyFi
 var version = AppVersion.Current;
 Log.Logger = Logging.Create(options.LogFormat, options.Bureau.Value, nodeId);
 if (tls is null)
-    Log.Warning("Running with --insecure: traffic between nodes is plain TCP and any process can join. Use it for development only");
+    Log.Warning("Running with --insecure: traffic between nodes is plain TCP, any process can join, and directory entries go unsigned and are trusted unsigned. Use it for development only");
 else
     Log.Information("TLS on Akka.Remote as {Holder} (certificate {Thumbprint}); peers must hold a certificate from {Ca}",
         tls.Holder.Name, tls.Certificate.Thumbprint, tls.Ca.Subject);
+if (options.AutoEnrol)
+    Log.Warning("Running with --auto-enrol: the directory approves every new bureau at once, with no operator's approval. Use it for development only");
 
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Host.UseSerilog();
@@ -67,10 +70,12 @@ builder.Services.AddOpenApi();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
     akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls)
-        .WithActorNetPersistence(options.Storage);
+        .WithActorNetPersistence(options.Storage)
+        .WithAuditLog(options.Bureau, nodeId, version, crypto);
+    // GS signs the directory with its own CA-issued certificate; every node checks those signatures against the CA alone.
     if (options.Bureau.IsSecretariat)
-        akka.WithSecretariatActors();
-    akka.WithBureauActors(options.Bureau, nodeId, version, crypto);
+        akka.WithSecretariatActors(new DirectorySigner(tls?.Certificate), options.AutoEnrol);
+    akka.WithBureauActors(options.Bureau, nodeId, version, crypto, new DirectoryTrust(tls?.Ca));
 });
 
 var app = builder.Build();

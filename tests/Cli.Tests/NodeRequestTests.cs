@@ -146,8 +146,8 @@ public class NodeRequestTests : IAsyncLifetime
     public async Task Bureau_list_prints_an_aligned_table()
     {
         node.Reply("GET", "/api/bureaus", 200, """
-            [{"code":"FR","online":true,"fingerprint":"ab12","enrolledAt":"2026-01-02T03:04:05Z","lastSeen":"2026-03-01T10:00:00Z"},
-             {"code":"GS","online":false,"fingerprint":null,"enrolledAt":"2026-01-01T00:00:00Z","lastSeen":"2026-02-28T23:59:59+00:00"}]
+            [{"code":"FR","online":true,"fingerprint":"ab12","enrolledAt":"2026-01-02T03:04:05Z","lastSeen":"2026-03-01T10:00:00Z","status":"approved","keyVersion":2},
+             {"code":"GS","online":false,"fingerprint":null,"enrolledAt":"2026-01-01T00:00:00Z","lastSeen":"2026-02-28T23:59:59+00:00","status":"pending","keyVersion":null}]
             """);
 
         var run = await Run("bureau", "list");
@@ -155,10 +155,42 @@ public class NodeRequestTests : IAsyncLifetime
         Assert.Equal(CliApp.Success, run.ExitCode);
         Assert.Equal(
         [
-            "CODE  ONLINE   ENROLLED              LAST SEEN             FINGERPRINT",
-            "FR    online   2026-01-02 03:04:05Z  2026-03-01 10:00:00Z  ab12",
-            "GS    offline  2026-01-01 00:00:00Z  2026-02-28 23:59:59Z  -",
+            "CODE  STATUS    ONLINE   ENROLLED              LAST SEEN             KEYS  FINGERPRINT",
+            "FR    approved  online   2026-01-02 03:04:05Z  2026-03-01 10:00:00Z  v2    ab12",
+            "GS    pending   offline  2026-01-01 00:00:00Z  2026-02-28 23:59:59Z  -     -",
         ], run.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Bureau_approve_posts_to_the_code_and_says_whether_anything_changed()
+    {
+        node.Reply("POST", "/api/bureaus/FR/approve", 200, """{"code":"FR","status":"approved","approvedAt":"2026-03-01T10:00:00Z","alreadyApproved":false,"fingerprint":"ab12"}""");
+        node.Reply("POST", "/api/bureaus/US/approve", 200, """{"code":"US","status":"approved","approvedAt":"2026-02-01T09:00:00Z","alreadyApproved":true,"fingerprint":"cd34"}""");
+        node.Problem("POST", "/api/bureaus/DE/approve", 404, "No bureau DE is in the directory");
+
+        var first = await Run("bureau", "approve", "FR");
+        var again = await Run("bureau", "approve", "US");
+        var unknown = await Run("bureau", "approve", "DE");
+
+        Assert.Equal(CliApp.Success, first.ExitCode);
+        Assert.Equal(["FR approved: its keys are signed into the directory", "Fingerprint: ab12"], first.StdoutLines);
+        Assert.Equal(CliApp.Success, again.ExitCode);
+        Assert.Contains("US was already approved on 2026-02-01 09:00:00Z", again.Stdout);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No bureau DE", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task Bureau_rotate_keys_prints_the_new_and_old_fingerprints()
+    {
+        node.Reply("POST", "/api/bureau/rotate-keys", 200,
+            """{"code":"FR","keyVersion":2,"fingerprint":"new1","previousKeyVersion":1,"previousFingerprint":"old1","listed":true}""");
+
+        var run = await Run("bureau", "rotate-keys");
+
+        Assert.Equal(CliApp.Success, run.ExitCode);
+        Assert.Equal(["FR keys rotated from version 1 to 2: the directory lists them", "Fingerprint: new1 (was old1)"], run.StdoutLines);
+        Assert.Equal("POST", Assert.Single(node.Requests).Method);
     }
 
     [Fact]

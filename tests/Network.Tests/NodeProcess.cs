@@ -51,22 +51,26 @@ public sealed class NodeProcess : IAsyncDisposable
         Start("lighthouse", Binaries.Lighthouse, null,
             ["--listen", $"127.0.0.1:{port}", .. seeds.SelectMany(s => new[] { "--seed", $"127.0.0.1:{s}" }), .. pki.TlsArguments("lighthouse")]);
 
-    /// <summary>A node on plain TCP (--insecure), as the tests of cluster behaviour run it.</summary>
+    /// <summary>
+    /// A node on plain TCP (--insecure), as the tests of cluster behaviour run it. A GS node runs --auto-enrol, so that
+    /// every bureau can message at once; the tests of approval start GS with <see cref="StartTlsNode"/> and autoEnrol false.
+    /// </summary>
     public static NodeProcess StartNode(string bureau, int[] seeds, string dataDirectory, string? database = null, params string[] extra) =>
-        StartNodeWith(bureau, seeds, dataDirectory, ["--insecure"], database, extra);
+        StartNodeWith(bureau, seeds, dataDirectory, ["--insecure"], database, extra, autoEnrol: true);
 
-    /// <summary>A node on TLS with a certificate for its bureau from <paramref name="pki"/>.</summary>
-    public static NodeProcess StartTlsNode(TestPki pki, string bureau, int[] seeds, string dataDirectory) =>
-        StartNodeWith(bureau, seeds, dataDirectory, pki.TlsArguments(bureau), null, []);
+    /// <summary>A node on TLS with a certificate for its bureau from <paramref name="pki"/>; a GS node runs --auto-enrol unless told otherwise.</summary>
+    public static NodeProcess StartTlsNode(TestPki pki, string bureau, int[] seeds, string dataDirectory, bool autoEnrol = true) =>
+        StartNodeWith(bureau, seeds, dataDirectory, pki.TlsArguments(bureau), null, [], autoEnrol);
 
     private static NodeProcess StartNodeWith(
-        string bureau, int[] seeds, string dataDirectory, IEnumerable<string> transport, string? database, IEnumerable<string> extra)
+        string bureau, int[] seeds, string dataDirectory, IEnumerable<string> transport, string? database, IEnumerable<string> extra, bool autoEnrol)
     {
         var http = FreePort();
         var args = new List<string> { "--bureau", bureau, "--http", $"127.0.0.1:{http}", "--data", dataDirectory };
         args.AddRange(transport);
         foreach (var s in seeds) args.AddRange(["--seed", $"127.0.0.1:{s}"]);
         if (database is not null) args.AddRange(["--database", database]);
+        if (autoEnrol && bureau == "GS") args.Add("--auto-enrol");
         args.AddRange(extra);
         return Start(bureau, Binaries.Node, http, args, dataDirectory);
     }

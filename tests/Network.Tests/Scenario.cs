@@ -11,6 +11,7 @@ public abstract class Scenario(ITestOutputHelper output) : IDisposable
     protected static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
     protected readonly TempDirectory Temp = new();
     private readonly List<NodeProcess> _processes = [];
+    private readonly List<TestPki> _pkis = [];
 
     protected ITestOutputHelper Output { get; } = output;
 
@@ -18,6 +19,14 @@ public abstract class Scenario(ITestOutputHelper output) : IDisposable
     {
         _processes.Add(process);
         return process;
+    }
+
+    /// <summary>A network CA of its own under the scenario's temp directory, disposed at the end.</summary>
+    protected TestPki Pki(string name)
+    {
+        var pki = new TestPki(Temp.Sub(name));
+        _pkis.Add(pki);
+        return pki;
     }
 
     /// <summary>A Lighthouse and one node per bureau (data under the scenario's temp directory), all ready.</summary>
@@ -38,6 +47,8 @@ public abstract class Scenario(ITestOutputHelper output) : IDisposable
             Output.WriteLine($"--- {p.Name} ---\n{p.Output}");
             p.DisposeAsync().AsTask().Wait();
         }
+        foreach (var pki in _pkis)
+            pki.Dispose();
         Temp.Dispose();
         GC.SuppressFinalize(this);
     }

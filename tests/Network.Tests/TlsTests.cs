@@ -10,21 +10,6 @@ namespace ActorNet.Network.Tests;
 public sealed class TlsTests(ITestOutputHelper output) : Scenario(output)
 {
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
-    private readonly List<TestPki> _pkis = [];
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        foreach (var pki in _pkis)
-            pki.Dispose();
-    }
-
-    private TestPki Pki(string name)
-    {
-        var pki = new TestPki(Temp.Sub(name));
-        _pkis.Add(pki);
-        return pki;
-    }
 
     [Fact]
     public async Task Lighthouse_GS_and_FR_form_a_cluster_over_TLS()

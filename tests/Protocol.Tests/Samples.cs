@@ -29,6 +29,12 @@ public static class Samples
         new DirectoryCommands.Enrolled(new BureauCode("US"), At),
         new DirectoryEvents.BureauEnrolled(new BureauCode("DE"), null, At),
         new DirectoryEvents.BureauSeen(new BureauCode("DE"), true, At),
+        new DirectoryEvents.BureauApproved(new BureauCode("DE"), At, "admin"),
+        new DirectoryEvents.KeysEndorsed(new KeyEndorsement(new BureauCode("DE"), 2, At, Pattern(0x20, 64), Pattern(0x30, 40))),
+        new DirectoryCommands.EnrolmentRefused(new BureauCode("US"), 2, "the rotation proof of key version 2 does not verify under version 1"),
+        new DirectoryCommands.Approve(new BureauCode("US"), "admin"),
+        new DirectoryCommands.Approved(new BureauCode("US"), At, false, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        new DirectoryCommands.ApprovalRefused(new BureauCode("ZW"), true, "no bureau ZW is in the directory"),
         DirectoryQueries.GetDirectory.Instance,
         new DirectoryQueries.DirectoryView(
         [

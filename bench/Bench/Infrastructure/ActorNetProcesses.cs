@@ -29,7 +29,7 @@ public static class ActorNetProcesses
 
     public static ChildProcess StartNode(Binaries binaries, string bureau, int seedPort, int httpPort, string dataDirectory, string logFile, string? adminToken = null) =>
         ChildProcess.Start(bureau, binaries.Node,
-            ["--bureau", bureau, "--seed", $"{Net.Loopback}:{seedPort}", "--http", $"{Net.Loopback}:{httpPort}", "--data", dataDirectory, "--insecure", "--log-format", "json"],
+            ["--bureau", bureau, "--seed", $"{Net.Loopback}:{seedPort}", "--http", $"{Net.Loopback}:{httpPort}", "--data", dataDirectory, "--insecure", "--log-format", "json", .. bureau == "GS" ? new[] { "--auto-enrol" } : []],
             logFile,
             adminToken is null ? null : new Dictionary<string, string> { ["ACTORNET_ADMIN_TOKEN"] = adminToken });
 

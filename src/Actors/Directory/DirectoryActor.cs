@@ -1,5 +1,6 @@
 using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
 using Akka.Actor;
 using Akka.Cluster;
@@ -10,7 +11,8 @@ namespace ActorNet.Actors.Directory;
 
 /// <summary>
 /// The Secretariat's directory of bureaus. A cluster singleton on the <c>secretariat</c> role: it lists every bureau
-/// that has joined or enrolled, records when each was last seen, and pushes its view to every node's replica.
+/// that has joined or enrolled, holds new bureaus pending until an operator approves them, signs each approved key
+/// version with this GS node's certificate, records when each bureau was last seen, and pushes its view to every node's replica.
 /// </summary>
 public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
 {
@@ -20,46 +22,34 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly BureauPresence _presence = new();
+    private readonly DirectorySigner _signer;
+    private readonly bool _autoEnrol;
+    private readonly IActorRef _audit;
     private DirectoryState _state = DirectoryState.Empty;
 
-    public DirectoryActor()
+    /// <param name="signer">Signs each approved key version: this GS node's certificate, or unsigned on an --insecure network.</param>
+    /// <param name="autoEnrol">Approve new bureaus at once, without an operator (<c>--auto-enrol</c>, development only).</param>
+    /// <param name="audit">This GS node's audit log: every enrolment, approval, rotation and refusal goes into it.</param>
+    public DirectoryActor(DirectorySigner signer, bool autoEnrol, IActorRef audit)
     {
+        _signer = signer;
+        _autoEnrol = autoEnrol;
+        _audit = audit;
+
         Recover<DirectoryEvents.BureauEnrolled>(e => _state = _state.Apply(e));
         Recover<DirectoryEvents.BureauSeen>(e => _state = _state.Apply(e));
+        Recover<DirectoryEvents.BureauApproved>(e => _state = _state.Apply(e));
+        Recover<DirectoryEvents.KeysEndorsed>(e => _state = _state.Apply(e));
         Recover<SnapshotOffer>(offer =>
         {
-            if (offer.Snapshot is not DirectoryQueries.DirectoryView view)
-                return;
-            foreach (var entry in view.Entries)
-            {
-                _state = _state.Apply(new DirectoryEvents.BureauEnrolled(entry.Bureau, entry.Fingerprint, entry.EnrolledAt));
-                foreach (var keys in entry.Keys)
-                    _state = _state.Apply(new DirectoryEvents.BureauEnrolled(entry.Bureau, entry.Fingerprint, entry.EnrolledAt, keys));
-                _state = _state.Apply(new DirectoryEvents.BureauSeen(entry.Bureau, entry.Online, entry.LastSeen));
-            }
+            if (offer.Snapshot is DirectoryQueries.DirectoryView view)
+                _state = view.Entries.SelectMany(DirectoryState.EventsOf).Aggregate(_state, (state, e) => state.Apply(e));
         });
-        Recover<RecoveryCompleted>(_ => _log.Info("Directory recovered with {BureauCount} bureaus", _state.Bureaus.Count));
+        Recover<RecoveryCompleted>(_ => _log.Info("Directory recovered with {BureauCount} bureaus; entries signed by {Signer}", _state.Bureaus.Count, _signer.Describe()));
 
         Command<ClusterEvent.IClusterDomainEvent>(OnClusterEvent);
-
-        Command<DirectoryCommands.Enrol>(c =>
-        {
-            var sender = Sender;
-            var events = _state.Enrol(c.Bureau, c.Fingerprint, DateTimeOffset.UtcNow, c.Keys);
-            if (events.Count == 0)
-            {
-                sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt));
-                return;
-            }
-            PersistAll(events, e =>
-            {
-                _state = _state.Apply(e);
-                _log.Info("Bureau {Bureau} enrolled from {Address}", c.Bureau, c.NodeAddress);
-                sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt));
-                PushToReplicas();
-            });
-        });
-
+        Command<DirectoryCommands.Enrol>(OnEnrol);
+        Command<DirectoryCommands.Approve>(OnApprove);
         Command<DirectoryQueries.GetDirectory>(_ => Sender.Tell(View()));
         Command<Repush>(_ => PushToReplicas());
         Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
@@ -72,7 +62,8 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new DirectoryActor());
+    public static Props Props(DirectorySigner signer, bool autoEnrol, IActorRef audit) =>
+        Akka.Actor.Props.Create(() => new DirectoryActor(signer, autoEnrol, audit));
 
     protected override void PreStart()
     {
@@ -82,6 +73,97 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void OnEnrol(DirectoryCommands.Enrol c)
+    {
+        var sender = Sender;
+        var now = DateTimeOffset.UtcNow;
+        if (c.Keys is null)
+        {
+            // A node that enrols no keys (an older one) is listed, and never trusted with any.
+            PersistListing(c.Bureau, [.. _state.Enrol(c.Bureau, c.Fingerprint, now)], () => sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt)));
+            return;
+        }
+
+        var decision = _state.EnrolKeys(c.Bureau, c.Keys, c.RotationProof, now);
+        if (decision.Refusal is { } refusal)
+        {
+            _log.Warning("Directory refused key version {KeyVersion} of {Bureau} from {Address}: {Reason}", c.Keys.Version, c.Bureau, c.NodeAddress, refusal);
+            _audit.Tell(new AuditCommands.Record(AuditKinds.KeyEnrolmentRefused, null, c.Bureau.Value, $"key version {c.Keys.Version} ({c.Keys.Fingerprint}) from {c.NodeAddress}: {refusal}"));
+            sender.Tell(new DirectoryCommands.EnrolmentRefused(c.Bureau, c.Keys.Version, refusal));
+            return;
+        }
+
+        var events = decision.Events.ToList();
+        // GS vouches for itself; with --auto-enrol it vouches for everyone (development only, warned at start).
+        var approve = !_state.IsApproved(c.Bureau) && !decision.IsRotation && (_autoEnrol || c.Bureau.IsSecretariat);
+        if (approve)
+            events.Add(new DirectoryEvents.BureauApproved(c.Bureau, now, c.Bureau.IsSecretariat ? "secretariat" : "auto-enrol"));
+        PersistListing(c.Bureau, events, () =>
+        {
+            if (decision.Events.Count > 0)
+            {
+                var what = decision.IsRotation
+                    ? $"rotated to key version {c.Keys.Version} ({c.Keys.Fingerprint}), proved by version {c.Keys.Version - 1}"
+                    : $"enrolled key version {c.Keys.Version} ({c.Keys.Fingerprint}) from {c.NodeAddress}: {(approve ? "approved at once" : _state.IsApproved(c.Bureau) ? "approved" : "pending approval")}";
+                _log.Info("Bureau {Bureau} " + (decision.IsRotation ? "rotated to key version {KeyVersion} ({Fingerprint})" : "enrolled key version {KeyVersion} ({Fingerprint})"),
+                    c.Bureau, c.Keys.Version, c.Keys.Fingerprint);
+                _audit.Tell(new AuditCommands.Record(decision.IsRotation ? AuditKinds.KeyRotated : AuditKinds.KeyEnrolled, null, c.Bureau.Value, what));
+            }
+            if (approve)
+                _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, c.Bureau.Value,
+                    c.Bureau.IsSecretariat ? "the Secretariat's own keys" : "approved at once: GS runs --auto-enrol (development only)"));
+            sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt, c.Keys.Version));
+        });
+    }
+
+    private void OnApprove(DirectoryCommands.Approve c)
+    {
+        var sender = Sender;
+        var decision = _state.Approve(c.Bureau, DateTimeOffset.UtcNow, c.By);
+        if (decision.Refusal is { } refusal)
+        {
+            sender.Tell(new DirectoryCommands.ApprovalRefused(c.Bureau, decision.Unknown, refusal));
+            return;
+        }
+        if (decision.AlreadyApprovedAt is { } at)
+        {
+            sender.Tell(new DirectoryCommands.Approved(c.Bureau, at, true, _state.Bureaus[c.Bureau].Fingerprint));
+            return;
+        }
+        PersistListing(c.Bureau, [.. decision.Events], () =>
+        {
+            var listing = _state.Bureaus[c.Bureau];
+            _log.Info("Bureau {Bureau} approved by {By}: key fingerprint {Fingerprint}", c.Bureau, c.By, listing.Fingerprint);
+            _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, c.Bureau.Value, $"approved by {c.By}: key version {listing.LatestKeys?.Version} ({listing.Fingerprint})"));
+            sender.Tell(new DirectoryCommands.Approved(c.Bureau, listing.ApprovedAt!.Value, false, listing.Fingerprint));
+        });
+    }
+
+    /// <summary>
+    /// Persists <paramref name="events"/> with GS's signature on every key version of the bureau they leave approved and unsigned,
+    /// then runs <paramref name="done"/> and pushes the directory to every node.
+    /// </summary>
+    private void PersistListing(BureauCode bureau, List<object> events, Action done)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var after = events.Aggregate(_state, (state, e) => state.Apply(e));
+        events.AddRange(after.Unendorsed(bureau, _signer.Signs).Select(keys => new DirectoryEvents.KeysEndorsed(_signer.Endorse(keys, now))));
+        if (events.Count == 0)
+        {
+            done();
+            return;
+        }
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (--remaining > 0)
+                return;
+            done();
+            PushToReplicas();
+        });
+    }
 
     private void OnClusterEvent(ClusterEvent.IClusterDomainEvent e)
     {

@@ -1,7 +1,9 @@
 using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Sealing;
+using ActorNet.Protocol.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -24,19 +26,31 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<BureauCode, DateTimeOffset> _seenLocally = new();
     private DirectoryQueries.DirectoryView _copy = new([], DateTimeOffset.MinValue);
     private readonly PublicKeyDirectory? _keys;
+    private readonly DirectoryTrust _trust;
+    private readonly IActorRef _audit;
+    private readonly BureauCode? _self;
+    private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
     private bool _heardFromDirectory;
 
-    public DirectoryReplicaActor(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null)
+    /// <param name="keys">Where the keys this node trusts go: only those of approved bureaus whose GS signature checks out.</param>
+    /// <param name="trust">How GS's signatures are checked: against the network CA, or not at all on an --insecure network.</param>
+    /// <param name="audit">This node's audit log, for refused entries and this bureau's own approval.</param>
+    /// <param name="self">This node's bureau.</param>
+    public DirectoryReplicaActor(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null, DirectoryTrust? trust = null,
+        IActorRef? audit = null, BureauCode? self = null)
     {
         _directory = directory;
         _keys = keys;
+        _trust = trust ?? DirectoryTrust.Unsigned;
+        _audit = audit ?? ActorRefs.Nobody;
+        _self = self;
         PersistenceId = "directory-replica-" + nodeId;
 
         Recover<DirectoryQueries.DirectoryView>(view => _copy = view);
         Recover<SnapshotOffer>(offer => _copy = (DirectoryQueries.DirectoryView)offer.Snapshot);
         Recover<RecoveryCompleted>(_ =>
         {
-            PublishKeys(_copy);
+            PublishKeys(_copy, _copy);
             _log.Info("Directory copy recovered with {BureauCount} bureaus", _copy.Entries.Count);
         });
 
@@ -62,8 +76,9 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null) =>
-        Akka.Actor.Props.Create(() => new DirectoryReplicaActor(nodeId, directory, keys));
+    public static Props Props(string nodeId, IActorRef directory, PublicKeyDirectory? keys = null, DirectoryTrust? trust = null,
+        IActorRef? audit = null, BureauCode? self = null) =>
+        Akka.Actor.Props.Create(() => new DirectoryReplicaActor(nodeId, directory, keys, trust, audit, self));
 
     protected override void PreStart()
     {
@@ -81,30 +96,68 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
             return;
         Persist(view, v =>
         {
+            var before = _copy;
             _copy = v;
-            PublishKeys(v);
+            PublishKeys(v, before);
             _log.Debug("Directory copy updated: {BureauCount} bureaus", v.Entries.Count);
             if (LastSequenceNr % 100 == 0)
                 SaveSnapshot(v);
         });
     }
 
-    /// <summary>Hands every enrolled key version to the node's sealer and opener.</summary>
-    private void PublishKeys(DirectoryQueries.DirectoryView view)
+    /// <summary>
+    /// Hands the node's sealer and opener every key version of an approved bureau whose GS endorsement checks out.
+    /// A pending bureau's keys are held back; an entry whose endorsement fails is refused, logged and audited once, and never used.
+    /// </summary>
+    private void PublishKeys(DirectoryQueries.DirectoryView view, DirectoryQueries.DirectoryView before)
     {
-        if (_keys is null)
-            return;
-        foreach (var keys in view.Entries.SelectMany(e => e.Keys))
+        foreach (var entry in view.Entries.Where(e => e.Keys.Count > 0))
         {
-            try
+            if (!entry.IsApproved)
             {
-                _keys.Add(keys);
+                _keys?.Withhold(entry.Bureau, $"awaits approval by the Secretariat: an operator approves it with actornet bureau approve {entry.Bureau} on a GS node");
+                continue;
             }
-            catch (InvalidOperationException e)
+            foreach (var keys in entry.Keys)
             {
-                _log.Warning("Directory lists a changed key for {Bureau}, refused: {Problem}", keys.Bureau, e.Message);
+                if (entry.EndorsementOf(keys.Version) is not { } endorsement)
+                    continue;
+                var verdict = _trust.Check(keys, endorsement);
+                if (verdict.Trusted)
+                    Trust(keys);
+                else
+                    Refuse(keys, endorsement, verdict.Reason);
+            }
+            if (entry.Bureau.Equals(_self) && before.Entries.FirstOrDefault(e => e.Bureau.Equals(_self)) is not { IsApproved: true })
+            {
+                _log.Info("This bureau {Bureau} is approved by the Secretariat", entry.Bureau);
+                _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, entry.Bureau.Value,
+                    $"approved by the Secretariat at {entry.ApprovedAt:O}: key version {entry.LatestKeys?.Version} ({entry.Fingerprint})"));
             }
         }
+    }
+
+    private void Trust(BureauPublicKeys keys)
+    {
+        try
+        {
+            _keys?.Add(keys);
+        }
+        catch (InvalidOperationException e)
+        {
+            _log.Warning("Directory lists a changed key for {Bureau}, refused: {Problem}", keys.Bureau, e.Message);
+        }
+    }
+
+    private void Refuse(BureauPublicKeys keys, KeyEndorsement endorsement, string reason)
+    {
+        _keys?.Withhold(keys.Bureau, $"has a directory entry this node refused: {reason}");
+        if (!_refused.Add(endorsement.Digest(keys)))
+            return;
+        _log.Warning("Directory entry of {Bureau} key version {KeyVersion} ({Fingerprint}) refused, its keys are not used: {Reason}",
+            keys.Bureau, keys.Version, keys.Fingerprint, reason);
+        _audit.Tell(new AuditCommands.Record(AuditKinds.DirectoryEntryRefused, null, keys.Bureau.Value,
+            $"key version {keys.Version} ({keys.Fingerprint}): {reason}"));
     }
 
     /// <summary>The copy, with who is online as this node sees it, and bureaus seen here that GS has not listed yet.</summary>
@@ -118,8 +171,12 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
         return new DirectoryQueries.DirectoryView(entries.OrderBy(e => e.Bureau).ToArray(), DateTimeOffset.UtcNow);
     }
 
+    /// <summary>Whether two views list the same, byte for byte, apart from who is online and when: keys and signatures compare by content.</summary>
     private static bool SameListings(DirectoryQueries.DirectoryView a, DirectoryQueries.DirectoryView b) =>
-        a.Entries.Select(e => e with { Online = false }).SequenceEqual(b.Entries.Select(e => e with { Online = false }));
+        Listing(a).AsSpan().SequenceEqual(Listing(b));
+
+    private static byte[] Listing(DirectoryQueries.DirectoryView view) =>
+        WireFormat.Encode(new DirectoryQueries.DirectoryView(view.Entries.Select(e => e with { Online = false }).ToArray(), DateTimeOffset.MinValue));
 
     private sealed class AskDirectory : INoSerializationVerificationNeeded
     {

@@ -5,6 +5,7 @@ using ActorNet.Actors.Messaging;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
+using ActorNet.Protocol.Directory;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -24,6 +25,7 @@ public sealed class BureauKey;
 public sealed class AuditKey;
 public sealed class OutboxKey;
 public sealed class InboxKey;
+public sealed class EnrolmentKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -91,40 +93,55 @@ public static class ActorNetHosting
         builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
 
     /// <summary>
-    /// What every bureau node runs (GS nodes included): its bureau actor as a singleton on its own role,
-    /// its persisted copy of the directory, and the actor that announces it.
+    /// The node's hash-chained audit log, first of all: the actors after it write to it. Records the start, and the
+    /// bureau's keys when this start made them.
     /// </summary>
-    public static AkkaConfigurationBuilder WithBureauActors(
-        this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto)
-    {
-        // The audit log first: the singletons below write to it.
+    public static AkkaConfigurationBuilder WithAuditLog(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto) =>
         builder.WithActors((system, registry) =>
         {
             var audit = system.ActorOf(AuditActor.Props(nodeId), "audit");
             registry.Register<AuditKey>(audit);
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
+            if (crypto.Created)
+                audit.Tell(new AuditCommands.Record(AuditKinds.KeyCreated, null, bureau.Value,
+                    $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})"));
         });
 
+    /// <summary>
+    /// What every bureau node runs (GS nodes included), after <see cref="WithAuditLog"/>: its bureau actor, outbox and inbox
+    /// as singletons on its own role, its persisted copy of the directory (trusting only what <paramref name="trust"/> lets through),
+    /// and the actor that enrols its keys.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithBureauActors(
+        this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto, DirectoryTrust trust)
+    {
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
         builder.WithSingleton<BureauKey>("bureau", BureauActor.Props(bureau), bureauRole, createProxyToo: true);
         builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => OutboxActor.Props(bureau, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
         builder.WithSingleton<InboxKey>(InboxActor.Name,
-            (_, registry, _) => InboxActor.Props(bureau, new SealedEnvelopeGate(bureau, crypto.Opener), registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+            (_, registry, _) => InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
         if (!bureau.IsSecretariat)
             builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
 
         return builder.WithActors((system, registry) =>
         {
             var directory = registry.Get<DirectoryKey>();
-            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory), DirectoryActor.ReplicaName);
+            var audit = registry.Get<AuditKey>();
+            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory, trust, audit, bureau), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);
-            system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto.PublicKeys), "enrolment");
+            registry.Register<EnrolmentKey>(system.ActorOf(
+                EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto, audit), "enrolment"));
         });
     }
 
-    /// <summary>The Secretariat's own actors, as singletons on the <c>secretariat</c> role so several GS nodes act as one.</summary>
-    public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder) =>
-        builder.WithSingleton<DirectoryKey>("directory", DirectoryActor.Props(), new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
+    /// <summary>
+    /// The Secretariat's own actors, as singletons on the <c>secretariat</c> role so several GS nodes act as one; after
+    /// <see cref="WithAuditLog"/>. The directory signs with <paramref name="signer"/> (this GS node's certificate) and,
+    /// with <paramref name="autoEnrol"/>, approves new bureaus without an operator.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder, DirectorySigner signer, bool autoEnrol) =>
+        builder.WithSingleton<DirectoryKey>("directory", (_, registry, _) => DirectoryActor.Props(signer, autoEnrol, registry.Get<AuditKey>()),
+            new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
 }
 
 /// <summary>The Akka settings in <c>config/actornet.hocon</c>, built into the assembly so every host has them.</summary>

@@ -1,34 +1,81 @@
 using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Sealing;
 
 namespace ActorNet.Actors.Messaging;
 
-/// <summary>A bureau node's keys and what it seals and opens with: its own key ring and the public keys the directory lists.</summary>
+/// <summary>
+/// A bureau node's keys and what it seals and opens with: its own key ring and the public keys the directory lists.
+/// The ring changes on a rotation; each seal and open uses one ring throughout.
+/// </summary>
 public sealed class BureauCrypto
 {
-    private BureauCrypto(BureauCode bureau, BureauKeyRing keys, PublicKeyDirectory directory)
+    private readonly string keysDirectory;
+    private readonly Lock rotation = new();
+    private volatile Generation current;
+
+    /// <summary>One version of the keys with the sealer and opener that use it, swapped as a whole.</summary>
+    private sealed record Generation(BureauKeyRing Keys, Sealer Sealer, Opener Opener, byte[]? RotationProof);
+
+    private BureauCrypto(BureauCode bureau, BureauKeyRing keys, PublicKeyDirectory directory, string keysDirectory, bool created)
     {
         Bureau = bureau;
-        Keys = keys;
         Directory = directory;
-        Sealer = new Sealer(bureau, keys, directory);
-        Opener = new Opener(bureau, keys, directory);
+        Created = created;
+        this.keysDirectory = keysDirectory;
+        current = Make(keys);
+        Gate = new CurrentKeysGate(this);
     }
 
     public BureauCode Bureau { get; }
-    public BureauKeyRing Keys { get; }
+    public BureauKeyRing Keys => current.Keys;
     public PublicKeyDirectory Directory { get; }
-    public Sealer Sealer { get; }
-    public Opener Opener { get; }
+    public Sealer Sealer => current.Sealer;
+    public Opener Opener => current.Opener;
     public BureauPublicKeys PublicKeys => Keys.PublicKeys(Bureau);
+
+    /// <summary>The previous version's signature over the current keys, which the directory asks for; null at version 1.</summary>
+    public byte[]? RotationProof => current.RotationProof;
+
+    /// <summary>Whether this start made the keys (the bureau's first start, or its keys directory was moved aside).</summary>
+    public bool Created { get; }
+
+    /// <summary>The inbox's gate, checking with whatever keys are current.</summary>
+    public IEnvelopeGate Gate { get; }
 
     /// <summary>Loads the bureau's keys from <c>&lt;data&gt;/keys</c>, making them on first start.</summary>
     /// <exception cref="KeyFileException">A key file is corrupt or unreadable; the message names it.</exception>
     public static BureauCrypto LoadOrCreate(BureauCode bureau, string dataDirectory)
     {
-        var keys = KeyStore.LoadOrCreate(Path.Combine(dataDirectory, "keys"));
+        var keysDirectory = Path.Combine(dataDirectory, "keys");
+        var created = !System.IO.Directory.Exists(keysDirectory) || !System.IO.Directory.EnumerateFiles(keysDirectory, "*.pem").Any();
+        var keys = KeyStore.LoadOrCreate(keysDirectory);
         var directory = new PublicKeyDirectory();
         directory.Add(keys.PublicKeys(bureau));
-        return new BureauCrypto(bureau, keys, directory);
+        return new BureauCrypto(bureau, keys, directory, keysDirectory, created);
+    }
+
+    /// <summary>
+    /// Makes and writes the next version of the keys (with its rotation proof), and seals and opens with it from now on.
+    /// The old ring is not disposed: a seal or open in flight may still hold it.
+    /// </summary>
+    public BureauPublicKeys Rotate()
+    {
+        lock (rotation)
+        {
+            var next = KeyStore.Rotate(keysDirectory, Bureau);
+            Directory.Add(next.PublicKeys(Bureau));
+            current = Make(next);
+            return PublicKeys;
+        }
+    }
+
+    private Generation Make(BureauKeyRing keys) =>
+        new(keys, new Sealer(Bureau, keys, Directory), new Opener(Bureau, keys, Directory), KeyStore.LoadRotationProof(keysDirectory, keys.Version));
+
+    // The gate is stateless and small: one for each check costs less than keeping a cached one in step with rotations.
+    private sealed class CurrentKeysGate(BureauCrypto crypto) : IEnvelopeGate
+    {
+        public GateVerdict Check(BureauCode from, Parcel parcel) => new SealedEnvelopeGate(crypto.Bureau, crypto.Opener).Check(from, parcel);
     }
 }

@@ -3,16 +3,18 @@ using ActorNet.Protocol.Api;
 
 namespace ActorNet.Cli.Palettes;
 
-/// <summary>The directory of bureaus as this node knows it, and this node's own bureau.</summary>
+/// <summary>The directory of bureaus as this node knows it, approving bureaus (on a GS node), and this node's own bureau and keys.</summary>
 public sealed class BureauPalette : Palette
 {
     public override string Name => "bureau";
 
-    public override string Summary => "the directory of bureaus and this node's own bureau";
+    public override string Summary => "the directory of bureaus, enrolment, and this node's own bureau and keys";
 
     public override IReadOnlyList<Command> Commands =>
     [
-        new(Name, "list", "every bureau the directory knows, online or not", List),
+        new(Name, "list", "every bureau the directory knows, online or not, pending or approved", List),
+        new(Name, "approve", "approve a pending bureau so its keys are trusted (admin, on a GS node)", Approve, Arguments: ["CODE"]),
+        new(Name, "rotate-keys", "new keys for this node's bureau, proved by the old ones (admin, on a bureau's node)", RotateKeys),
         new(Name, "show", "this node's own bureau", Show),
         new(Name, "settings", "change this bureau's display name or contact e-mail (admin)", Settings,
             Flags: [new Flag("--display-name", "NAME"), new Flag("--contact-email", "EMAIL")]),
@@ -22,8 +24,38 @@ public sealed class BureauPalette : Palette
     {
         var bureaus = await i.Node.GetAsync<BureauInfo[]>("api/bureaus", i.Cancel);
         i.Out.Result(bureaus, all => Table.Render(
-            ["CODE", "ONLINE", "ENROLLED", "LAST SEEN", "FINGERPRINT"],
-            all.Select(b => new[] { b.Code, b.Online ? "online" : "offline", Table.Time(b.EnrolledAt), Table.Time(b.LastSeen), b.Fingerprint ?? "-" })));
+            ["CODE", "STATUS", "ONLINE", "ENROLLED", "LAST SEEN", "KEYS", "FINGERPRINT"],
+            all.Select(b => new[]
+            {
+                b.Code, b.Status, b.Online ? "online" : "offline", Table.Time(b.EnrolledAt), Table.Time(b.LastSeen),
+                b.KeyVersion is { } v ? "v" + v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-", b.Fingerprint ?? "-",
+            })));
+        return CliApp.Success;
+    }
+
+    private static async Task<int> Approve(Invocation i)
+    {
+        var code = i.Args[0].Trim();
+        var approval = await i.Node.PostAsync<BureauApproval>($"api/bureaus/{Uri.EscapeDataString(code)}/approve", null, i.Cancel);
+        i.Out.Result(approval, a =>
+        [
+            a.AlreadyApproved
+                ? $"{a.Code} was already approved on {Table.Time(a.ApprovedAt)}: nothing changed"
+                : $"{a.Code} approved: its keys are signed into the directory",
+            $"Fingerprint: {a.Fingerprint ?? "-"}",
+        ]);
+        return CliApp.Success;
+    }
+
+    private static async Task<int> RotateKeys(Invocation i)
+    {
+        var rotation = await i.Node.PostAsync<KeyRotationInfo>("api/bureau/rotate-keys", null, i.Cancel);
+        i.Out.Result(rotation, r =>
+        [
+            $"{r.Code} keys rotated from version {r.PreviousKeyVersion} to {r.KeyVersion}"
+                + (r.Listed ? ": the directory lists them" : ": GS has not listed them yet; the node keeps enrolling them"),
+            $"Fingerprint: {r.Fingerprint} (was {r.PreviousFingerprint})",
+        ]);
         return CliApp.Success;
     }
 

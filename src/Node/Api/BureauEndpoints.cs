@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Messaging;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Bureaus;
@@ -8,10 +11,11 @@ using Akka.Hosting;
 
 namespace ActorNet.Node.Api;
 
-/// <summary>The directory of bureaus (this node's copy) and this node's own bureau.</summary>
+/// <summary>The directory of bureaus (this node's copy), approving bureaus (GS), and this node's own bureau and keys.</summary>
 public static class BureauEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RotationTimeout = TimeSpan.FromSeconds(10);
 
     public static void MapBureauEndpoints(this IEndpointRouteBuilder app, BureauCode bureau)
     {
@@ -19,15 +23,32 @@ public static class BureauEndpoints
         {
             var view = await replica.ActorRef.Ask<DirectoryQueries.DirectoryView>(DirectoryQueries.GetDirectory.Instance, AskTimeout, ct);
             var now = DateTimeOffset.UtcNow;
-            return view.Entries.Select(e => new BureauInfo(e.Bureau.Value, e.Online, e.Fingerprint, e.EnrolledAt, e.Online ? now : e.LastSeen)).ToArray();
+            return view.Entries.Select(e => ToInfo(e, e.Online ? now : e.LastSeen)).ToArray();
         }).RequireAuthorization();
 
         // Straight from the Secretariat's directory (a singleton on the GS nodes), not this node's copy: 503 while GS is unreachable.
         app.MapGet("/api/directory", async (IRequiredActor<DirectoryKey> directory, CancellationToken ct) =>
         {
             var view = await directory.ActorRef.Ask<DirectoryQueries.DirectoryView>(DirectoryQueries.GetDirectory.Instance, AskTimeout, ct);
-            return view.Entries.Select(e => new BureauInfo(e.Bureau.Value, e.Online, e.Fingerprint, e.EnrolledAt, e.LastSeen)).ToArray();
+            return view.Entries.Select(e => ToInfo(e, e.LastSeen)).ToArray();
         }).RequireAuthorization();
+
+        // Idempotent: approving an approved bureau answers 200 with alreadyApproved, so an operator's script may simply retry.
+        app.MapPost("/api/bureaus/{code}/approve", async (string code, ClaimsPrincipal user, IRequiredActor<DirectoryKey> directory, CancellationToken ct) =>
+        {
+            if (!bureau.IsSecretariat)
+                return Problems.Result(400, $"Bureaus are approved on a GS node, and this node is {bureau}'s: send this to a GS node (actornet --node <GS node URL> bureau approve {code})");
+            if (!BureauCode.TryParse(code, out var target))
+                return Problems.Result(400, BureauCode.Explain(code));
+            var by = user.Identity?.Name ?? "admin";
+            return await directory.ActorRef.Ask<object>(new DirectoryCommands.Approve(target!, by), AskTimeout, ct) switch
+            {
+                DirectoryCommands.Approved a => Results.Ok(new BureauApproval(a.Bureau.Value, DirectoryEntry.Approved, a.ApprovedAt, a.AlreadyApproved, a.Fingerprint)),
+                DirectoryCommands.ApprovalRefused { Unknown: true } r => Problems.Result(404, r.Reason),
+                DirectoryCommands.ApprovalRefused r => Problems.Result(409, r.Reason),
+                var other => throw new InvalidOperationException($"the directory answered an approval with {other.GetType().Name}"),
+            };
+        }).RequireAuthorization(p => p.RequireRole(Roles.Admin));
 
         app.MapGet("/api/bureau", async (IRequiredActor<BureauKey> actor, CancellationToken ct) =>
             ToInfo(await actor.ActorRef.Ask<BureauQueries.Profile>(new BureauQueries.GetProfile(bureau), AskTimeout, ct)))
@@ -43,7 +64,33 @@ public static class BureauEndpoints
                 new BureauCommands.ChangeSettings(bureau, request.DisplayName, request.ContactEmail), AskTimeout, ct);
             return Results.Ok(ToInfo(profile));
         }).RequireAuthorization(p => p.RequireRole(Roles.Admin));
+
+        // 200 once the Secretariat's directory lists the new keys; 202 when GS has not answered in time (the node keeps enrolling them).
+        app.MapPost("/api/bureau/rotate-keys", async (ClaimsPrincipal user, BureauCrypto crypto, IRequiredActor<EnrolmentKey> enrolment, CancellationToken ct) =>
+        {
+            if (bureau.IsSecretariat)
+                return Problems.Result(400, "GS nodes do not rotate keys with rotate-keys: each GS node has its own keys and certificate; run it on a bureau's node");
+            var before = crypto.PublicKeys;
+            try
+            {
+                return await enrolment.ActorRef.Ask<object>(new EnrolmentCommands.RotateKeys(user.Identity?.Name ?? "admin"), RotationTimeout, ct) switch
+                {
+                    EnrolmentCommands.KeysRotated r => Results.Ok(new KeyRotationInfo(bureau.Value, r.Current.Version, r.Current.Fingerprint, r.Previous.Version, r.Previous.Fingerprint, true)),
+                    EnrolmentCommands.RotationRefused { Rotated: true } r => Problems.Result(502, r.Reason),
+                    EnrolmentCommands.RotationRefused r => Problems.Result(409, r.Reason),
+                    var other => throw new InvalidOperationException($"the enrolment actor answered a rotation with {other.GetType().Name}"),
+                };
+            }
+            catch (AskTimeoutException) when (crypto.Keys.Version > before.Version)
+            {
+                var now = crypto.PublicKeys;
+                return Results.Accepted("/api/bureaus", new KeyRotationInfo(bureau.Value, now.Version, now.Fingerprint, before.Version, before.Fingerprint, false));
+            }
+        }).RequireAuthorization(p => p.RequireRole(Roles.Admin));
     }
+
+    private static BureauInfo ToInfo(DirectoryEntry e, DateTimeOffset lastSeen) =>
+        new(e.Bureau.Value, e.Online, e.Fingerprint, e.EnrolledAt, lastSeen, e.Status, e.LatestKeys?.Version, e.ApprovedAt);
 
     private static BureauProfileInfo ToInfo(BureauQueries.Profile p) =>
         new(p.Bureau.Value, p.EstablishedAt, p.DisplayName, p.ContactEmail, p.NodeStarts, p.LastNodeStartAt);

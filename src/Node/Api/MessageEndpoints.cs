@@ -85,7 +85,7 @@ public static class MessageEndpoints
             if (!BureauCode.TryParse(code, out var recipient))
                 return Problems.Result(400, $"\"to\": {BureauCode.Explain(code)}");
             if (crypto.Directory.Latest(recipient!) is null)
-                return Problems.Result(400, $"\"to\": unknown recipient {recipient}: it has no keys in the directory (see actornet bureau list)");
+                return Problems.Result(400, $"\"to\": {crypto.Directory.WhyUnusable(recipient!)}");
             recipients.Add(recipient!);
         }
 

@@ -18,7 +18,17 @@ public sealed record AddressRequest(string? Address);
 public sealed record AcceptedResponse(string Status, string? Address);
 
 /// <summary>One bureau as <c>GET /api/bureaus</c> lists it.</summary>
-public sealed record BureauInfo(string Code, bool Online, string? Fingerprint, DateTimeOffset EnrolledAt, DateTimeOffset LastSeen);
+/// <param name="Status"><c>pending</c> until an operator approves the bureau (its keys are not used before), then <c>approved</c>.</param>
+/// <param name="KeyVersion">The version of its current keys, whose signing key <paramref name="Fingerprint"/> names; null before it enrols keys.</param>
+public sealed record BureauInfo(string Code, bool Online, string? Fingerprint, DateTimeOffset EnrolledAt, DateTimeOffset LastSeen,
+    string Status = "pending", int? KeyVersion = null, DateTimeOffset? ApprovedAt = null);
+
+/// <summary><c>POST /api/bureaus/{code}/approve</c>: the bureau is approved; <paramref name="AlreadyApproved"/> when it was before this call.</summary>
+public sealed record BureauApproval(string Code, string Status, DateTimeOffset ApprovedAt, bool AlreadyApproved, string? Fingerprint);
+
+/// <summary><c>POST /api/bureau/rotate-keys</c>: the bureau's new keys; <paramref name="Listed"/> once the Secretariat's directory lists them.</summary>
+public sealed record KeyRotationInfo(string Code, int KeyVersion, string Fingerprint, int PreviousKeyVersion, string PreviousFingerprint, bool Listed);
+
 
 public sealed record BureauProfileInfo(
     string Code,

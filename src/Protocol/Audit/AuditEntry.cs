@@ -13,8 +13,11 @@ public static class AuditKinds
     public const string MessageRead = "message-read";
     public const string EnvelopeRefused = "envelope-refused";
     public const string KeyCreated = "key-created";
+    public const string KeyEnrolled = "key-enrolled";
+    public const string KeyEnrolmentRefused = "key-enrolment-refused";
     public const string KeyRotated = "key-rotated";
     public const string BureauApproved = "bureau-approved";
+    public const string DirectoryEntryRefused = "directory-entry-refused";
 }
 
 /// <summary>

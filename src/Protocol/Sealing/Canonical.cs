@@ -15,6 +15,8 @@ internal static class Canonical
     private const string DigestLabel = "actornet/v1/envelope-digest";
     private const string WrapLabel = "actornet/v1/key-wrap";
     private const string BatchLabel = "actornet/v1/sealed-batch";
+    private const string EndorsementLabel = "actornet/v1/directory-endorsement";
+    private const string RotationLabel = "actornet/v1/key-rotation";
 
     public static byte[] Header(EnvelopeHeader header)
     {
@@ -79,6 +81,33 @@ internal static class Canonical
         w.String(from.Value);
         w.Int32(senderKeyVersion);
         w.Bytes(root);
+        return w.ToArray();
+    }
+
+    /// <summary>What GS signs when it endorses one version of a bureau's keys: the bureau, the version, both keys, and when.</summary>
+    public static byte[] Endorsement(BureauPublicKeys keys, DateTimeOffset at)
+    {
+        var w = new Writer();
+        w.String(EndorsementLabel);
+        w.String(keys.Bureau.Value);
+        w.Int32(keys.Version);
+        w.Bytes(keys.SigningKey);
+        w.Bytes(keys.AgreementKey);
+        w.Int64(at.ToUnixTimeMilliseconds());
+        return w.ToArray();
+    }
+
+    /// <summary>What a bureau's previous signing key signs when it hands over to the next version of its keys.</summary>
+    public static byte[] Rotation(BureauPublicKeys previous, BureauPublicKeys next)
+    {
+        var w = new Writer();
+        w.String(RotationLabel);
+        w.String(next.Bureau.Value);
+        w.Int32(previous.Version);
+        w.Bytes(previous.SigningKey);
+        w.Int32(next.Version);
+        w.Bytes(next.SigningKey);
+        w.Bytes(next.AgreementKey);
         return w.ToArray();
     }
 

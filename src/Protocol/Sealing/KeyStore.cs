@@ -5,7 +5,8 @@ namespace ActorNet.Protocol.Sealing;
 
 /// <summary>
 /// Keeps a bureau's private keys under <c>&lt;data&gt;/keys/</c> as PKCS#8 PEM files readable by the node's user only:
-/// <c>signing-N.pem</c> for the current version N and <c>agreement-K.pem</c> for every version K up to N.
+/// <c>signing-N.pem</c> for the current version N and <c>agreement-K.pem</c> for every version K up to N;
+/// <c>rotation-N.sig</c> is version N-1's signature over version N's public keys.
 /// </summary>
 public static partial class KeyStore
 {
@@ -26,15 +27,40 @@ public static partial class KeyStore
         return Load(directory);
     }
 
-    /// <summary>Makes the next version of the keys, writes it, and drops the old signing key; old agreement keys stay.</summary>
-    public static BureauKeyRing Rotate(string directory)
+    /// <summary>
+    /// Makes the next version of the keys, signs its public keys with the current signing key (the rotation proof that
+    /// lets the Secretariat accept it without a new approval), writes both, and drops the old signing key; old agreement keys stay.
+    /// </summary>
+    public static BureauKeyRing Rotate(string directory, BureauCode bureau)
     {
         using var current = Load(directory);
+        // What a rotation interrupted before its signing key was written left behind would pass for the new version's keys.
+        foreach (var kind in new[] { "agreement", "rotation" })
+            foreach (var stale in Versions(directory, kind).Where(v => v > current.Version))
+                File.Delete(KeyPath(directory, kind, stale));
         var next = current.Rotate();
+        Write(ProofPath(directory, next.Version), Convert.ToBase64String(KeyRotation.Prove(current, next.PublicKeys(bureau))) + "\n");
         Save(directory, next);
         foreach (var old in Versions(directory, "signing").Where(v => v < next.Version))
             File.Delete(KeyPath(directory, "signing", old));
         return next;
+    }
+
+    /// <summary>The proof that version <paramref name="version"/> was signed over by the version before it, or null (version 1 has none).</summary>
+    /// <exception cref="KeyFileException">The proof file is corrupt or unreadable.</exception>
+    public static byte[]? LoadRotationProof(string directory, int version)
+    {
+        var path = ProofPath(directory, version);
+        if (version <= 1 || !File.Exists(path))
+            return null;
+        try
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new KeyFileException(path, $"cannot be read as a base64 rotation proof ({e.Message}): restore it from backup, or delete it and have an operator approve the bureau's keys again");
+        }
     }
 
     /// <exception cref="KeyFileException">A key file is corrupt, unreadable or missing.</exception>
@@ -127,9 +153,12 @@ public static partial class KeyStore
             .Where(m => m.Success && m.Groups["kind"].Value == kind)
             .Select(m => int.Parse(m.Groups["version"].Value, System.Globalization.CultureInfo.InvariantCulture));
 
-    private static string KeyPath(string directory, string kind, int version) => Path.Combine(directory, $"{kind}-{version}.pem");
+    private static string KeyPath(string directory, string kind, int version) =>
+        Path.Combine(directory, kind == "rotation" ? $"rotation-{version}.sig" : $"{kind}-{version}.pem");
 
-    [GeneratedRegex(@"^(?<kind>signing|agreement)-(?<version>[1-9][0-9]{0,8})\.pem$")]
+    private static string ProofPath(string directory, int version) => KeyPath(directory, "rotation", version);
+
+    [GeneratedRegex(@"^(?:(?<kind>signing|agreement)-(?<version>[1-9][0-9]{0,8})\.pem|(?<kind>rotation)-(?<version>[1-9][0-9]{0,8})\.sig)$")]
     private static partial Regex KeyFileName();
 }
 

@@ -17,6 +17,7 @@ public sealed class PublicKeyDirectory : IPublicKeyLookup
 {
     private readonly ConcurrentDictionary<(BureauCode, int), BureauPublicKeys> keys = new();
     private readonly ConcurrentDictionary<BureauCode, BureauPublicKeys> latest = new();
+    private readonly ConcurrentDictionary<BureauCode, string> withheld = new();
 
     public PublicKeyDirectory(IEnumerable<BureauPublicKeys>? known = null)
     {
@@ -34,6 +35,18 @@ public sealed class PublicKeyDirectory : IPublicKeyLookup
                 $"{publicKeys.Bureau} key version {publicKeys.Version} is already known with fingerprint {stored.Fingerprint}, not {publicKeys.Fingerprint}");
         latest.AddOrUpdate(publicKeys.Bureau, publicKeys, (_, current) => current.Version >= publicKeys.Version ? current : publicKeys);
     }
+
+    /// <summary>
+    /// Notes why a bureau the directory lists has no keys here yet (it awaits approval, or its entry was refused),
+    /// so that a sender is told more than "unknown"; the note stops mattering once the bureau's keys are added.
+    /// </summary>
+    public void Withhold(BureauCode bureau, string reason) => withheld[bureau] = reason;
+
+    /// <summary>Why <paramref name="bureau"/> cannot be sealed to, in words an operator can act on.</summary>
+    public string WhyUnusable(BureauCode bureau) =>
+        withheld.TryGetValue(bureau, out var reason)
+            ? $"{bureau} {reason}"
+            : $"unknown recipient {bureau}: it has no keys in the directory (see actornet bureau list)";
 
     public BureauPublicKeys? Find(BureauCode bureau, int version) => keys.GetValueOrDefault((bureau, version));
 

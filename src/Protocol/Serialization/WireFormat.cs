@@ -75,11 +75,34 @@ public static class WireFormat
             {
                 if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint;
                 if (m.Keys is not null) x.Keys = ToProto(m.Keys);
+                if (m.RotationProof is not null) x.RotationProof = ByteString.CopyFrom(m.RotationProof);
             }),
-            p => new(Code(p.Bureau), p.NodeAddress, p.HasFingerprint ? p.Fingerprint : null, p.Keys is null ? null : FromProto(p.Keys)), P.Enrol.Parser);
+            p => new(Code(p.Bureau), p.NodeAddress, p.HasFingerprint ? p.Fingerprint : null, p.Keys is null ? null : FromProto(p.Keys),
+                p.HasRotationProof ? p.RotationProof.ToByteArray() : null), P.Enrol.Parser);
         Add<DirectoryCommands.Enrolled, P.Enrolled>("d.enrolled",
-            m => new() { Bureau = m.Bureau.Value, EnrolledAt = Ms(m.EnrolledAt) },
-            p => new(Code(p.Bureau), Time(p.EnrolledAt)), P.Enrolled.Parser);
+            m => new() { Bureau = m.Bureau.Value, EnrolledAt = Ms(m.EnrolledAt), KeyVersion = m.KeyVersion },
+            p => new(Code(p.Bureau), Time(p.EnrolledAt), p.KeyVersion), P.Enrolled.Parser);
+        Add<DirectoryCommands.EnrolmentRefused, P.EnrolmentRefused>("d.enrol-refused",
+            m => new() { Bureau = m.Bureau.Value, KeyVersion = m.KeyVersion, Reason = m.Reason },
+            p => new(Code(p.Bureau), p.KeyVersion, p.Reason), P.EnrolmentRefused.Parser);
+        Add<DirectoryCommands.Approve, P.Approve>("d.approve",
+            m => new() { Bureau = m.Bureau.Value, By = m.By },
+            p => new(Code(p.Bureau), p.By), P.Approve.Parser);
+        Add<DirectoryCommands.Approved, P.Approved>("d.approved",
+            m => With(new P.Approved { Bureau = m.Bureau.Value, ApprovedAt = Ms(m.ApprovedAt), AlreadyApproved = m.AlreadyApproved }, x =>
+            {
+                if (m.Fingerprint is not null) x.Fingerprint = m.Fingerprint;
+            }),
+            p => new(Code(p.Bureau), Time(p.ApprovedAt), p.AlreadyApproved, p.HasFingerprint ? p.Fingerprint : null), P.Approved.Parser);
+        Add<DirectoryCommands.ApprovalRefused, P.ApprovalRefused>("d.approve-refused",
+            m => new() { Bureau = m.Bureau.Value, Unknown = m.Unknown, Reason = m.Reason },
+            p => new(Code(p.Bureau), p.Unknown, p.Reason), P.ApprovalRefused.Parser);
+        Add<DirectoryEvents.BureauApproved, P.BureauApproved>("d.b-approved",
+            m => new() { Bureau = m.Bureau.Value, At = Ms(m.At), By = m.By },
+            p => new(Code(p.Bureau), Time(p.At), p.By), P.BureauApproved.Parser);
+        Add<DirectoryEvents.KeysEndorsed, P.KeysEndorsed>("d.k-endorsed",
+            m => new() { Endorsement = ToProto(m.Endorsement) },
+            p => new(FromProto(p.Endorsement ?? throw new ArgumentException("a key endorsement event without its endorsement"))), P.KeysEndorsed.Parser);
         Add<DirectoryEvents.BureauEnrolled, P.BureauEnrolled>("d.b-enrolled",
             m => With(new P.BureauEnrolled { Bureau = m.Bureau.Value, At = Ms(m.At) }, x =>
             {
@@ -214,10 +237,19 @@ public static class WireFormat
         {
             if (e.Fingerprint is not null) x.Fingerprint = e.Fingerprint;
             x.Keys.AddRange(e.Keys.Select(ToProto));
+            if (e.ApprovedAt is { } approved) x.ApprovedAt = Ms(approved);
+            x.Endorsements.AddRange(e.Endorsements.Select(ToProto));
         });
 
     private static DirectoryEntry FromProto(P.DirectoryEntry p) =>
-        new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online, p.Keys.Select(FromProto).ToArray());
+        new(Code(p.Bureau), Time(p.EnrolledAt), Time(p.LastSeen), p.HasFingerprint ? p.Fingerprint : null, p.Online, p.Keys.Select(FromProto).ToArray(),
+            p.HasApprovedAt ? Time(p.ApprovedAt) : null, p.Endorsements.Select(FromProto).ToArray());
+
+    private static P.KeyEndorsement ToProto(KeyEndorsement m) =>
+        new() { Bureau = m.Bureau.Value, Version = m.Version, At = Ms(m.At), Signature = Bytes(m.Signature), SignerCertificate = Bytes(m.SignerCertificate) };
+
+    private static KeyEndorsement FromProto(P.KeyEndorsement p) =>
+        new(Code(p.Bureau), p.Version, Time(p.At), p.Signature.ToByteArray(), p.SignerCertificate.ToByteArray());
 
     private static P.BureauPublicKeys ToProto(BureauPublicKeys m) =>
         new() { Bureau = m.Bureau.Value, Version = m.Version, SigningKey = ByteString.CopyFrom(m.SigningKey), AgreementKey = ByteString.CopyFrom(m.AgreementKey) };

@@ -52,6 +52,8 @@ public sealed class ComposeFileTests
             .Select(b => $"{b.Host}:{b.Port}/{b.Database}").Distinct().ToList();
         Assert.Equal(["postgres:5432/actornet"], targets);
         Assert.All(gs, s => Assert.Equal("service_healthy", s.Service.DependsOn["postgres"]));
+        // A development network: bureaus are approved as they enrol (a real Secretariat drops --auto-enrol and approves each).
+        Assert.All(gs, s => Assert.True(s.Node!.AutoEnrol, $"{s.Service.Name} should run --auto-enrol so the bureaus can message at once"));
         Assert.True(Report.Services["postgres"].HasHealthcheck, "service_healthy needs a healthcheck on postgres");
     }
 

@@ -47,13 +47,49 @@ public class KeyStoreTests : IDisposable
     {
         using (KeyStore.LoadOrCreate(KeysDirectory)) { }
 
-        using var rotated = KeyStore.Rotate(KeysDirectory);
+        using var rotated = KeyStore.Rotate(KeysDirectory, FR);
 
         Assert.Equal(2, rotated.Version);
-        Assert.Equal(["agreement-1.pem", "agreement-2.pem", "signing-2.pem"], System.IO.Directory.GetFiles(KeysDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal(["agreement-1.pem", "agreement-2.pem", "rotation-2.sig", "signing-2.pem"], System.IO.Directory.GetFiles(KeysDirectory).Select(Path.GetFileName).Order());
         using var reloaded = KeyStore.LoadOrCreate(KeysDirectory);
         Assert.Equal(2, reloaded.Version);
         Assert.Equal([1, 2], reloaded.AgreementVersions.Order());
+    }
+
+    [Fact]
+    public void A_rotation_is_proved_by_the_previous_signing_key_and_the_proof_survives_a_restart()
+    {
+        BureauPublicKeys first;
+        using (var ring = KeyStore.LoadOrCreate(KeysDirectory))
+            first = ring.PublicKeys(FR);
+        Assert.Null(KeyStore.LoadRotationProof(KeysDirectory, 1));
+
+        using var rotated = KeyStore.Rotate(KeysDirectory, FR);
+        var proof = KeyStore.LoadRotationProof(KeysDirectory, 2);
+
+        Assert.NotNull(proof);
+        Assert.True(KeyRotation.Verify(first, rotated.PublicKeys(FR), proof));
+        using var stranger = BureauKeyRing.Create();
+        Assert.False(KeyRotation.Verify(stranger.PublicKeys(FR), rotated.PublicKeys(FR), proof), "a proof verifies only under the previous key");
+        Assert.False(KeyRotation.Verify(first, rotated.PublicKeys(US), proof), "a proof is bound to its bureau");
+        using var third = KeyStore.Rotate(KeysDirectory, FR);
+        Assert.True(KeyRotation.Verify(rotated.PublicKeys(FR), third.PublicKeys(FR), KeyStore.LoadRotationProof(KeysDirectory, 3)!));
+    }
+
+    [Fact]
+    public void Leftovers_of_an_interrupted_rotation_are_not_taken_for_the_new_keys()
+    {
+        using (KeyStore.LoadOrCreate(KeysDirectory)) { }
+        // A rotation that stopped after writing its agreement key and proof, before its signing key.
+        using (var stale = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256))
+            File.WriteAllText(Path.Combine(KeysDirectory, "agreement-2.pem"), stale.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(KeysDirectory, "rotation-2.sig"), "AAAA\n");
+
+        using var rotated = KeyStore.Rotate(KeysDirectory, FR);
+        using var reloaded = KeyStore.Load(KeysDirectory);
+
+        Assert.Equal(rotated.PublicKeys(FR), reloaded.PublicKeys(FR));
+        Assert.NotEqual("AAAA", File.ReadAllText(Path.Combine(KeysDirectory, "rotation-2.sig")).Trim());
     }
 
     [Fact]
@@ -64,7 +100,7 @@ public class KeyStoreTests : IDisposable
             bureaus.Enrol(US, us);
         var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("before rotation"));
 
-        using (KeyStore.Rotate(KeysDirectory)) { }
+        using (KeyStore.Rotate(KeysDirectory, US)) { }
         using var restarted = KeyStore.Load(KeysDirectory);
         var opener = new Opener(US, restarted, bureaus.Directory);
 
