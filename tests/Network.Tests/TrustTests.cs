@@ -72,6 +72,12 @@ public sealed class TrustTests(ITestOutputHelper output) : Scenario(output)
         Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
         Assert.Contains("US awaits approval", (await early.Content.ReadFromJsonAsync<Problem>())!.Title);
 
+        // FR knows GS's keys (GS is always approved) and may seal to it, but GS refuses what FR signs while FR is pending.
+        var held = await SendAsync(fr, "GS", "held while pending");
+        await Eventually.TrueAsync(async () => (await AuditAsync(gs)).Any(e => e.Kind == "envelope-refused" && e.Peer == "FR"), Ready,
+            "GS to refuse FR's envelope", () => gs.Output);
+        Assert.Equal("queued", (await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{held}"))!.Recipients["GS"]);
+
         // Bad approvals: wrong role, wrong node, unknown or invalid code.
         using (var officer = await OfficerAsync(gs))
             Assert.Equal(HttpStatusCode.Forbidden, (await officer.PostAsync("/api/bureaus/FR/approve", null)).StatusCode);
@@ -97,6 +103,10 @@ public sealed class TrustTests(ITestOutputHelper output) : Scenario(output)
         var (listed, list, _) = await Cli(us, "bureau", "list");
         Assert.Equal(0, listed);
         Assert.Contains("approved", list.Split('\n').Single(l => l.StartsWith("FR ", StringComparison.Ordinal)));
+
+        // FR's outbox kept the refused envelope and delivers it now that GS trusts FR's keys.
+        await Eventually.TrueAsync(async () => (await gs.Http.GetFromJsonAsync<List<InboxMessage>>("/api/messages/inbox"))!.Any(m => m.Id == held),
+            TimeSpan.FromSeconds(60), "GS to accept FR's held envelope after approval", () => fr.Output);
 
         // Messages now flow both ways: each side checks the other's keys against GS's signature, chained to the network CA.
         var toUs = await SendAsync(fr, "US", "approved at last");
