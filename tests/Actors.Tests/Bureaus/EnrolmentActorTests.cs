@@ -1,13 +1,11 @@
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Messaging;
-using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
@@ -16,21 +14,11 @@ namespace ActorNet.Actors.Tests.Bureaus;
 /// <summary>A bureau node's enrolment: its keys until the directory lists them, and a rotation proved by the keys before.</summary>
 public sealed class EnrolmentActorTests : TestKit, IDisposable
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          provider = cluster
-          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
-          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
-        }
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        """);
-
     private static readonly BureauCode FR = new("FR");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly string _data = System.IO.Directory.CreateTempSubdirectory("actornet-enrolment-").FullName;
 
-    public EnrolmentActorTests() : base(Config) { }
+    public EnrolmentActorTests() : base(ClusterTestConfig.Config) { }
 
     void IDisposable.Dispose()
     {

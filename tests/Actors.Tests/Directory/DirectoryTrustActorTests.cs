@@ -1,13 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using ActorNet.Actors.Directory;
-using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Pki;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
@@ -19,16 +17,6 @@ namespace ActorNet.Actors.Tests.Directory;
 /// </summary>
 public sealed class DirectoryTrustActorTests : TestKit, IDisposable
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          provider = cluster
-          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
-          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
-        }
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        """);
-
     private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly NetworkCa _ca = NetworkCa.Create(DateTimeOffset.UtcNow);
@@ -36,7 +24,7 @@ public sealed class DirectoryTrustActorTests : TestKit, IDisposable
     private readonly X509Certificate2 _gs;
     private readonly List<BureauKeyRing> _rings = [];
 
-    public DirectoryTrustActorTests() : base(Config)
+    public DirectoryTrustActorTests() : base(ClusterTestConfig.Config)
     {
         _caPublic = X509CertificateLoader.LoadCertificate(_ca.Certificate.RawData);
         _gs = _ca.Issue(CertificateHolder.For(BureauCode.Secretariat), DateTimeOffset.UtcNow);
