@@ -48,6 +48,7 @@ public sealed class AttachmentTests(ITestOutputHelper output) : Scenario(output)
         var file = await de.Http.GetAsync($"/api/messages/{id}/attachments/0");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
         Assert.Equal("image/tiff", file.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", Assert.Single(file.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("scan.tiff", file.Content.Headers.ContentDisposition!.FileNameStar ?? file.Content.Headers.ContentDisposition.FileName);
         Assert.Equal(scan, await file.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await de.Http.GetAsync($"/api/messages/{id}/attachments/2")).StatusCode);
@@ -109,6 +110,8 @@ public sealed class AttachmentTests(ITestOutputHelper output) : Scenario(output)
         await AssertRefused(HttpStatusCode.BadRequest, "\"attachments[0].contentType\"",
             Message("s", "b", new AttachmentUpload("a.bin", "pdf", ok)));
         await AssertRefused(HttpStatusCode.BadRequest, "\"attachments[0]\" is null", Message("s", "b", [null]));
+        await AssertRefused(HttpStatusCode.BadRequest, "\"attachments[0].contentType\"",
+            Message("s", "b", new AttachmentUpload("a.bin", "text/plain\r\nX-Evil: 1", ok)));
         // 600 KB of body and 500 KB of attachment: each fits, together they do not.
         await AssertRefused(HttpStatusCode.RequestEntityTooLarge, "at most 1048576 (1 MiB) in all",
             Message("s", new string('x', 600_000), new AttachmentUpload("a.bin", null, Convert.ToBase64String(new byte[500_000]))));

@@ -44,6 +44,8 @@ public static class MessageAttachments
                 return ([], Problems.Result(400, $"{field}.name\" is missing: give the file's name, for example \"report.pdf\""));
             if (upload.Data is null)
                 return ([], Problems.Result(400, $"{field}.data\" is missing: give the file's bytes in base64"));
+            if (upload.ContentType is { } type && !IsMediaType(type))
+                return ([], Problems.Result(400, $"{field}.contentType\": '{type}' is not a content type such as application/pdf"));
             var bytes = new byte[upload.Data.Length / 4 * 3 + 3];
             if (!Convert.TryFromBase64String(upload.Data, bytes, out var length))
                 return ([], Problems.Result(400, $"{field}.data\" is not valid base64 (RFC 4648, with padding)"));
@@ -63,6 +65,9 @@ public static class MessageAttachments
         return (attachments, null);
     }
 
+    private static bool IsMediaType(string text) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(text, out var parsed) && parsed.MediaType?.Contains('/') == true;
+
     public static IReadOnlyList<AttachmentInfo> Describe(MessagePayload? payload) =>
         payload?.Attachments.Select((a, i) => new AttachmentInfo(i, a.Name, a.ContentType, a.Content.Length)).ToArray() ?? [];
 
@@ -75,7 +80,7 @@ public static class MessageAttachments
 
     /// <summary><c>GET /api/messages/{id}/attachments/{index}</c>: the bytes of one attachment of a received message, with its content type.</summary>
     public static void MapAttachmentEndpoint(this RouteGroupBuilder messages, BureauCode bureau) =>
-        messages.MapGet("/{id}/attachments/{index:int}", async (string id, int index, BureauCrypto crypto, IRequiredActor<InboxKey> inbox, CancellationToken ct) =>
+        messages.MapGet("/{id}/attachments/{index:int}", async (string id, int index, HttpContext http, BureauCrypto crypto, IRequiredActor<InboxKey> inbox, CancellationToken ct) =>
         {
             var opened = await OpenReceivedAsync(bureau, id, crypto, inbox.ActorRef, ct);
             if (opened is null)
@@ -87,6 +92,8 @@ public static class MessageAttachments
                 return Problems.Result(404, $"Message {id} has {attachments.Count} attachment(s): the index runs from 0 to {attachments.Count - 1}");
             inbox.ActorRef.Tell(new InboxCommands.MarkRead(bureau, [id]));
             var attachment = attachments[index];
-            return Results.File(attachment.Content.ToArray(), attachment.ContentType, attachment.Name);
+            // The sender chose the content type: the reader's client may trust it for display, never sniff past it.
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(attachment.Content.ToArray(), IsMediaType(attachment.ContentType) ? attachment.ContentType : DefaultContentType, attachment.Name);
         });
 }
