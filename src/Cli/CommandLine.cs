@@ -58,19 +58,19 @@ public sealed record GlobalOptions(Uri Node, string? Token, bool Json, bool Help
     }
 }
 
-/// <summary>A flag a command takes, with a value, e.g. <c>--role ROLE</c>.</summary>
-public sealed record Flag(string Name, string Value, bool Required = false)
+/// <summary>A flag a command takes, with a value, e.g. <c>--role ROLE</c>; a repeatable one may be given several times.</summary>
+public sealed record Flag(string Name, string Value, bool Required = false, bool Repeatable = false)
 {
-    public override string ToString() => Required ? $"{Name} {Value}" : $"[{Name} {Value}]";
+    public override string ToString() => (Required ? $"{Name} {Value}" : $"[{Name} {Value}]") + (Repeatable ? "..." : "");
 }
 
 /// <summary>The words after a command, checked against what the command declares it takes.</summary>
 public sealed class CommandArgs
 {
     private readonly IReadOnlyList<string> positionals;
-    private readonly Dictionary<string, string> flags;
+    private readonly Dictionary<string, List<string>> flags;
 
-    private CommandArgs(IReadOnlyList<string> positionals, Dictionary<string, string> flags)
+    private CommandArgs(IReadOnlyList<string> positionals, Dictionary<string, List<string>> flags)
     {
         this.positionals = positionals;
         this.flags = flags;
@@ -79,7 +79,7 @@ public sealed class CommandArgs
     public static CommandArgs Parse(Command command, IReadOnlyList<string> words, string usage)
     {
         var positionals = new List<string>();
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var flags = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
             var (name, inline) = SplitFlag(words[i]);
@@ -92,7 +92,12 @@ public sealed class CommandArgs
                 ?? throw new UsageException($"Unknown flag {name} for '{command.Path}': write {command.Synopsis}", usage);
             if (inline is null && i + 1 >= words.Count)
                 throw new UsageException($"{name} needs a value: write {command.Synopsis}", usage);
-            flags[name] = inline ?? words[++i];
+            var value = inline ?? words[++i];
+            if (!flags.TryGetValue(name, out var values))
+                flags[name] = values = [];
+            else if (!flag.Repeatable)
+                values.Clear(); // the last one wins, as before
+            values.Add(value);
         }
         if (positionals.Count < command.Arguments.Count)
             throw new UsageException($"Missing {command.Arguments[positionals.Count]}: write {command.Synopsis}", usage);
@@ -105,7 +110,10 @@ public sealed class CommandArgs
 
     public string this[int index] => positionals[index];
 
-    public string? Flag(string name) => flags.GetValueOrDefault(name);
+    public string? Flag(string name) => flags.GetValueOrDefault(name)?[^1];
+
+    /// <summary>Every value of a repeatable flag, in the order given.</summary>
+    public IReadOnlyList<string> Flags(string name) => flags.GetValueOrDefault(name) ?? [];
 
     internal static (string Name, string? Inline) SplitFlag(string word)
     {

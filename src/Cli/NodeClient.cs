@@ -38,6 +38,14 @@ public sealed class NodeClient : IDisposable
     public Task<T> GetAsync<T>(string path, CancellationToken ct) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), ct);
 
+    /// <summary>A file the node hands back (an attachment): its bytes and content type, not JSON.</summary>
+    public async Task<(byte[] Content, string ContentType)> DownloadAsync(string path, CancellationToken ct)
+    {
+        using var timeout = Bounded(ct);
+        using var response = await ExchangeAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseContentRead, timeout.Token, ct);
+        return (await response.Content.ReadAsByteArrayAsync(timeout.Token), response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
+    }
+
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body) }, ct);
 

@@ -43,6 +43,17 @@ public sealed class FakeNode : IAsyncDisposable
     public void Reply(string method, string path, int status, string json) =>
         routes[$"{method} {path}"] = context => WriteAsync(context, status, "application/json", json);
 
+    /// <summary>Answers with raw bytes, as a file download does.</summary>
+    public void ReplyFile(string method, string path, string contentType, byte[] content) =>
+        routes[$"{method} {path}"] = async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength64 = content.Length;
+            await context.Response.OutputStream.WriteAsync(content);
+            context.Response.Close();
+        };
+
     public void Problem(string method, string path, int status, string title) =>
         routes[$"{method} {path}"] = context => WriteAsync(context, status, "application/problem+json",
             $$"""{"type":"https://tools.ietf.org/html/rfc9110","title":"{{title}}","status":{{status}}}""");

@@ -9,15 +9,6 @@ namespace ActorNet.Network.Tests;
 /// <summary>Sealed messages between real bureau nodes: delivered once and in order across a kill -9, never readable at rest.</summary>
 public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
 {
-
-    private static async Task<List<InboxMessage>> ReadAllAsync(NodeProcess node, List<InboxMessage> sofar)
-    {
-        var after = sofar.Count == 0 ? "" : $"&after={sofar[^1].Id}";
-        var page = await node.Http.GetFromJsonAsync<List<InboxMessage>>($"/api/messages/inbox?limit=1000{after}");
-        sofar.AddRange(page!);
-        return sofar;
-    }
-
     [Fact]
     public async Task Messages_arrive_once_in_order_across_a_recipient_kill_and_stay_sealed_at_rest()
     {
@@ -42,7 +33,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         var back = Track(NodeProcess.StartNode("US", [seed], Temp.Sub("US")));
         await back.WaitReadyAsync(Ready);
         var inbox = new List<InboxMessage>();
-        await Eventually.TrueAsync(async () => (await ReadAllAsync(back, inbox)).Count >= total, TimeSpan.FromSeconds(90), "all messages at US",
+        await Eventually.TrueAsync(async () => (await Inbox.ReadMoreAsync(back, inbox)).Count >= total, TimeSpan.FromSeconds(90), "all messages at US",
             () => $"{inbox.Count} so far");
 
         Assert.Equal(ids, inbox.Select(m => m.Id));

@@ -24,25 +24,27 @@ public static class MessageEndpoints
                 return Problems.Result(400, $"\"handlingCode\" '{request.HandlingCode}' is not one of H0, H1, H2, H3");
             if (request.CaseId is { Length: > 100 })
                 return Problems.Result(400, "\"caseId\" is longer than 100 characters");
-            return await SendAsync(bureau, request.To, request.Subject ?? "", request.Body ?? "", handling, request.CaseId,
+            var (attachments, problem) = MessageAttachments.Read(request);
+            if (problem is not null)
+                return problem;
+            return await SendAsync(bureau, request.To, request.Subject ?? "", request.Body ?? "", attachments, handling, request.CaseId,
                 request.ForwardingAllowed ?? false, crypto, outbox.ActorRef, ct);
-        });
+        }).WithMetadata(new MessageAttachments.RequestLimit());
 
         // H2 and H3 messages go no further unless their originator allowed it (Europol SIENA handling codes).
         api.MapPost("/{id}/forward", async (string id, ForwardRequest request, BureauCrypto crypto,
             IRequiredActor<InboxKey> inbox, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
         {
-            var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.Get(bureau, id), AskTimeout, ct);
-            if (page.Items.Count == 0)
+            var original = await MessageAttachments.OpenReceivedAsync(bureau, id, crypto, inbox.ActorRef, ct);
+            if (original is null)
                 return Problems.Result(404, $"No message {id} is in this bureau's inbox");
-            var original = crypto.Opener.Open(SealedEnvelope.FromBytes(page.Items[0].Sealed));
             if (!original.IsOpened)
                 return Problems.Result(409, $"Message {id} cannot be opened here any more: {original.Reason}");
             var header = original.Header;
             if (!header.MayBeForwarded)
                 return Problems.Result(403, $"Message {id} is {header.HandlingCode} and its originator {header.From} did not allow passing it on: ask {header.From} first");
             var subject = $"Fwd ({header.From}, {header.Id}): {original.Payload!.Subject}";
-            return await SendAsync(bureau, request.To, subject, original.Payload.Body, header.HandlingCode, header.CaseId,
+            return await SendAsync(bureau, request.To, subject, original.Payload.Body, original.Payload.Attachments, header.HandlingCode, header.CaseId,
                 header.ForwardingAllowed, crypto, outbox.ActorRef, ct);
         });
 
@@ -59,22 +61,36 @@ public static class MessageEndpoints
             var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, after, limit ?? 100), AskTimeout, ct);
             if (page.UnknownAfterId)
                 return Problems.Result(400, $"\"after\": no message {after} is in this inbox");
-            var opened = page.Items.Select(item =>
-            {
-                // The inbox admitted only envelopes that opened; opening again here is for this reader alone.
-                var result = crypto.Opener.Open(SealedEnvelope.FromBytes(item.Sealed));
-                var h = result.Header;
-                return new InboxMessage(item.Id, item.From.Value, result.Payload?.Subject ?? "", result.Payload?.Body ?? "",
-                    h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At);
-            }).ToArray();
+            var opened = page.Items.Select(item => Opened(item, crypto)).ToArray();
             if (opened.Length > 0)
                 inbox.ActorRef.Tell(new InboxCommands.MarkRead(bureau, opened.Select(m => m.Id).ToArray()));
             return Results.Ok(opened);
         });
+
+        api.MapGet("/inbox/{id}", async (string id, BureauCrypto crypto, IRequiredActor<InboxKey> inbox, CancellationToken ct) =>
+        {
+            var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.Get(bureau, id), AskTimeout, ct);
+            if (page.Items.Count == 0)
+                return Problems.Result(404, $"No message {id} is in this bureau's inbox");
+            inbox.ActorRef.Tell(new InboxCommands.MarkRead(bureau, [id]));
+            return Results.Ok(Opened(page.Items[0], crypto));
+        });
+
+        api.MapAttachmentEndpoint(bureau);
+    }
+
+    /// <summary>A received message as its reader sees it. The inbox admitted only envelopes that opened; opening again here is for this reader alone.</summary>
+    private static InboxMessage Opened(InboxEvents.Received item, BureauCrypto crypto)
+    {
+        var result = crypto.Opener.Open(SealedEnvelope.FromBytes(item.Sealed));
+        var h = result.Header;
+        return new InboxMessage(item.Id, item.From.Value, result.Payload?.Subject ?? "", result.Payload?.Body ?? "",
+            h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At, MessageAttachments.Describe(result.Payload));
     }
 
     /// <summary>Seals one message from this bureau and hands it to the outbox: 202 once the outbox has persisted it.</summary>
-    private static async Task<IResult> SendAsync(BureauCode bureau, IReadOnlyList<string>? to, string subject, string body, HandlingCode handling,
+    private static async Task<IResult> SendAsync(BureauCode bureau, IReadOnlyList<string>? to, string subject, string body,
+        IReadOnlyList<Attachment> attachments, HandlingCode handling,
         string? caseId, bool forwardingAllowed, BureauCrypto crypto, IActorRef outbox, CancellationToken ct)
     {
         if (to is not { Count: > 0 })
@@ -92,7 +108,7 @@ public static class MessageEndpoints
         MessagePayload payload;
         try
         {
-            payload = new MessagePayload(subject, body);
+            payload = new MessagePayload(subject, body, attachments);
         }
         catch (PayloadTooLargeException)
         {

@@ -58,7 +58,20 @@ public static class Roles
 }
 
 /// <summary><c>POST /api/messages</c>: a sealed message from this node's bureau.</summary>
-public sealed record SendMessageRequest(IReadOnlyList<string>? To, string? Subject, string? Body, string? HandlingCode, string? CaseId, bool? ForwardingAllowed);
+public sealed record SendMessageRequest(
+    IReadOnlyList<string>? To,
+    string? Subject,
+    string? Body,
+    string? HandlingCode,
+    string? CaseId,
+    bool? ForwardingAllowed,
+    IReadOnlyList<AttachmentUpload?>? Attachments = null);
+
+/// <summary>A file sent with a message: <paramref name="Data"/> is its bytes in base64; the content type defaults to application/octet-stream.</summary>
+public sealed record AttachmentUpload(string? Name, string? ContentType, string? Data);
+
+/// <summary>One attachment of a received message, as the inbox lists it; its bytes are at <c>GET /api/messages/{id}/attachments/{index}</c>.</summary>
+public sealed record AttachmentInfo(int Index, string Name, string ContentType, long Size);
 
 public sealed record MessageAccepted(string Id);
 
@@ -68,8 +81,17 @@ public sealed record ForwardRequest(IReadOnlyList<string>? To);
 /// <summary><c>GET /api/messages/{id}</c>: the sender's view, with each recipient's state (queued, delivered, read).</summary>
 public sealed record MessageStatusInfo(string Id, string From, IReadOnlyList<string> To, IReadOnlyDictionary<string, string> Recipients, DateTimeOffset SentAt);
 
-/// <summary>One opened message in <c>GET /api/messages/inbox</c>.</summary>
-public sealed record InboxMessage(string Id, string From, string Subject, string Body, string HandlingCode, string? CaseId, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
+/// <summary>One opened message in <c>GET /api/messages/inbox</c> and <c>GET /api/messages/inbox/{id}</c>.</summary>
+public sealed record InboxMessage(
+    string Id,
+    string From,
+    string Subject,
+    string Body,
+    string HandlingCode,
+    string? CaseId,
+    DateTimeOffset SentAt,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<AttachmentInfo>? Attachments = null);
 
 /// <summary>One event of <c>GET /api/events</c>: <paramref name="Type"/> is the SSE event name (message, notice, hit, operation).</summary>
 public sealed record LiveEvent(string Type, string Id, string From, DateTimeOffset At);
