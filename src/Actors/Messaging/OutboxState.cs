@@ -8,14 +8,14 @@ namespace ActorNet.Actors.Messaging;
 /// A bureau's outbox bookkeeping: per recipient, the sequence counters and where the undelivered envelopes are in the
 /// journal; per message ever sent, what GET /api/messages/{id} shows. It holds no envelope bytes: those stay in the
 /// journal (the actor keeps a bounded window of them per recipient), so a recipient offline for 100,000 messages costs
-/// the sender its bookkeeping, about a hundred bytes a message, not the envelopes.
+/// the sender its bookkeeping, about a hundred bytes a message (measured: 100 with the API's GUID ids), not the envelopes.
 /// Mutable on purpose, for the same reason; only the outbox actor touches it, and Apply is its one writer of durable facts.
 /// </summary>
 public sealed class OutboxState
 {
     private readonly Dictionary<BureauCode, Book> _books = new();
     private readonly List<Book> _bookByIndex = [];
-    private readonly Dictionary<string, int> _numberById = new(StringComparer.Ordinal);
+    private readonly MessageNumbers _numberById = new();
     private readonly List<Sent> _messages = [];
     private readonly List<Slot> _slots = [];
 
@@ -42,7 +42,7 @@ public sealed class OutboxState
 
     public IEnumerable<BureauCode> Recipients => _books.Keys;
 
-    public bool Knows(string id) => _numberById.ContainsKey(id);
+    public bool Knows(string id) => _numberById.Contains(id);
 
     public long DeliveredUpTo(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.DeliveredUpTo ?? 0;
 
@@ -74,9 +74,9 @@ public sealed class OutboxState
         switch (@event)
         {
             case OutboxEvents.Posted p:
-                if (_numberById.ContainsKey(p.Id))
+                if (_numberById.Contains(p.Id))
                     return;
-                _numberById[p.Id] = _messages.Count;
+                _numberById.Add(p.Id, _messages.Count);
                 _messages.Add(new Sent(p.At.ToUnixTimeMilliseconds(), _slots.Count, p.To.Count));
                 for (var i = 0; i < p.To.Count; i++)
                 {
@@ -98,7 +98,7 @@ public sealed class OutboxState
                 var slots = CollectionsMarshal.AsSpan(_slots);
                 foreach (var id in r.Ids)
                 {
-                    if (!_numberById.TryGetValue(id, out var number))
+                    if (!_numberById.TryGet(id, out var number))
                         continue;
                     var sent = _messages[number];
                     foreach (ref var slot in slots.Slice(sent.FirstSlot, sent.SlotCount))
@@ -111,7 +111,7 @@ public sealed class OutboxState
 
     public OutboxQueries.MessageStatus? Status(BureauCode from, string id)
     {
-        if (!_numberById.TryGetValue(id, out var number))
+        if (!_numberById.TryGet(id, out var number))
             return null;
         var sent = _messages[number];
         var to = new BureauCode[sent.SlotCount];
@@ -131,7 +131,7 @@ public sealed class OutboxState
     public OutboxSnapshot ToSnapshot()
     {
         var ids = new string[_messages.Count];
-        foreach (var (id, number) in _numberById)
+        foreach (var (id, number) in _numberById.All())
             ids[number] = id;
         return new OutboxSnapshot(
             _bookByIndex.Select(b => new OutboxSnapshot.RecipientBook(b.Recipient, b.LastSequence, b.DeliveredUpTo, b.Pending.Runs.ToArray())).ToArray(),
@@ -159,7 +159,7 @@ public sealed class OutboxState
         var slot = 0;
         for (var i = 0; i < snapshot.Ids.Count; i++)
         {
-            state._numberById[snapshot.Ids[i]] = i;
+            state._numberById.Add(snapshot.Ids[i], i);
             state._messages.Add(new Sent(snapshot.PostedAt[i].ToUnixTimeMilliseconds(), slot, snapshot.RecipientCounts[i]));
             slot += snapshot.RecipientCounts[i];
         }

@@ -94,6 +94,22 @@ public sealed class OutboxStateTests
         Assert.Equal(0, window.Bytes);
     }
 
+    [Fact]
+    public void Message_ids_come_back_exactly_as_given_whether_kept_as_guids_or_as_text()
+    {
+        var numbers = new MessageNumbers();
+        var api = Guid.CreateVersion7().ToString("N");
+        string[] ids = [api, api.ToUpperInvariant(), "m1", Guid.NewGuid().ToString()];
+        for (var i = 0; i < ids.Length; i++)
+            numbers.Add(ids[i], i);
+
+        Assert.Equal(ids.Length, numbers.Count);
+        for (var i = 0; i < ids.Length; i++)
+            Assert.True(numbers.TryGet(ids[i], out var n) && n == i, ids[i]);
+        Assert.False(numbers.Contains("m2"));
+        Assert.Equal(ids.Order(), numbers.All().Select(x => x.Id).Order());
+    }
+
     private static string Describe(OutboxQueries.MessageStatus s) =>
         $"{s.Id} {s.PostedAt:O} {string.Join(",", s.Recipients.Select(r => $"{r.Recipient}={r.State}"))}";
 }
