@@ -6,9 +6,9 @@ using ActorNet.Bench.Wire;
 
 const string usage = """
     usage: ActorNet.Bench <scenario> [--json PATH] [--messages N] [--repo DIR]
-      scenarios: pingpong, startup, cluster12, wire, all
+      scenarios: pingpong, startup, cluster12, wire, offline100k, all
       --json PATH     also write the results as JSON
-      --messages N    round trips per pingpong run (default 100000)
+      --messages N    round trips per pingpong run, messages queued by offline100k (default 100000)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     internal: echo --port P   (the child side of pingpong)
     """;
@@ -22,7 +22,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
 if (args[0] == "echo")
     return await PingPongScenario.RunEchoAsync(int.Parse(Option("--port") ?? throw new ArgumentException("echo needs --port")));
 
-string[] known = ["pingpong", "startup", "cluster12", "wire", "all"];
+string[] known = ["pingpong", "startup", "cluster12", "wire", "offline100k", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
@@ -51,6 +51,7 @@ try
                 case "startup": await StartupScenario.RunAsync(report, new Binaries(repo), work); break;
                 case "cluster12": await Cluster12Scenario.RunAsync(report, new Binaries(repo), work); break;
                 case "wire": WireScenario.Run(report); break;
+                case "offline100k": await ActorNet.Bench.Offline.Offline100kScenario.RunAsync(report, new Binaries(repo), work, messages); break;
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or Akka.Actor.ActorNotFoundException)

@@ -48,6 +48,13 @@ public static class Samples
         new OutboxEvents.Posted("msg-0001", [US, new BureauCode("DE")], [1, 7], Sealed, At),
         new OutboxEvents.Delivered(US, 2, At),
         new OutboxEvents.ReadBy(US, ["msg-0001", "msg-0002"], At),
+        new OutboxSnapshot(
+            [
+                new OutboxSnapshot.RecipientBook(US, 3, 1, [new OutboxSnapshot.JournalRun(2, 5, 2)]),
+                new OutboxSnapshot.RecipientBook(new BureauCode("DE"), 1, 1, []),
+            ],
+            ["msg-0001", "msg-0002", "msg-0003"], [At, At.AddSeconds(1), At.AddSeconds(2)], [2, 1, 1],
+            [0, 1, 0, 0], [1, 1, 2, 3], [true, false, false, false]),
         new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At),
         new InboxEvents.Read(["msg-0001"], At),
         new OutboxCommands.Post(FR, "msg-0001", [US], Sealed),

@@ -8,50 +8,96 @@ using Akka.Persistence;
 
 namespace ActorNet.Actors.Messaging;
 
+/// <summary>How an outbox paces delivery and how much it holds in memory.</summary>
+/// <param name="Window">Parcels sent to one recipient and not yet acknowledged, at most.</param>
+/// <param name="BatchSize">Parcels in one Deliver message.</param>
+/// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.</param>
+/// <param name="SnapshotEvery">Events between snapshots of the bookkeeping.</param>
+/// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
+public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000)
+{
+    public static OutboxSettings Default { get; } = new();
+}
+
 /// <summary>
 /// A bureau's outbox: keeps every sealed envelope it accepted until each recipient's inbox has persisted it,
 /// delivering in order per recipient with a window of parcels in flight, and retrying with backoff for as long as it takes.
 /// Runs as a singleton on the bureau's role. It never opens an envelope.
 /// </summary>
+/// <remarks>
+/// The envelopes live in the journal. Memory holds the bookkeeping (<see cref="OutboxState"/>) and, per recipient, a
+/// bounded window of envelopes (<see cref="EnvelopeWindow"/>): newly posted ones while the window has room, and pages
+/// read back from the journal (<see cref="JournalPageReader"/>) as the recipient takes them. Snapshots of the
+/// bookkeeping every <see cref="OutboxSettings.SnapshotEvery"/> events keep recovery from replaying the whole journal.
+/// </remarks>
 public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
 {
-    public const int Window = 2000;
-    public const int BatchSize = 250;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReadPause = TimeSpan.FromSeconds(1);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BureauCode _bureau;
     private readonly IActorRef _audit;
     private readonly Func<BureauCode, IActorRef>? _inboxOverride;
-    private readonly OutboxState _state = new();
-    private readonly Dictionary<BureauCode, long> _durableUpTo = new();
+    private readonly OutboxSettings _settings;
+    private OutboxState _state = new();
     private readonly Dictionary<BureauCode, Channel> _channels = new();
     private readonly List<(OutboxCommands.Post Post, IActorRef ReplyTo)> _buffer = [];
+    private readonly Dictionary<string, List<IActorRef>> _writing = new(StringComparer.Ordinal);
     private bool _flushScheduled;
+    private long _eventsSinceSnapshot;
+    private long _replayedEvents;
+    private long? _snapshotSequence;
+    private bool _savingSnapshot;
+    private int _readers;
 
-    /// <summary>Per recipient: what was sent and not yet acknowledged, and when to try again.</summary>
-    private sealed class Channel
+    /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
+    private sealed class Channel(int capacity)
     {
+        public readonly EnvelopeWindow Window = new(capacity);
         public long SentUpTo;
         public DateTime LastProgress = DateTime.UtcNow;
         public TimeSpan Backoff = FirstRetry;
+        public bool Reading;
+        public DateTime ReadNotBefore;
         public IActorRef? Inbox;
     }
 
-    public OutboxActor(BureauCode bureau, IActorRef audit, Func<BureauCode, IActorRef>? inboxFor = null)
+    /// <summary>Asks what the outbox holds in memory; answered with <see cref="Memory"/>. Local only: for tests and diagnostics.</summary>
+    public sealed class GetMemory : INoSerializationVerificationNeeded
+    {
+        public static readonly GetMemory Instance = new();
+    }
+
+    /// <param name="Messages">Messages whose status the outbox keeps.</param>
+    /// <param name="Pending">Parcels not yet acknowledged, all recipients together.</param>
+    /// <param name="HeldParcels">Envelopes held in memory, all recipients together.</param>
+    /// <param name="ReplayedEvents">Events replayed at the last recovery (after the snapshot, if any).</param>
+    /// <param name="SnapshotSequence">The journal position of the snapshot recovery started from, if any.</param>
+    public sealed record Memory(int Messages, long Pending, int HeldParcels, long HeldBytes, long ReplayedEvents, long? SnapshotSequence)
+        : INoSerializationVerificationNeeded;
+
+    public OutboxActor(BureauCode bureau, IActorRef audit, Func<BureauCode, IActorRef>? inboxFor = null, OutboxSettings? settings = null)
     {
         _bureau = bureau;
         _audit = audit;
         _inboxOverride = inboxFor;
+        _settings = settings ?? OutboxSettings.Default;
         PersistenceId = "outbox-" + bureau.Value;
 
-        Recover<OutboxEvents.Posted>(p => { _state.Apply(p); MarkDurable(p); });
-        Recover<OutboxEvents.Delivered>(_state.Apply);
-        Recover<OutboxEvents.ReadBy>(_state.Apply);
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = OutboxState.FromSnapshot((OutboxSnapshot)offer.Snapshot);
+            _snapshotSequence = offer.Metadata.SequenceNr;
+        });
+        Recover<OutboxEvents.Posted>(Replay);
+        Recover<OutboxEvents.Delivered>(Replay);
+        Recover<OutboxEvents.ReadBy>(Replay);
         Recover<RecoveryCompleted>(_ =>
         {
-            _log.Info("Outbox of {Bureau} recovered with {Pending} parcels awaiting delivery", _bureau, _state.PendingCount);
+            _log.Info("Outbox of {Bureau} recovered {Messages} messages, {Pending} parcels awaiting delivery, from snapshot at {SnapshotSequence} and {Replayed} events",
+                _bureau, _state.MessageCount, _state.PendingCount, _snapshotSequence ?? 0, _replayedEvents);
             foreach (var recipient in _state.Recipients.ToList())
                 Pump(recipient);
         });
@@ -76,23 +122,58 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         Command<DeliveryProtocol.ReadReceipt>(receipt =>
             PersistAsync(new OutboxEvents.ReadBy(receipt.Recipient, receipt.Ids, receipt.At), e =>
             {
-                _state.Apply(e);
+                Applied(e);
                 foreach (var id in e.Ids)
                     _audit.Tell(new AuditCommands.Record(AuditKinds.MessageRead, id, e.Recipient.Value, $"read by {e.Recipient}"));
             }));
         Command<OutboxQueries.GetStatus>(q =>
             Sender.Tell(_state.Status(_bureau, q.Id) is { } status ? status : new OutboxQueries.NotFound(q.Id)));
+        Command<JournalPageReader.Page>(OnPage);
         Command<Retry>(_ => RetryStalled());
+        Command<GetMemory>(_ => Sender.Tell(new Memory(_state.MessageCount, _state.PendingCount,
+            _channels.Values.Sum(c => c.Window.Count), _channels.Values.Sum(c => c.Window.Bytes), _replayedEvents, _snapshotSequence)));
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            _savingSnapshot = false;
+            _log.Debug("Outbox of {Bureau} snapshot at {SnapshotSequence}", _bureau, s.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _savingSnapshot = false;
+            _log.Warning(f.Cause, "Outbox of {Bureau} could not save its snapshot at {SnapshotSequence}; recovery replays more until the next one", _bureau, f.Metadata.SequenceNr);
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Outbox of {Bureau} could not delete its older snapshots", _bureau));
     }
 
     public override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(BureauCode bureau, IActorRef audit, Func<BureauCode, IActorRef>? inboxFor = null) =>
-        Akka.Actor.Props.Create(() => new OutboxActor(bureau, audit, inboxFor));
+    public static Props Props(BureauCode bureau, IActorRef audit, Func<BureauCode, IActorRef>? inboxFor = null, OutboxSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new OutboxActor(bureau, audit, inboxFor, settings));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("retry", Retry.Instance, TimeSpan.FromSeconds(1));
+
+    private void Replay(object @event)
+    {
+        _state.Apply(@event, LastSequenceNr);
+        _replayedEvents++;
+        _eventsSinceSnapshot++;
+    }
+
+    /// <summary>A persisted event enters the bookkeeping; every so many, the bookkeeping is saved as a snapshot.</summary>
+    private void Applied(object @event)
+    {
+        _state.Apply(@event, LastSequenceNr);
+        if (++_eventsSinceSnapshot >= _settings.SnapshotEvery && !_savingSnapshot)
+        {
+            _eventsSinceSnapshot = 0;
+            _savingSnapshot = true;
+            SaveSnapshot(_state.ToSnapshot());
+        }
+    }
 
     private void WriteBuffer()
     {
@@ -103,23 +184,31 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         _buffer.Clear();
         var now = DateTimeOffset.UtcNow;
         var events = new List<OutboxEvents.Posted>(batch.Count);
-        foreach (var (post, _) in batch)
+        foreach (var (post, replyTo) in batch)
         {
             if (_state.Knows(post.Id))
-                continue;
-            var posted = _state.Post(post.Id, post.To, post.Sealed, now);
-            _state.Apply(posted); // sequences of later posts in this batch follow on; delivery waits for durability
-            events.Add(posted);
+                replyTo.Tell(new OutboxCommands.Posted(post.Id));
+            else if (_writing.TryGetValue(post.Id, out var waiting))
+                waiting.Add(replyTo); // posted again while the first is being written: answered when it is
+            else
+            {
+                _writing[post.Id] = [replyTo];
+                events.Add(_state.Post(post.Id, post.To, post.Sealed, now)); // later posts in this batch follow on in sequence
+            }
         }
-        var replies = batch.ToLookup(b => b.Post.Id, b => b.ReplyTo);
         var touched = new HashSet<BureauCode>();
         var remaining = events.Count;
         PersistAll(events, posted =>
         {
-            MarkDurable(posted);
-            touched.UnionWith(posted.To);
-            foreach (var replyTo in replies[posted.Id])
-                replyTo.Tell(new OutboxCommands.Posted(posted.Id));
+            Applied(posted);
+            for (var i = 0; i < posted.To.Count; i++)
+            {
+                touched.Add(posted.To[i]);
+                ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+            }
+            if (_writing.Remove(posted.Id, out var waiting))
+                foreach (var replyTo in waiting)
+                    replyTo.Tell(new OutboxCommands.Posted(posted.Id));
             _audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, posted.Id, string.Join(",", posted.To), $"queued for {string.Join(", ", posted.To)}"));
             if (--remaining == 0)
                 foreach (var recipient in touched)
@@ -133,66 +222,119 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var channel = ChannelFor(recipient);
         channel.LastProgress = DateTime.UtcNow;
         channel.Backoff = FirstRetry;
+        channel.Window.Capacity = _settings.HeldPerRecipient;
         var before = _state.DeliveredUpTo(recipient);
         if (accepted.UpToSequence <= before)
         {
             Pump(recipient);
             return;
         }
-        var delivered = _state.Outstanding(recipient, before, (int)Math.Min(int.MaxValue, accepted.UpToSequence - before))
-            .Where(p => p.Sequence <= accepted.UpToSequence).Select(p => p.Id).ToList();
+        if (accepted.UpToSequence > _state.LastSequence(recipient))
+        {
+            _log.Warning("Outbox of {Bureau}: {Recipient} acknowledged up to {Sequence}, beyond the last sequence sent, {LastSequence}; ignored",
+                _bureau, recipient, accepted.UpToSequence, _state.LastSequence(recipient));
+            return;
+        }
+        var delivered = channel.Window.IdsBetween(before, accepted.UpToSequence).ToList();
         PersistAsync(new OutboxEvents.Delivered(recipient, accepted.UpToSequence, DateTimeOffset.UtcNow), e =>
         {
-            _state.Apply(e);
+            Applied(e);
+            channel.Window.Acknowledge(e.UpToSequence);
             foreach (var id in delivered)
                 _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, id, recipient.Value, $"persisted by {recipient}"));
+            // Parcels sent before a restart of this outbox are acknowledged without their ids in memory.
+            if (delivered.Count < e.UpToSequence - before)
+                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
+                    $"{e.UpToSequence - before - delivered.Count} more persisted by {recipient}, up to sequence {e.UpToSequence}"));
             Pump(recipient);
         });
         channel.SentUpTo = Math.Max(channel.SentUpTo, accepted.UpToSequence);
     }
 
-    /// <summary>Sends the next parcels to <paramref name="recipient"/> while fewer than <see cref="Window"/> await acknowledgement.</summary>
+    /// <summary>
+    /// Sends the next parcels to <paramref name="recipient"/> while fewer than <see cref="OutboxSettings.Window"/> await
+    /// acknowledgement, and reads the next page back from the journal when the window has room for it.
+    /// </summary>
     private void Pump(BureauCode recipient)
     {
         var channel = ChannelFor(recipient);
-        var acknowledged = Math.Max(_state.DeliveredUpTo(recipient), 0);
+        var acknowledged = _state.DeliveredUpTo(recipient);
+        channel.Window.Acknowledge(acknowledged);
         channel.SentUpTo = Math.Max(channel.SentUpTo, acknowledged);
-        var durable = _durableUpTo.GetValueOrDefault(recipient);
-        while (channel.SentUpTo - acknowledged < Window && channel.SentUpTo < durable)
+        while (channel.SentUpTo - acknowledged < _settings.Window)
         {
-            var parcels = _state.Outstanding(recipient, channel.SentUpTo, BatchSize).TakeWhile(p => p.Sequence <= durable).ToArray();
-            if (parcels.Length == 0)
+            var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
+            if (parcels.Count == 0)
                 break;
             InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, parcels));
             channel.SentUpTo = parcels[^1].Sequence;
         }
+        ReadAhead(recipient, channel);
     }
 
-    /// <summary>A recipient that has not acknowledged for its backoff gets everything unacknowledged again, less often each time.</summary>
+    private void ReadAhead(BureauCode recipient, Channel channel)
+    {
+        var window = channel.Window;
+        var last = _state.LastSequence(recipient);
+        if (channel.Reading || window.LoadedUpTo >= last || window.Room < Math.Min(_settings.BatchSize, last - window.LoadedUpTo) || DateTime.UtcNow < channel.ReadNotBefore)
+            return;
+        if (_state.PendingOf(recipient)?.RangeFrom(window.LoadedUpTo + 1, window.Room, _settings.MaxJournalSpan) is not { } range)
+            return;
+        channel.Reading = true;
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId);
+        var request = new JournalPageReader.Request(recipient, window.LoadedUpTo + 1, range.LastSequence, range.FromJournal, range.ToJournal);
+        Context.ActorOf(JournalPageReader.Props(journal, PersistenceId, request), $"read-{recipient.Value}-{++_readers}");
+    }
+
+    private void OnPage(JournalPageReader.Page page)
+    {
+        var recipient = page.Request.Recipient;
+        var channel = ChannelFor(recipient);
+        channel.Reading = false;
+        var taken = page.Parcels.Count(channel.Window.TryAppend);
+        if (page.Failure is not null || taken == 0)
+        {
+            channel.ReadNotBefore = DateTime.UtcNow + ReadPause;
+            _log.Warning("Outbox of {Bureau} read no envelope for {Recipient} at sequences {Sequences} (journal events {JournalRange}): {Failure}; trying again shortly",
+                _bureau, recipient, $"{page.Request.FromSequence}–{page.Request.ToSequence}", $"{page.Request.FromJournal}–{page.Request.ToJournal}",
+                page.Failure ?? $"{page.Parcels.Count} found, none next in line after {channel.Window.LoadedUpTo}");
+            return;
+        }
+        Pump(recipient);
+    }
+
+    /// <summary>
+    /// A recipient that has not acknowledged for its backoff gets everything unacknowledged again, less often each time.
+    /// One that stays away long enough to reach the longest backoff keeps only one batch in memory until it answers.
+    /// </summary>
     private void RetryStalled()
     {
         var now = DateTime.UtcNow;
         foreach (var (recipient, channel) in _channels)
         {
-            if (_state.DeliveredUpTo(recipient) >= _durableUpTo.GetValueOrDefault(recipient) || now - channel.LastProgress < channel.Backoff)
+            if (_state.DeliveredUpTo(recipient) >= _state.LastSequence(recipient))
+            {
+                channel.Window.Capacity = _settings.HeldPerRecipient;
+                continue;
+            }
+            if (channel.Window.LoadedUpTo < _state.LastSequence(recipient) && !channel.Reading)
+                ReadAhead(recipient, channel);
+            if (now - channel.LastProgress < channel.Backoff)
                 continue;
             channel.SentUpTo = _state.DeliveredUpTo(recipient);
             channel.LastProgress = now;
             channel.Backoff = TimeSpan.FromTicks(Math.Min(channel.Backoff.Ticks * 2, MaxRetry.Ticks));
+            channel.Window.Capacity = channel.Backoff >= MaxRetry ? _settings.BatchSize : _settings.HeldPerRecipient;
+            if (!channel.Reading)
+                channel.Window.Shrink(channel.Window.Capacity);
             Pump(recipient);
         }
-    }
-
-    private void MarkDurable(OutboxEvents.Posted posted)
-    {
-        for (var i = 0; i < posted.To.Count; i++)
-            _durableUpTo[posted.To[i]] = Math.Max(_durableUpTo.GetValueOrDefault(posted.To[i]), posted.Sequences[i]);
     }
 
     private Channel ChannelFor(BureauCode recipient)
     {
         if (!_channels.TryGetValue(recipient, out var channel))
-            _channels[recipient] = channel = new Channel();
+            _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient);
         return channel;
     }
 

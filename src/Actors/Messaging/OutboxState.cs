@@ -1,89 +1,180 @@
+using System.Runtime.InteropServices;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Messaging;
 
 namespace ActorNet.Actors.Messaging;
 
 /// <summary>
-/// What a bureau's outbox holds: every posted envelope until each recipient has acknowledged it, and each message's
-/// per-recipient state. Mutable on purpose: an offline recipient can have 100,000 envelopes waiting, and copying
-/// that on every event would cost more than the whole delivery. Only the outbox actor touches it; Apply is its one writer.
+/// A bureau's outbox bookkeeping: per recipient, the sequence counters and where the undelivered envelopes are in the
+/// journal; per message ever sent, what GET /api/messages/{id} shows. It holds no envelope bytes: those stay in the
+/// journal (the actor keeps a bounded window of them per recipient), so a recipient offline for 100,000 messages costs
+/// the sender its bookkeeping, about a hundred bytes a message (measured: 100 with the API's GUID ids), not the envelopes.
+/// Mutable on purpose, for the same reason; only the outbox actor touches it, and Apply is its one writer of durable facts.
 /// </summary>
 public sealed class OutboxState
 {
-    private readonly Dictionary<BureauCode, RecipientQueue> _queues = new();
-    private readonly Dictionary<string, Message> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<BureauCode, Book> _books = new();
+    private readonly List<Book> _bookByIndex = [];
+    private readonly MessageNumbers _numberById = new();
+    private readonly List<Sent> _messages = [];
+    private readonly List<Slot> _slots = [];
 
-    private sealed class RecipientQueue
+    /// <summary>One recipient: durable counters, where its undelivered envelopes are, and sequences handed out but not yet persisted.</summary>
+    private sealed class Book(BureauCode recipient, int index)
     {
+        public readonly BureauCode Recipient = recipient;
+        public readonly int Index = index;
         public long LastSequence;
         public long DeliveredUpTo;
-        public readonly Queue<Parcel> Pending = new();
+        public long Reserved;
+        public JournalRuns Pending = new();
     }
 
-    private sealed record Message(string Id, IReadOnlyList<BureauCode> To, DateTimeOffset At, Dictionary<BureauCode, string> States);
+    /// <summary>One message ever sent: 16 bytes, its recipients in <see cref="_slots"/> from <see cref="FirstSlot"/> on.</summary>
+    private readonly record struct Sent(long PostedAtMs, int FirstSlot, int SlotCount);
 
-    public int PendingCount => _queues.Values.Sum(q => q.Pending.Count);
+    /// <summary>One message towards one recipient: 16 bytes. Queued or delivered follows from the recipient's DeliveredUpTo.</summary>
+    private record struct Slot(long Sequence, int Recipient, bool Read);
 
-    public bool Knows(string id) => _messages.ContainsKey(id);
+    public int MessageCount => _messages.Count;
 
-    public IEnumerable<BureauCode> Recipients => _queues.Keys;
+    public long PendingCount => _books.Values.Sum(b => b.LastSequence - b.DeliveredUpTo);
 
-    /// <summary>The event that posting this envelope makes: the next sequence number towards each recipient.</summary>
-    public OutboxEvents.Posted Post(string id, IReadOnlyList<BureauCode> to, ReadOnlyMemory<byte> sealedEnvelope, DateTimeOffset at) =>
-        new(id, to, to.Select(r => (_queues.GetValueOrDefault(r)?.LastSequence ?? 0) + 1).ToArray(), sealedEnvelope, at);
+    public IEnumerable<BureauCode> Recipients => _books.Keys;
 
-    public void Apply(object @event)
+    public bool Knows(string id) => _numberById.Contains(id);
+
+    public long DeliveredUpTo(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.DeliveredUpTo ?? 0;
+
+    /// <summary>The last sequence number persisted towards <paramref name="recipient"/>.</summary>
+    public long LastSequence(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.LastSequence ?? 0;
+
+    /// <summary>Where <paramref name="recipient"/>'s undelivered envelopes are in the journal.</summary>
+    public JournalRuns? PendingOf(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.Pending;
+
+    /// <summary>
+    /// The event that posting this envelope makes: the next sequence number towards each recipient. The sequences are
+    /// reserved at once, so the next post follows on before this one is persisted; they become durable in <see cref="Apply"/>.
+    /// </summary>
+    public OutboxEvents.Posted Post(string id, IReadOnlyList<BureauCode> to, ReadOnlyMemory<byte> sealedEnvelope, DateTimeOffset at)
+    {
+        var sequences = new long[to.Count];
+        for (var i = 0; i < to.Count; i++)
+        {
+            var book = BookOf(to[i]);
+            book.Reserved = Math.Max(book.Reserved, book.LastSequence) + 1;
+            sequences[i] = book.Reserved;
+        }
+        return new OutboxEvents.Posted(id, to, sequences, sealedEnvelope, at);
+    }
+
+    /// <summary>Applies a persisted event; <paramref name="journalSequence"/> is its position in the outbox's journal.</summary>
+    public void Apply(object @event, long journalSequence)
     {
         switch (@event)
         {
             case OutboxEvents.Posted p:
-                var states = new Dictionary<BureauCode, string>();
+                if (_numberById.Contains(p.Id))
+                    return;
+                _numberById.Add(p.Id, _messages.Count);
+                _messages.Add(new Sent(p.At.ToUnixTimeMilliseconds(), _slots.Count, p.To.Count));
                 for (var i = 0; i < p.To.Count; i++)
                 {
-                    var queue = Queue(p.To[i]);
-                    queue.LastSequence = p.Sequences[i];
-                    queue.Pending.Enqueue(new Parcel(p.Sequences[i], p.Id, p.Sealed));
-                    states[p.To[i]] = DeliveryStates.Queued;
+                    var book = BookOf(p.To[i]);
+                    book.LastSequence = Math.Max(book.LastSequence, p.Sequences[i]);
+                    if (p.Sequences[i] > book.DeliveredUpTo)
+                        book.Pending.Append(p.Sequences[i], journalSequence);
+                    _slots.Add(new Slot(p.Sequences[i], book.Index, false));
                 }
-                _messages[p.Id] = new Message(p.Id, p.To, p.At, states);
                 break;
             case OutboxEvents.Delivered d:
-                var q = Queue(d.Recipient);
-                q.DeliveredUpTo = Math.Max(q.DeliveredUpTo, d.UpToSequence);
-                while (q.Pending.TryPeek(out var head) && head.Sequence <= q.DeliveredUpTo)
-                {
-                    q.Pending.Dequeue();
-                    if (_messages.TryGetValue(head.Id, out var m) && m.States.GetValueOrDefault(d.Recipient) == DeliveryStates.Queued)
-                        m.States[d.Recipient] = DeliveryStates.Delivered;
-                }
+                var delivered = BookOf(d.Recipient);
+                delivered.DeliveredUpTo = Math.Max(delivered.DeliveredUpTo, d.UpToSequence);
+                delivered.Pending.DropThrough(delivered.DeliveredUpTo);
                 break;
             case OutboxEvents.ReadBy r:
+                if (!_books.TryGetValue(r.Recipient, out var reader))
+                    return;
+                var slots = CollectionsMarshal.AsSpan(_slots);
                 foreach (var id in r.Ids)
-                    if (_messages.TryGetValue(id, out var m) && m.States.ContainsKey(r.Recipient))
-                        m.States[r.Recipient] = DeliveryStates.Read;
+                {
+                    if (!_numberById.TryGet(id, out var number))
+                        continue;
+                    var sent = _messages[number];
+                    foreach (ref var slot in slots.Slice(sent.FirstSlot, sent.SlotCount))
+                        if (slot.Recipient == reader.Index)
+                            slot.Read = true;
+                }
                 break;
         }
     }
 
-    public long DeliveredUpTo(BureauCode recipient) => _queues.GetValueOrDefault(recipient)?.DeliveredUpTo ?? 0;
-
-    public long LastSequence(BureauCode recipient) => _queues.GetValueOrDefault(recipient)?.LastSequence ?? 0;
-
-    /// <summary>Up to <paramref name="max"/> unacknowledged parcels for <paramref name="recipient"/> after <paramref name="afterSequence"/>, in order.</summary>
-    public IReadOnlyList<Parcel> Outstanding(BureauCode recipient, long afterSequence, int max) =>
-        _queues.TryGetValue(recipient, out var q)
-            ? q.Pending.SkipWhile(p => p.Sequence <= afterSequence).Take(max).ToArray()
-            : [];
-
-    public OutboxQueries.MessageStatus? Status(BureauCode from, string id) =>
-        _messages.TryGetValue(id, out var m)
-            ? new OutboxQueries.MessageStatus(m.Id, from, m.To, m.To.Select(r => new OutboxQueries.RecipientState(r, m.States[r])).ToArray(), m.At)
-            : null;
-
-    private RecipientQueue Queue(BureauCode recipient)
+    public OutboxQueries.MessageStatus? Status(BureauCode from, string id)
     {
-        if (!_queues.TryGetValue(recipient, out var q))
-            _queues[recipient] = q = new RecipientQueue();
-        return q;
+        if (!_numberById.TryGet(id, out var number))
+            return null;
+        var sent = _messages[number];
+        var to = new BureauCode[sent.SlotCount];
+        var states = new OutboxQueries.RecipientState[sent.SlotCount];
+        for (var i = 0; i < sent.SlotCount; i++)
+        {
+            var slot = _slots[sent.FirstSlot + i];
+            var book = _bookByIndex[slot.Recipient];
+            to[i] = book.Recipient;
+            states[i] = new OutboxQueries.RecipientState(book.Recipient,
+                slot.Read ? DeliveryStates.Read : slot.Sequence <= book.DeliveredUpTo ? DeliveryStates.Delivered : DeliveryStates.Queued);
+        }
+        return new OutboxQueries.MessageStatus(id, from, to, states, DateTimeOffset.FromUnixTimeMilliseconds(sent.PostedAtMs));
+    }
+
+    /// <summary>A copy of the durable bookkeeping, for a snapshot; reservations not yet persisted are left out.</summary>
+    public OutboxSnapshot ToSnapshot()
+    {
+        var ids = new string[_messages.Count];
+        foreach (var (id, number) in _numberById.All())
+            ids[number] = id;
+        return new OutboxSnapshot(
+            _bookByIndex.Select(b => new OutboxSnapshot.RecipientBook(b.Recipient, b.LastSequence, b.DeliveredUpTo, b.Pending.Runs.ToArray())).ToArray(),
+            ids,
+            _messages.Select(m => DateTimeOffset.FromUnixTimeMilliseconds(m.PostedAtMs)).ToArray(),
+            _messages.Select(m => m.SlotCount).ToArray(),
+            _slots.Select(s => s.Recipient).ToArray(),
+            _slots.Select(s => s.Sequence).ToArray(),
+            _slots.Select(s => s.Read).ToArray());
+    }
+
+    public static OutboxState FromSnapshot(OutboxSnapshot snapshot)
+    {
+        var state = new OutboxState();
+        foreach (var b in snapshot.Recipients)
+        {
+            var book = state.BookOf(b.Recipient);
+            book.LastSequence = b.LastSequence;
+            book.DeliveredUpTo = b.DeliveredUpTo;
+            book.Pending = new JournalRuns(b.Pending);
+        }
+        state._messages.Capacity = snapshot.Ids.Count;
+        state._slots.Capacity = snapshot.SlotRecipients.Count;
+        state._numberById.EnsureCapacity(snapshot.Ids.Count);
+        var slot = 0;
+        for (var i = 0; i < snapshot.Ids.Count; i++)
+        {
+            state._numberById.Add(snapshot.Ids[i], i);
+            state._messages.Add(new Sent(snapshot.PostedAt[i].ToUnixTimeMilliseconds(), slot, snapshot.RecipientCounts[i]));
+            slot += snapshot.RecipientCounts[i];
+        }
+        for (var i = 0; i < snapshot.SlotRecipients.Count; i++)
+            state._slots.Add(new Slot(snapshot.SlotSequences[i], snapshot.SlotRecipients[i], snapshot.SlotRead[i]));
+        return state;
+    }
+
+    private Book BookOf(BureauCode recipient)
+    {
+        if (!_books.TryGetValue(recipient, out var book))
+        {
+            _books[recipient] = book = new Book(recipient, _bookByIndex.Count);
+            _bookByIndex.Add(book);
+        }
+        return book;
     }
 }

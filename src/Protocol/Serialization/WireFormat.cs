@@ -143,6 +143,7 @@ public static class WireFormat
         Add<OutboxEvents.ReadBy, P.OutboxReadBy>("o.read",
             m => With(new P.OutboxReadBy { Recipient = m.Recipient.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
+        Add<OutboxSnapshot, P.OutboxSnapshot>("o.snapshot", ToProto, FromProto, P.OutboxSnapshot.Parser);
         Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
         Add<InboxEvents.Read, P.InboxRead>("i.read",
             m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
@@ -269,6 +270,37 @@ public static class WireFormat
     private static P.RecipientState ToProto(OutboxQueries.RecipientState m) => new() { Recipient = m.Recipient.Value, State = m.State };
 
     private static OutboxQueries.RecipientState FromProto(P.RecipientState p) => new(Code(p.Recipient), p.State);
+    private static P.OutboxSnapshot ToProto(OutboxSnapshot m)
+    {
+        var p = new P.OutboxSnapshot();
+        p.Recipients.AddRange(m.Recipients.Select(b => With(
+            new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo },
+            x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun { FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count })))));
+        p.Ids.AddRange(m.Ids);
+        p.PostedAt.AddRange(m.PostedAt.Select(Ms));
+        p.RecipientCounts.AddRange(m.RecipientCounts);
+        p.SlotRecipients.AddRange(m.SlotRecipients);
+        p.SlotSequences.AddRange(m.SlotSequences);
+        p.SlotRead.AddRange(m.SlotRead);
+        return p;
+    }
+
+    private static OutboxSnapshot FromProto(P.OutboxSnapshot p)
+    {
+        if (p.PostedAt.Count != p.Ids.Count || p.RecipientCounts.Count != p.Ids.Count)
+            throw new ArgumentException($"an outbox snapshot with {p.Ids.Count} ids but {p.PostedAt.Count} times and {p.RecipientCounts.Count} recipient counts");
+        var slots = p.RecipientCounts.Sum();
+        if (p.SlotRecipients.Count != slots || p.SlotSequences.Count != slots || p.SlotRead.Count != slots)
+            throw new ArgumentException($"an outbox snapshot whose messages name {slots} recipients but holds {p.SlotRecipients.Count}, {p.SlotSequences.Count} and {p.SlotRead.Count} of them");
+        if (p.SlotRecipients.Any(r => r < 0 || r >= p.Recipients.Count))
+            throw new ArgumentException("an outbox snapshot with a recipient index out of range");
+        return new OutboxSnapshot(
+            p.Recipients.Select(b => new OutboxSnapshot.RecipientBook(Code(b.Recipient), b.LastSequence, b.DeliveredUpTo,
+                b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count)).ToArray())).ToArray(),
+            p.Ids.ToArray(), p.PostedAt.Select(Time).ToArray(), p.RecipientCounts.ToArray(),
+            p.SlotRecipients.ToArray(), p.SlotSequences.ToArray(), p.SlotRead.ToArray());
+    }
+
     private static P.SealedEnvelope ToProto(SealedEnvelope m)
     {
         var h = m.Header;

@@ -33,19 +33,6 @@ public sealed class DeliveryTests() : TestKit(Config)
         public GateVerdict Check(BureauCode from, Parcel parcel) => check(parcel);
     }
 
-    /// <summary>Stands between outbox and inbox: drops everything while the recipient is "offline".</summary>
-    private sealed class Link : ReceiveActor
-    {
-        public sealed record SetTarget(IActorRef? Target);
-
-        public Link()
-        {
-            IActorRef? target = null;
-            Receive<SetTarget>(s => target = s.Target);
-            ReceiveAny(m => target?.Forward(m));
-        }
-    }
-
     private static byte[] Sealed(int i) => BitConverter.GetBytes(i);
 
     private async Task<IReadOnlyList<InboxEvents.Received>> InboxAsync(IActorRef inbox)

@@ -45,7 +45,8 @@ public sealed class SqlPersistenceTests
         Assert.Equal(1, recovered.NodeStarts); // the repeated start was recorded once
     }
 
-    private static async Task<RunningSystem> StartAsync(StorageSettings storage)
+    /// <summary>An actor system with ActorNet's serialization and the real journal on <paramref name="storage"/>.</summary>
+    internal static async Task<RunningSystem> StartAsync(StorageSettings storage)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(storage));
@@ -54,7 +55,7 @@ public sealed class SqlPersistenceTests
         return new RunningSystem(host, host.Services.GetRequiredService<ActorSystem>());
     }
 
-    private sealed record RunningSystem(IHost Host, ActorSystem System) : IAsyncDisposable
+    internal sealed record RunningSystem(IHost Host, ActorSystem System) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

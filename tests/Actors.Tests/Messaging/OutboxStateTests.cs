@@ -1,0 +1,115 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Serialization;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+/// <summary>The outbox's bookkeeping without an actor system: where envelopes are in the journal, what each message's state is, snapshots.</summary>
+public sealed class OutboxStateTests
+{
+    private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Consecutive_envelopes_in_consecutive_journal_events_are_one_run_and_delivery_trims_it()
+    {
+        var runs = new JournalRuns();
+        for (var s = 1; s <= 100; s++)
+            runs.Append(s, 10 + s);
+        runs.Append(101, 200); // another write, after other events
+        Assert.Equal(2, runs.RunCount);
+
+        runs.DropThrough(40);
+        Assert.Equal(new OutboxSnapshot.JournalRun(41, 51, 60), runs.Runs[0]);
+        Assert.Equal((51L, 60L, 50L), runs.RangeFrom(41, 10, 1000));
+        // The whole rest spans journal 51..200; a span of 100 events stops inside it.
+        Assert.Equal((51L, 110L, 100L), runs.RangeFrom(41, 1000, 100));
+        Assert.Equal((51L, 200L, 101L), runs.RangeFrom(41, 1000, 1000));
+        runs.DropThrough(101);
+        Assert.Null(runs.RangeFrom(102, 10, 1000));
+    }
+
+    [Fact]
+    public void A_message_is_queued_then_delivered_then_read_per_recipient()
+    {
+        var state = new OutboxState();
+        var first = state.Post("m1", [US, DE], new byte[] { 1 }, At);
+        var second = state.Post("m2", [US], new byte[] { 2 }, At);
+        Assert.Equal([1L, 1L], first.Sequences);
+        Assert.Equal([2L], second.Sequences); // reserved before the first was persisted
+        state.Apply(first, 1);
+        state.Apply(second, 2);
+
+        Assert.Equal([DeliveryStates.Queued, DeliveryStates.Queued], state.Status(FR, "m1")!.Recipients.Select(r => r.State));
+        state.Apply(new OutboxEvents.Delivered(US, 1, At), 3);
+        state.Apply(new OutboxEvents.ReadBy(US, ["m1"], At), 4);
+        var m1 = state.Status(FR, "m1")!;
+        Assert.Equal([US, DE], m1.To);
+        Assert.Equal([DeliveryStates.Read, DeliveryStates.Queued], m1.Recipients.Select(r => r.State));
+        Assert.Equal(DeliveryStates.Queued, state.Status(FR, "m2")!.Recipients.Single().State);
+        Assert.Equal(2, state.PendingCount); // m2 to US, m1 to DE
+        Assert.Null(state.Status(FR, "m3"));
+    }
+
+    [Fact]
+    public void A_snapshot_through_the_wire_format_restores_the_same_bookkeeping()
+    {
+        var state = new OutboxState();
+        for (var i = 1; i <= 50; i++)
+            state.Apply(state.Post($"m{i}", i % 2 == 0 ? [US, DE] : [US], new byte[] { (byte)i }, At.AddSeconds(i)), i);
+        state.Apply(new OutboxEvents.Delivered(US, 30, At), 51);
+        state.Apply(new OutboxEvents.ReadBy(US, ["m3", "m4"], At), 52);
+
+        var snapshot = state.ToSnapshot();
+        var restored = OutboxState.FromSnapshot((OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), WireFormat.ManifestOf(snapshot)));
+
+        Assert.Equal(state.MessageCount, restored.MessageCount);
+        Assert.Equal(state.PendingCount, restored.PendingCount);
+        foreach (var id in new[] { "m1", "m4", "m30", "m31", "m50" })
+            Assert.Equal(Describe(state.Status(FR, id)!), Describe(restored.Status(FR, id)!));
+        Assert.Equal(state.PendingOf(US)!.Runs, restored.PendingOf(US)!.Runs);
+        // Sequencing goes on where it left off.
+        Assert.Equal([51L], restored.Post("m51", [US], new byte[] { 51 }, At).Sequences);
+    }
+
+    [Fact]
+    public void A_window_holds_envelopes_only_in_order_and_up_to_its_capacity()
+    {
+        var window = new EnvelopeWindow(3);
+        Assert.False(window.TryAppend(new Parcel(2, "b", new byte[10]))); // a gap: stays in the journal
+        for (var s = 1; s <= 4; s++)
+            window.TryAppend(new Parcel(s, $"m{s}", new byte[10]));
+        Assert.Equal(3, window.Count);
+        Assert.Equal(3, window.LoadedUpTo);
+        Assert.Equal(30, window.Bytes);
+
+        window.Acknowledge(2);
+        Assert.Equal(["m3"], window.After(0, 10).Select(p => p.Id));
+        Assert.True(window.TryAppend(new Parcel(4, "m4", new byte[10])));
+        window.Shrink(0);
+        Assert.Equal(0, window.Count);
+        Assert.Equal(2, window.LoadedUpTo); // read back from 3 on
+        Assert.Equal(0, window.Bytes);
+    }
+
+    [Fact]
+    public void Message_ids_come_back_exactly_as_given_whether_kept_as_guids_or_as_text()
+    {
+        var numbers = new MessageNumbers();
+        var api = Guid.CreateVersion7().ToString("N");
+        string[] ids = [api, api.ToUpperInvariant(), "m1", Guid.NewGuid().ToString()];
+        for (var i = 0; i < ids.Length; i++)
+            numbers.Add(ids[i], i);
+
+        Assert.Equal(ids.Length, numbers.Count);
+        for (var i = 0; i < ids.Length; i++)
+            Assert.True(numbers.TryGet(ids[i], out var n) && n == i, ids[i]);
+        Assert.False(numbers.Contains("m2"));
+        Assert.Equal(ids.Order(), numbers.All().Select(x => x.Id).Order());
+    }
+
+    private static string Describe(OutboxQueries.MessageStatus s) =>
+        $"{s.Id} {s.PostedAt:O} {string.Join(",", s.Recipients.Select(r => $"{r.Recipient}={r.State}"))}";
+}

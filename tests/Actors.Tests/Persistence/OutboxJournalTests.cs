@@ -1,0 +1,130 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Tests.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using Akka.Actor;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Persistence;
+
+/// <summary>
+/// The outbox on the real journal (SQL on SQLite, as a node runs it): envelopes for an offline recipient stay in the
+/// journal and are read back page by page, and recovery starts from a snapshot of the bookkeeping.
+/// </summary>
+public sealed class OutboxJournalTests
+{
+    private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    // Small figures, so a few thousand messages cross every boundary many times over.
+    private static readonly OutboxSettings Small = new(Window: 200, BatchSize: 50, HeldPerRecipient: 300, SnapshotEvery: 500, MaxJournalSpan: 1000);
+
+    private sealed class PassGate : IEnvelopeGate
+    {
+        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
+    }
+
+    [Fact]
+    public async Task An_offline_recipients_queue_stays_in_the_journal_and_arrives_in_order_once_it_returns()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var node = await SqlPersistenceTests.StartAsync(database.Storage);
+        var links = new Dictionary<BureauCode, IActorRef> { [US] = node.System.ActorOf(Props.Create(() => new Link())), [DE] = node.System.ActorOf(Props.Create(() => new Link())) };
+        var outbox = node.System.ActorOf(OutboxActor.Props(FR, ActorRefs.Nobody, r => links[r], Small), "outbox");
+
+        const int total = 3000;
+        // Every third message also goes to DE: US's envelopes are spread over a journal shared with another recipient.
+        await PostAsync(outbox, Enumerable.Range(0, total).Select(i => ($"m{i}", i % 3 == 0 ? new[] { US, DE } : [US])));
+
+        var memory = await outbox.Ask<OutboxActor.Memory>(OutboxActor.GetMemory.Instance, Bound);
+        Assert.Equal(total, memory.Messages);
+        Assert.Equal(total + total / 3, memory.Pending);
+        Assert.InRange(memory.HeldParcels, 1, 2 * Small.HeldPerRecipient);
+
+        var usInbox = node.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => outbox), "inbox-us");
+        links[US].Tell(new Link.SetTarget(usInbox));
+        var received = await AllArrivedAsync(usInbox, US, total);
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(r => r.Sequence));
+
+        await Until(async () => await StateAsync(outbox, $"m{total - 1}", US) == DeliveryStates.Delivered, "the last message delivered");
+        Assert.Equal(DeliveryStates.Queued, await StateAsync(outbox, "m0", DE)); // DE is still away
+        memory = await outbox.Ask<OutboxActor.Memory>(OutboxActor.GetMemory.Instance, Bound);
+        Assert.Equal(total / 3, memory.Pending);
+        Assert.InRange(memory.HeldParcels, 0, Small.HeldPerRecipient);
+    }
+
+    [Fact]
+    public async Task Recovery_starts_from_the_latest_snapshot_and_delivers_what_was_queued()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        const int total = 1234;
+        await using (var first = await SqlPersistenceTests.StartAsync(database.Storage))
+        {
+            var link = first.System.ActorOf(Props.Create(() => new Link()));
+            var outbox = first.System.ActorOf(OutboxActor.Props(FR, ActorRefs.Nobody, _ => link, Small), "outbox");
+            await PostAsync(outbox, Enumerable.Range(0, total).Select(i => ($"m{i}", new[] { US })));
+            outbox.Tell(new DeliveryProtocol.ReadReceipt(US, FR, ["m3"], DateTimeOffset.UtcNow)); // as if read before a delivery was acknowledged
+            await Until(async () => await StateAsync(outbox, "m3", US) == DeliveryStates.Read, "m3 read");
+            // Snapshots are saved as the events come; the older ones are deleted.
+            await Until(async () => await SnapshotsAsync(database) is (1, >= 1000), "one snapshot left, at event 1000 or later");
+        }
+
+        await using var second = await SqlPersistenceTests.StartAsync(database.Storage);
+        var relink = second.System.ActorOf(Props.Create(() => new Link()));
+        var revived = second.System.ActorOf(OutboxActor.Props(FR, ActorRefs.Nobody, _ => relink, Small), "outbox");
+        var memory = await revived.Ask<OutboxActor.Memory>(OutboxActor.GetMemory.Instance, Bound);
+        Assert.True(memory.SnapshotSequence >= 1000, $"recovered from a snapshot at {memory.SnapshotSequence}");
+        Assert.InRange(memory.ReplayedEvents, 0, Small.SnapshotEvery - 1);
+        Assert.Equal(total, memory.Messages);
+        Assert.Equal(total, memory.Pending);
+        Assert.Equal(DeliveryStates.Read, await StateAsync(revived, "m3", US));
+        Assert.Equal(DeliveryStates.Queued, await StateAsync(revived, "m0", US));
+
+        var inbox = second.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => revived), "inbox-us");
+        relink.Tell(new Link.SetTarget(inbox));
+        var received = await AllArrivedAsync(inbox, US, total);
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
+        await Until(async () => await StateAsync(revived, $"m{total - 1}", US) == DeliveryStates.Delivered, "the last message delivered");
+    }
+
+    private static async Task PostAsync(IActorRef outbox, IEnumerable<(string Id, BureauCode[] To)> messages)
+    {
+        var posts = messages.Select(m => outbox.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(FR, m.Id, m.To, BitConverter.GetBytes(m.Id.GetHashCode())), Bound)).ToList();
+        await Task.WhenAll(posts);
+    }
+
+    private static async Task<string> StateAsync(IActorRef outbox, string id, BureauCode recipient) =>
+        (await outbox.Ask<OutboxQueries.MessageStatus>(new OutboxQueries.GetStatus(FR, id), Bound)).Recipients.Single(r => r.Recipient == recipient).State;
+
+    private static async Task<IReadOnlyList<InboxEvents.Received>> AllArrivedAsync(IActorRef inbox, BureauCode bureau, int total)
+    {
+        IReadOnlyList<InboxEvents.Received> items = [];
+        await Until(async () => (items = (await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, null, 10_000), Bound)).Items).Count >= total,
+            $"{total} messages at {bureau}", () => $"{items.Count} so far");
+        return items;
+    }
+
+    private static async Task<(long Count, long Latest)> SnapshotsAsync(TestDatabase database)
+    {
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*), COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = 'outbox-FR'";
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what, Func<string>? diagnostics = null)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        while (!await condition())
+        {
+            if (timeout.IsCancellationRequested)
+                throw new TimeoutException($"waited {Bound.TotalSeconds:0} s for {what}{(diagnostics is null ? "" : ": " + diagnostics())}");
+            await Task.Delay(100);
+        }
+    }
+}
