@@ -72,7 +72,7 @@ public sealed class OfflineQueueTests(ITestOutputHelper output) : Scenario(outpu
         Assert.Equal(ids.Order(), inbox.Select(m => m.Id).Order());
         var position = inbox.Select((m, at) => (m.Id, at)).ToDictionary(p => p.Id, p => p.at);
         foreach (var sent in sentBy)
-            Assert.True(sent.Select(i => position[ids[i]]).Zip(sent.Skip(1).Select(i => position[ids[i]])).All(pair => pair.First < pair.Second),
+            Assert.True(sent.Select(i => position[ids[i]]).Zip(sent.Skip(1).Select(i => position[ids[i]]), (earlier, later) => earlier < later).All(inOrder => inOrder),
                 "a client's messages arrived out of the order it sent them");
         Assert.All(inbox, m => Assert.Equal($"offline body {m.Subject[1..]}", m.Body));
         Assert.Contains((await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{ids[0]}"))!.Recipients["US"], new[] { "delivered", "read" });
