@@ -24,6 +24,7 @@ public sealed class BureauKey;
 public sealed class AuditKey;
 public sealed class OutboxKey;
 public sealed class InboxKey;
+public sealed class SealerKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -118,6 +119,7 @@ public static class ActorNetHosting
             var directory = registry.Get<DirectoryKey>();
             var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);
+            registry.Register<SealerKey>(system.ActorOf(SealerActor.Props(crypto), "sealer"));
             system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto.PublicKeys), "enrolment");
         });
     }
