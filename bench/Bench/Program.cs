@@ -1,15 +1,21 @@
 using ActorNet.Bench.Cluster;
 using ActorNet.Bench.Infrastructure;
+using ActorNet.Bench.Messaging;
 using ActorNet.Bench.PingPong;
 using ActorNet.Bench.Startup;
 using ActorNet.Bench.Wire;
 
 const string usage = """
     usage: ActorNet.Bench <scenario> [--json PATH] [--messages N] [--repo DIR]
-      scenarios: pingpong, startup, cluster12, wire, offline100k, all
+      scenarios: pingpong, startup, cluster12, wire, all (those four),
+                 messaging (throughput, latency, fan-out; TLS, SQLite), messaging-p2p (throughput and latency), messaging-fanout,
+                 offline100k (100,000 queued for an offline recipient)
       --json PATH     also write the results as JSON
-      --messages N    round trips per pingpong run, messages queued by offline100k (default 100000)
+      --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
+      --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
+      --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
+    compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
     """;
 
@@ -22,14 +28,20 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
 if (args[0] == "echo")
     return await PingPongScenario.RunEchoAsync(int.Parse(Option("--port") ?? throw new ArgumentException("echo needs --port")));
 
-string[] known = ["pingpong", "startup", "cluster12", "wire", "offline100k", "all"];
+if (args[0] == "compare")
+    return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
+
+string[] everyday = ["pingpong", "startup", "cluster12", "wire"];
+string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
     return 2;
 }
-var scenarios = args[0] == "all" ? known[..^1] : [args[0]];
+var scenarios = args[0] == "all" ? everyday : [args[0]];
 var messages = int.Parse(Option("--messages") ?? "100000");
+var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"),
+    FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length));
 var repo = Option("--repo") ?? FindRepositoryRoot();
 var json = Option("--json");
 
@@ -52,9 +64,12 @@ try
                 case "cluster12": await Cluster12Scenario.RunAsync(report, new Binaries(repo), work); break;
                 case "wire": WireScenario.Run(report); break;
                 case "offline100k": await ActorNet.Bench.Offline.Offline100kScenario.RunAsync(report, new Binaries(repo), work, messages); break;
+                case "messaging": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: true, fanout: true); break;
+                case "messaging-p2p": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: true, fanout: false); break;
+                case "messaging-fanout": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: false, fanout: true); break;
             }
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or Akka.Actor.ActorNotFoundException)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or Akka.Actor.ActorNotFoundException)
         {
             failed = true;
             report.Note($"{scenario} failed: {e.Message}");

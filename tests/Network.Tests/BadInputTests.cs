@@ -242,4 +242,27 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/messages/nope")).StatusCode);
         await AssertStillServing();
     }
+
+    [Fact]
+    public async Task A_batch_with_a_bad_message_is_400_naming_its_index_and_an_empty_or_oversized_batch_too()
+    {
+        var fine = new SendMessageRequest(["FR"], "s", "b", "H1", null, null);
+        var unknown = await Http.PostAsJsonAsync("/api/messages/batch", new[] { fine, fine, new SendMessageRequest(["DE"], "s", "b", "H1", null, null) });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var title = (await Problem(unknown)).Title;
+        Assert.Contains("[2]", title);
+        Assert.Contains("DE", title);
+
+        var badCode = await Http.PostAsJsonAsync("/api/messages/batch", new[] { fine, new SendMessageRequest(["FR"], "s", "b", "H7", null, null) });
+        Assert.Contains("[1]", (await Problem(badCode)).Title);
+        var tooLarge = await Http.PostAsJsonAsync("/api/messages/batch", new[] { fine, new SendMessageRequest(["FR"], "s", new string('x', 1024 * 1024 + 1), "H1", null, null) });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("[1]", (await Problem(tooLarge)).Title);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync("/api/messages/batch", Array.Empty<SendMessageRequest>())).StatusCode);
+        var tooMany = await Http.PostAsJsonAsync("/api/messages/batch", Enumerable.Repeat(fine, 1001).ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("1000", (await Problem(tooMany)).Title);
+        await AssertStillServing();
+    }
 }

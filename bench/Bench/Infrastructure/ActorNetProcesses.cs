@@ -48,6 +48,7 @@ public static class ActorNetProcesses
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
+            catch (System.Net.Sockets.SocketException) { } // seen under heavy load: the socket reset between connect and use
             await Task.Delay(interval);
         }
         return null;

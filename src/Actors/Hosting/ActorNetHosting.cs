@@ -26,6 +26,7 @@ public sealed class AuditKey;
 public sealed class OutboxKey;
 public sealed class InboxKey;
 public sealed class EnrolmentKey;
+public sealed class SealerKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -129,6 +130,7 @@ public static class ActorNetHosting
             var audit = registry.Get<AuditKey>();
             var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory, trust, audit, bureau), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);
+            registry.Register<SealerKey>(system.ActorOf(SealerActor.Props(crypto), "sealer"));
             registry.Register<EnrolmentKey>(system.ActorOf(
                 EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto, audit), "enrolment"));
         });

@@ -21,17 +21,8 @@ public static class MessageAttachments
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// How large a <c>POST /api/messages</c> may be: the 1 MiB a message may carry, written in base64 (4 bytes for 3),
-    /// with room for the JSON around it. The message's own 1 MiB limit is checked on the decoded content.
-    /// </summary>
-    public sealed class RequestLimit : IRequestSizeLimitMetadata
-    {
-        public long? MaxRequestBodySize => 2L * MessagePayload.MaxContentBytes;
-    }
-
     /// <summary>The request's attachments decoded, or the problem that names the field to fix (400) or says it is too large (413).</summary>
-    public static (IReadOnlyList<Attachment> Attachments, IResult? Problem) Read(SendMessageRequest request)
+    public static (IReadOnlyList<Attachment> Attachments, IResult? Problem) Read(SendMessageRequest request, string where = "")
     {
         var uploads = request.Attachments ?? [];
         var attachments = new List<Attachment>(uploads.Count);
@@ -39,16 +30,16 @@ public static class MessageAttachments
         {
             var field = $"\"attachments[{i}]";
             if (uploads[i] is not { } upload)
-                return ([], Problems.Result(400, $"{field}\" is null: give an object with name, contentType and data"));
+                return ([], Problems.Result(400, where + $"{field}\" is null: give an object with name, contentType and data"));
             if (string.IsNullOrWhiteSpace(upload.Name))
-                return ([], Problems.Result(400, $"{field}.name\" is missing: give the file's name, for example \"report.pdf\""));
+                return ([], Problems.Result(400, where + $"{field}.name\" is missing: give the file's name, for example \"report.pdf\""));
             if (upload.Data is null)
-                return ([], Problems.Result(400, $"{field}.data\" is missing: give the file's bytes in base64"));
+                return ([], Problems.Result(400, where + $"{field}.data\" is missing: give the file's bytes in base64"));
             if (upload.ContentType is { } type && !IsMediaType(type))
-                return ([], Problems.Result(400, $"{field}.contentType\": '{type}' is not a content type such as application/pdf"));
+                return ([], Problems.Result(400, where + $"{field}.contentType\": '{type}' is not a content type such as application/pdf"));
             var bytes = new byte[upload.Data.Length / 4 * 3 + 3];
             if (!Convert.TryFromBase64String(upload.Data, bytes, out var length))
-                return ([], Problems.Result(400, $"{field}.data\" is not valid base64 (RFC 4648, with padding)"));
+                return ([], Problems.Result(400, where + $"{field}.data\" is not valid base64 (RFC 4648, with padding)"));
             try
             {
                 attachments.Add(new Attachment(upload.Name, upload.ContentType ?? DefaultContentType, bytes.AsMemory(0, length)));
@@ -56,12 +47,12 @@ public static class MessageAttachments
             catch (ArgumentException e)
             {
                 var part = e.ParamName == nameof(Attachment.Name) ? "name" : "contentType";
-                return ([], Problems.Result(400, $"{field}.{part}\": {e.Message.Split(" (Parameter")[0]}"));
+                return ([], Problems.Result(400, where + $"{field}.{part}\": {e.Message.Split(" (Parameter")[0]}"));
             }
         }
         var size = Encoding.UTF8.GetByteCount(request.Subject ?? "") + Encoding.UTF8.GetByteCount(request.Body ?? "") + attachments.Sum(a => (long)a.Content.Length);
         if (size > MessagePayload.MaxContentBytes)
-            return ([], Problems.Result(413, $"The message's subject, body and attachments come to {size} bytes; at most {MessagePayload.MaxContentBytes} (1 MiB) in all: send less, or split it"));
+            return ([], Problems.Result(413, where + $"The message's subject, body and attachments come to {size} bytes; at most {MessagePayload.MaxContentBytes} (1 MiB) in all: send less, or split it"));
         return (attachments, null);
     }
 

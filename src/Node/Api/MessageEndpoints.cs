@@ -14,26 +14,46 @@ public static class MessageEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Messages in one <c>POST /api/messages/batch</c>.</summary>
+    public const int MaxBatch = 1000;
+
+    /// <summary>The body of a batch: a thousand messages of ordinary size, not a thousand of the largest (send those one by one).</summary>
+    public const long MaxBatchBodyBytes = 16L * 1024 * 1024;
+
     public static void MapMessageEndpoints(this IEndpointRouteBuilder app, BureauCode bureau)
     {
         var api = app.MapGroup("/api/messages").RequireAuthorization(p => p.RequireRole(Roles.Officer));
 
-        api.MapPost("", async (SendMessageRequest request, BureauCrypto crypto, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+        api.MapPost("", async (SendMessageRequest request, BureauCrypto crypto, IRequiredActor<SealerKey> sealer, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
         {
-            if (!Enum.TryParse<HandlingCode>(request.HandlingCode ?? "H0", ignoreCase: true, out var handling) || !Enum.IsDefined(handling))
-                return Problems.Result(400, $"\"handlingCode\" '{request.HandlingCode}' is not one of H0, H1, H2, H3");
-            if (request.CaseId is { Length: > 100 })
-                return Problems.Result(400, "\"caseId\" is longer than 100 characters");
-            var (attachments, problem) = MessageAttachments.Read(request);
-            if (problem is not null)
-                return problem;
-            return await SendAsync(bureau, request.To, request.Subject ?? "", request.Body ?? "", attachments, handling, request.CaseId,
-                request.ForwardingAllowed ?? false, crypto, outbox.ActorRef, ct);
-        }).WithMetadata(new MessageAttachments.RequestLimit());
+            var (draft, problem) = Check(request, crypto);
+            if (draft is null)
+                return problem!;
+            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, ct);
+            return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
+        }).WithMetadata(new BodySizeLimit(2L * MessagePayload.MaxContentBytes)); // 1 MiB of files is 1.4 MiB in base64
+
+        // For integrations: many messages in one request, sealed together; ids come back in the request's order.
+        api.MapPost("/batch", async (List<SendMessageRequest> requests, BureauCrypto crypto, IRequiredActor<SealerKey> sealer,
+            IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+        {
+            if (requests.Count is 0 or > MaxBatch)
+                return Problems.Result(400, $"A batch holds 1 to {MaxBatch} messages, not {requests.Count}: split it");
+            var drafts = new Draft[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var (draft, problem) = Check(requests[i], crypto, $"message [{i}]: ");
+                if (draft is null)
+                    return problem!;
+                drafts[i] = draft;
+            }
+            var (ids, refused) = await SendAsync(bureau, drafts, sealer.ActorRef, outbox.ActorRef, ct);
+            return refused ?? Results.Json(new MessagesAccepted(ids), statusCode: StatusCodes.Status202Accepted);
+        }).WithMetadata(new BodySizeLimit(MaxBatchBodyBytes));
 
         // H2 and H3 messages go no further unless their originator allowed it (Europol SIENA handling codes).
         api.MapPost("/{id}/forward", async (string id, ForwardRequest request, BureauCrypto crypto,
-            IRequiredActor<InboxKey> inbox, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
+            IRequiredActor<InboxKey> inbox, IRequiredActor<SealerKey> sealer, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
         {
             var original = await MessageAttachments.OpenReceivedAsync(bureau, id, crypto, inbox.ActorRef, ct);
             if (original is null)
@@ -44,8 +64,12 @@ public static class MessageEndpoints
             if (!header.MayBeForwarded)
                 return Problems.Result(403, $"Message {id} is {header.HandlingCode} and its originator {header.From} did not allow passing it on: ask {header.From} first");
             var subject = $"Fwd ({header.From}, {header.Id}): {original.Payload!.Subject}";
-            return await SendAsync(bureau, request.To, subject, original.Payload.Body, original.Payload.Attachments, header.HandlingCode, header.CaseId,
-                header.ForwardingAllowed, crypto, outbox.ActorRef, ct);
+            var (draft, problem) = Check(request.To, subject, original.Payload.Body, original.Payload.Attachments, header.HandlingCode, header.CaseId,
+                header.ForwardingAllowed, crypto);
+            if (draft is null)
+                return problem!;
+            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, ct);
+            return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
         });
 
         api.MapGet("/{id}", async (string id, IRequiredActor<OutboxKey> outbox, CancellationToken ct) =>
@@ -88,48 +112,71 @@ public static class MessageEndpoints
             h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At, MessageAttachments.Describe(result.Payload));
     }
 
-    /// <summary>Seals one message from this bureau and hands it to the outbox: 202 once the outbox has persisted it.</summary>
-    private static async Task<IResult> SendAsync(BureauCode bureau, IReadOnlyList<string>? to, string subject, string body,
-        IReadOnlyList<Attachment> attachments, HandlingCode handling,
-        string? caseId, bool forwardingAllowed, BureauCrypto crypto, IActorRef outbox, CancellationToken ct)
+    /// <summary>A send request checked against the directory and the limits: a draft to seal, or the problem to answer with.</summary>
+    private static (Draft? Draft, IResult? Problem) Check(SendMessageRequest request, BureauCrypto crypto, string where = "")
+    {
+        if (!Enum.TryParse<HandlingCode>(request.HandlingCode ?? "H0", ignoreCase: true, out var handling) || !Enum.IsDefined(handling))
+            return (null, Problems.Result(400, $"{where}\"handlingCode\" '{request.HandlingCode}' is not one of H0, H1, H2, H3"));
+        if (request.CaseId is { Length: > 100 })
+            return (null, Problems.Result(400, $"{where}\"caseId\" is longer than 100 characters"));
+        var (attachments, problem) = MessageAttachments.Read(request, where);
+        if (problem is not null)
+            return (null, problem);
+        return Check(request.To, request.Subject ?? "", request.Body ?? "", attachments, handling, request.CaseId, request.ForwardingAllowed ?? false, crypto, where);
+    }
+
+    private static (Draft? Draft, IResult? Problem) Check(IReadOnlyList<string>? to, string subject, string body, IReadOnlyList<Attachment> attachments, HandlingCode handling,
+        string? caseId, bool forwardingAllowed, BureauCrypto crypto, string where = "")
     {
         if (to is not { Count: > 0 })
-            return Problems.Result(400, "\"to\" must name at least one bureau, for example [\"US\"]");
+            return (null, Problems.Result(400, $"{where}\"to\" must name at least one bureau, for example [\"US\"]"));
         var recipients = new List<BureauCode>();
         foreach (var code in to.Distinct())
         {
             if (!BureauCode.TryParse(code, out var recipient))
-                return Problems.Result(400, $"\"to\": {BureauCode.Explain(code)}");
+                return (null, Problems.Result(400, $"{where}\"to\": {BureauCode.Explain(code)}"));
             if (crypto.Directory.Latest(recipient!) is null)
-                return Problems.Result(400, $"\"to\": {crypto.Directory.WhyUnusable(recipient!)}");
+                return (null, Problems.Result(400, $"{where}\"to\": {crypto.Directory.WhyUnusable(recipient!)}"));
             recipients.Add(recipient!);
         }
-
-        MessagePayload payload;
         try
         {
-            payload = new MessagePayload(subject, body, attachments);
+            return (new Draft(recipients, new MessagePayload(subject, body, attachments), handling, caseId, forwardingAllowed), null);
         }
         catch (PayloadTooLargeException)
         {
-            return Problems.Result(413, "The message is larger than 1 MiB: send less, or split it");
+            return (null, Problems.Result(413, $"{where}The message is larger than 1 MiB: send less, or split it"));
         }
         catch (ArgumentException e)
         {
-            return Problems.Result(400, e.Message);
+            return (null, Problems.Result(400, where + e.Message));
         }
-
-        var id = Guid.CreateVersion7().ToString("N");
-        SealedEnvelope envelope;
-        try
-        {
-            envelope = crypto.Sealer.Seal(crypto.Sealer.Header(id, recipients, DateTimeOffset.UtcNow, handling, caseId, forwardingAllowed), payload);
-        }
-        catch (UnknownRecipientException e)
-        {
-            return Problems.Result(400, $"\"to\": unknown recipient {e.Bureau}: it has no keys in the directory");
-        }
-        await outbox.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(bureau, id, recipients, envelope.ToBytes()), AskTimeout, ct);
-        return Results.Accepted($"/api/messages/{id}", new MessageAccepted(id));
     }
+
+    /// <summary>
+    /// Has the drafts sealed (together with whatever else is being sent at the moment) and hands them to the outbox:
+    /// the ids, in the drafts' order, once the outbox has persisted every one of them.
+    /// </summary>
+    private static async Task<(string[] Ids, IResult? Refused)> SendAsync(BureauCode bureau, IReadOnlyList<Draft> drafts, IActorRef sealer,
+        IActorRef outbox, CancellationToken ct)
+    {
+        var answer = await sealer.Ask<object>(new SealerCommands.Seal(drafts), AskTimeout, ct);
+        if (answer is SealerCommands.Refused refused)
+            return ([], Problems.Result(400,
+                $"{(drafts.Count > 1 ? $"message [{refused.Index}]: " : "")}\"to\": unknown recipient {refused.Recipient}: it has no keys in the directory"));
+        var envelopes = ((SealerCommands.Sealed)answer).Envelopes;
+        // Asked in order, so the outbox numbers them in order; the outbox gathers concurrent posts into one write.
+        var posted = new Task<OutboxCommands.Posted>[envelopes.Count];
+        for (var i = 0; i < envelopes.Count; i++)
+            posted[i] = outbox.Ask<OutboxCommands.Posted>(
+                new OutboxCommands.Post(bureau, envelopes[i].Id, envelopes[i].Header.To, envelopes[i].ToBytes()), AskTimeout, ct);
+        await Task.WhenAll(posted);
+        return (envelopes.Select(e => e.Id).ToArray(), null);
+    }
+}
+
+/// <summary>A larger request body than the node's 1 MiB default, for the one endpoint that takes many messages.</summary>
+internal sealed class BodySizeLimit(long bytes) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize { get; } = bytes;
 }

@@ -29,7 +29,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> log) : IExc
         var (status, title) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, "The request body is larger than 1 MiB: send a smaller body"),
+                (413, $"The request body is larger than {MiB(context)} MiB: send a smaller body"),
             BadHttpRequestException bad =>
                 (bad.StatusCode, "The request body is not valid JSON for this call: " + (bad.InnerException?.Message ?? bad.Message)),
             AskTimeoutException =>
@@ -41,4 +41,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> log) : IExc
         await Problems.Write(context, status, title);
         return true;
     }
+
+    // The endpoint's own limit where it has one (the batch of messages), the node's 1 MiB elsewhere.
+    private static string MiB(HttpContext context) =>
+        ((context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 1024 * 1024) / (1024.0 * 1024))
+        .ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

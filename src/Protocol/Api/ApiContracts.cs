@@ -75,6 +75,9 @@ public sealed record AttachmentInfo(int Index, string Name, string ContentType, 
 
 public sealed record MessageAccepted(string Id);
 
+/// <summary><c>POST /api/messages/batch</c>: the ids of the messages accepted, in the order they were sent.</summary>
+public sealed record MessagesAccepted(IReadOnlyList<string> Ids);
+
 /// <summary><c>POST /api/messages/{id}/forward</c>: passes a received message on, sealed anew, if its handling code allows.</summary>
 public sealed record ForwardRequest(IReadOnlyList<string>? To);
 

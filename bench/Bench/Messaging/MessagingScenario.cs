@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using ActorNet.Bench.Infrastructure;
+using ActorNet.Protocol.Api;
+
+namespace ActorNet.Bench.Messaging;
+
+/// <summary>The knobs of the messaging scenarios; the defaults are PeerBench's (../shared/peers).</summary>
+public sealed record MessagingOptions(
+    int Messages = 100_000, int Window = 256, int Batch = 32, int Warmup = 2_000,
+    int Rate = 1_000, int Seconds = 20,
+    int FanoutRecipients = 50, int FanoutMessages = 1_000);
+
+/// <summary>
+/// PeerBench's three scenarios on ActorNet: sealed (signed, end-to-end encrypted), persisted (SQLite on each side) and
+/// acknowledged messages between bureau nodes over TLS. Sent by <c>POST /api/messages[/batch]</c> on the sender's node,
+/// received by an <see cref="InboxFollower"/> on each recipient's node; one bench process holds both clients, so one clock.
+/// </summary>
+public static class MessagingScenario
+{
+    public const string Sender = "FR", Recipient = "US";
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(240);
+    private static readonly TimeSpan FanoutStartBound = TimeSpan.FromSeconds(600);
+    private static readonly string Body = Convert.ToBase64String(RandomNumberGenerator.GetBytes(768)); // 1,024 characters
+
+    /// <summary>Fifty recipient bureaus for the fan-out (the sender, FR, is not among them).</summary>
+    public static readonly string[] FanoutBureaus =
+        ("US DE ES IT GB NL BE PT CH AT SE NO DK FI IE PL CZ SK HU RO BG GR HR SI RS " +
+         "BA ME MK AL TR CY MT LU LI MC EE LV LT UA MD CA MX BR AR CL JP KR AU NZ ZA").Split(' ');
+
+    public static async Task RunAsync(Report report, Binaries binaries, string work, MessagingOptions options, bool pointToPoint, bool fanout)
+    {
+        if (pointToPoint)
+        {
+            await using var network = await MessagingNetwork.StartAsync(binaries, Path.Combine(work, "messaging"), Sender, [Recipient], StartBound);
+            report.Note($"messaging: Lighthouse, GS, {Sender} and {Recipient} on TLS with SQLite; ready and keyed {network.StartedIn:0.0} s after launch");
+            await ThroughputAsync(report, network, options);
+            await LatencyAsync(report, network, options);
+        }
+        if (fanout)
+        {
+            var recipients = FanoutBureaus[..options.FanoutRecipients];
+            await using var network = await MessagingNetwork.StartAsync(binaries, Path.Combine(work, "fanout"), Sender, recipients, FanoutStartBound);
+            report.Add(new("messaging-fanout", $"launch → {recipients.Length + 2} nodes ready and {Sender} holding every recipient's keys", network.StartedIn, "s",
+                Detail: $"{recipients.Length + 3} real processes: Lighthouse, GS, {Sender} and {recipients.Length} recipient bureau nodes, TLS, SQLite each"));
+            await FanoutAsync(report, network, recipients, options);
+        }
+    }
+
+    /// <summary>(a) N messages from A to B, at most <c>Window</c> without a 202, in batch requests of <c>Batch</c>; first send → last message read at B.</summary>
+    private static async Task ThroughputAsync(Report report, MessagingNetwork network, MessagingOptions o)
+    {
+        await using (var warm = await Run.StartAsync(network, [Recipient], "warm", o.Warmup))
+        {
+            await warm.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
+            await warm.AllReceivedAsync(TimeSpan.FromSeconds(120));
+        }
+
+        var cpuBefore = network.CpuSeconds();
+        await using var run = await Run.StartAsync(network, [Recipient], "tput", o.Messages);
+        var confirmed = await run.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
+        var seconds = await run.AllReceivedAsync(TimeSpan.FromSeconds(600));
+        var cpuAfter = network.CpuSeconds();
+
+        var (rate, confirmedRate) = (o.Messages / seconds, o.Messages / confirmed);
+        report.Add(new("messaging", $"throughput: {o.Messages:N0} sealed 1 KiB messages A→B, window {o.Window}, batches of {o.Batch}: first send → last read at B",
+            rate, "msg/s", "≥ RabbitMQ classic in the same run (see compare)", Detail: $"{seconds:0.00} s; duplicates {run.Duplicates}"));
+        report.Add(new("messaging", "throughput: first send → last 202 (persisted in A's outbox)", confirmedRate, "msg/s"));
+        var cpu = cpuAfter.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value - cpuBefore.GetValueOrDefault(kv.Key), 2));
+        cpu["bench client"] = Math.Round(run.ClientCpuSeconds, 2);
+        report.Details["messagingThroughputCpuSeconds"] = cpu;
+        var perThousand = string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value / o.Messages * 1000 * 1000:0} ms"));
+        report.Note($"messaging throughput: CPU per 1,000 messages: {perThousand} (wall {seconds / o.Messages * 1000 * 1000:0} ms; 2 cores)");
+        if (run.Duplicates > 0)
+            report.Note($"messaging throughput: {run.Duplicates} duplicates seen at B");
+    }
+
+    /// <summary>(b) Open-loop single sends at <c>Rate</c>/s for <c>Seconds</c> s: send → read at B, p50/p99/max.</summary>
+    private static async Task LatencyAsync(Report report, MessagingNetwork network, MessagingOptions o)
+    {
+        var count = o.Rate * o.Seconds;
+        await using var run = await Run.StartAsync(network, [Recipient], "lat", count);
+        var confirmLatencies = await run.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window);
+        await run.AllReceivedAsync(TimeSpan.FromSeconds(120));
+        var latencies = run.Latencies(lastOfAll: false);
+        var p99 = Percentile(latencies, 0.99);
+        report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
+        report.Add(new("messaging", "latency: p99", p99, "ms", "< 10 ms", p99 < 10));
+        report.Add(new("messaging", "latency: max", latencies.Max(), "ms"));
+        report.Add(new("messaging", "latency: send → 202 (persisted at A), p50", Percentile(confirmLatencies, 0.50), "ms"));
+        report.Add(new("messaging", "latency: send → 202, p99", Percentile(confirmLatencies, 0.99), "ms"));
+        report.Add(new("messaging", "latency: achieved send rate", count / run.SendSeconds, "msg/s"));
+    }
+
+    /// <summary>(c) <c>FanoutMessages</c> messages, each addressed to all recipients, sent as fast as the window allows; until every recipient's client has all.</summary>
+    private static async Task FanoutAsync(Report report, MessagingNetwork network, string[] recipients, MessagingOptions o)
+    {
+        await using (var warm = await Run.StartAsync(network, recipients, "fwarm", 100))
+        {
+            await warm.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
+            await warm.AllReceivedAsync(TimeSpan.FromSeconds(300));
+        }
+        var cpuBefore = network.CpuSeconds();
+        await using var run = await Run.StartAsync(network, recipients, "fan", o.FanoutMessages);
+        await run.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
+        var seconds = await run.AllReceivedAsync(TimeSpan.FromSeconds(600));
+        var cpuAfter = network.CpuSeconds();
+        var latencies = run.Latencies(lastOfAll: true);
+        report.Add(new("messaging-fanout", $"fan-out: {o.FanoutMessages:N0} messages to {recipients.Length} recipient bureaus, all have all",
+            seconds * 1000, "ms", "< RabbitMQ classic in the same run (see compare)", Detail: $"duplicates {run.Duplicates}"));
+        report.Add(new("messaging-fanout", "fan-out: deliveries/s", o.FanoutMessages * recipients.Length / seconds, "deliveries/s"));
+        report.Add(new("messaging-fanout", "fan-out: send → read by the last recipient, p50", Percentile(latencies, 0.50), "ms"));
+        report.Add(new("messaging-fanout", "fan-out: send → read by the last recipient, p99", Percentile(latencies, 0.99), "ms"));
+        var cpu = cpuAfter.Sum(kv => kv.Value - cpuBefore.GetValueOrDefault(kv.Key));
+        report.Add(new("messaging-fanout", "fan-out: CPU time of all node processes during the run", cpu, "s",
+            Detail: $"sender {cpuAfter[Sender] - cpuBefore[Sender]:0.0} s"));
+    }
+
+    private static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>One measured run: messages tagged with its name and numbered, sent from the sender's node, followed at each recipient's.</summary>
+    private sealed class Run : IAsyncDisposable
+    {
+        private readonly string _tag;
+        private readonly string[] _to;
+        private readonly int _count;
+        private readonly long[] _sentAt;
+        private readonly long[][] _receivedAt;
+        private readonly int[] _receivedCount;
+        private readonly List<InboxFollower> _followers = [];
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+        private readonly TimeSpan _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        private int _complete;
+        private long _firstSend, _lastSend;
+
+        private Run(string[] to, string tag, int count)
+        {
+            _to = to;
+            _tag = tag;
+            _count = count;
+            _sentAt = new long[count];
+            _receivedAt = to.Select(_ => new long[count]).ToArray();
+            _receivedCount = new int[to.Length];
+        }
+
+        public long Duplicates { get; private set; }
+        public double SendSeconds => (double)(_lastSend - _firstSend) / Stopwatch.Frequency;
+        public double ClientCpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+
+        public static async Task<Run> StartAsync(MessagingNetwork network, string[] to, string tag, int count)
+        {
+            var run = new Run(to, tag, count);
+            for (var r = 0; r < to.Length; r++)
+            {
+                var recipient = r;
+                run._followers.Add(await InboxFollower.StartAsync(network.Http(to[r]), (m, at) => run.OnReceived(recipient, m, at)));
+            }
+            return run;
+        }
+
+        private void OnReceived(int recipient, InboxMessage message, long at)
+        {
+            var space = message.Subject.IndexOf(' ');
+            if (space < 0 || !message.Subject.AsSpan(0, space).SequenceEqual(_tag) || !int.TryParse(message.Subject.AsSpan(space + 1), out var seq) || seq >= _count)
+                return;
+            lock (_gate)
+            {
+                if (_receivedAt[recipient][seq] != 0)
+                {
+                    Duplicates++;
+                    return;
+                }
+                _receivedAt[recipient][seq] = at;
+                if (++_receivedCount[recipient] == _count && ++_complete == _to.Length)
+                    _all.TrySetResult();
+            }
+        }
+
+        private SendMessageRequest Request(int seq) => new(_to, $"{_tag} {seq}", Body, "H1", null, null);
+
+        /// <summary>Sends everything with at most <paramref name="window"/> messages awaiting their 202; returns the seconds until the last 202.</summary>
+        public async Task<double> SendWindowedAsync(HttpClient http, int window, int batch)
+        {
+            batch = Math.Clamp(batch, 1, window);
+            using var slots = new SemaphoreSlim(Math.Max(1, window / batch));
+            var posts = new List<Task>();
+            _firstSend = Stopwatch.GetTimestamp();
+            for (var start = 0; start < _count; start += batch)
+            {
+                await slots.WaitAsync();
+                var n = Math.Min(batch, _count - start);
+                var now = Stopwatch.GetTimestamp();
+                for (var i = start; i < start + n; i++)
+                    _sentAt[i] = now;
+                posts.Add(PostAsync(http, start, n).ContinueWith(t => { slots.Release(); return t; }).Unwrap());
+            }
+            await Task.WhenAll(posts);
+            _lastSend = Stopwatch.GetTimestamp();
+            return SendSeconds;
+        }
+
+        /// <summary>Message i is due at start + i/rate, sent singly whether or not earlier ones were answered (up to the window); returns send → 202 in ms.</summary>
+        public async Task<List<double>> SendOpenLoopAsync(HttpClient http, int rate, int window)
+        {
+            using var slots = new SemaphoreSlim(window);
+            var confirms = new double[_count];
+            var posts = new List<Task>(_count);
+            _firstSend = Stopwatch.GetTimestamp();
+            var next = 0;
+            while (next < _count)
+            {
+                var due = _firstSend + (long)((double)next / rate * Stopwatch.Frequency);
+                var now = Stopwatch.GetTimestamp();
+                if (now < due)
+                {
+                    await Task.Delay(TimeSpan.FromTicks(Math.Max(1, (due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+                    continue;
+                }
+                // Everything that has fallen due goes now; the timer's granularity is about a millisecond.
+                await slots.WaitAsync();
+                var seq = next++;
+                var sent = Stopwatch.GetTimestamp();
+                _sentAt[seq] = sent;
+                posts.Add(PostAsync(http, seq, 1).ContinueWith(t =>
+                {
+                    confirms[seq] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    slots.Release();
+                    return t;
+                }).Unwrap());
+            }
+            await Task.WhenAll(posts);
+            _lastSend = _sentAt[^1];
+            return confirms.ToList();
+        }
+
+        private async Task PostAsync(HttpClient http, int start, int n)
+        {
+            using var response = n == 1
+                ? await http.PostAsJsonAsync("/api/messages", Request(start), MessagingNetwork.Web)
+                : await http.PostAsJsonAsync("/api/messages/batch", Enumerable.Range(start, n).Select(Request).ToArray(), MessagingNetwork.Web);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+                throw new InvalidOperationException($"POST of messages {start}..{start + n - 1} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        /// <summary>Waits until every recipient has every message; the seconds from the first send to the last receipt.</summary>
+        public async Task<double> AllReceivedAsync(TimeSpan bound)
+        {
+            try
+            {
+                await _all.Task.WaitAsync(bound);
+            }
+            catch (TimeoutException)
+            {
+                lock (_gate)
+                    throw new TimeoutException($"run '{_tag}': after {bound.TotalSeconds:0} s the recipients had {string.Join(", ", _to.Zip(_receivedCount, (b, c) => $"{b} {c}"))} of {_count}");
+            }
+            lock (_gate)
+                return (double)(_receivedAt.Max(r => r.Max()) - _firstSend) / Stopwatch.Frequency;
+        }
+
+        /// <summary>Send → receipt in ms per message: at the single recipient, or at the last of all recipients.</summary>
+        public List<double> Latencies(bool lastOfAll)
+        {
+            lock (_gate)
+                return Enumerable.Range(0, _count)
+                    .Select(i => (double)((lastOfAll ? _receivedAt.Max(r => r[i]) : _receivedAt[0][i]) - _sentAt[i]) * 1000 / Stopwatch.Frequency)
+                    .ToList();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var follower in _followers)
+                await follower.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Sealing;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+/// <summary>The sealer gathers concurrent requests under shared signatures, keeps each request's order, and refuses only the request that names an unknown bureau.</summary>
+public sealed class SealerActorTests : TestKit
+{
+    private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
+    private readonly string _data = System.IO.Directory.CreateTempSubdirectory("actornet-sealer-").FullName;
+    private readonly BureauCrypto _fr, _us;
+
+    public SealerActorTests()
+    {
+        _fr = BureauCrypto.LoadOrCreate(FR, Path.Combine(_data, "FR"));
+        _us = BureauCrypto.LoadOrCreate(US, Path.Combine(_data, "US"));
+        _fr.Directory.Add(_us.PublicKeys);
+        _us.Directory.Add(_fr.PublicKeys);
+    }
+
+    private static Draft To(BureauCode recipient, string body) => new([recipient], new MessagePayload("s", body), HandlingCode.H1, null, false);
+
+    [Fact]
+    public void Concurrent_requests_share_signatures_and_open_at_the_recipient_in_order()
+    {
+        var sealer = Sys.ActorOf(SealerActor.Props(_fr));
+        const int requests = 40;
+        var probes = Enumerable.Range(0, requests).Select(_ => CreateTestProbe()).ToArray();
+        for (var i = 0; i < requests; i++)
+            sealer.Tell(new SealerCommands.Seal([To(US, $"{i}a"), To(US, $"{i}b")]), probes[i]);
+
+        var envelopes = probes.Select(p => p.ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes).ToArray();
+        for (var i = 0; i < requests; i++)
+        {
+            Assert.Equal(2, envelopes[i].Count);
+            var opened = envelopes[i].Select(e => _us.Opener.Open(e)).ToArray();
+            Assert.All(opened, o => Assert.True(o.IsOpened, o.ToString()));
+            Assert.Equal([$"{i}a", $"{i}b"], opened.Select(o => o.Payload!.Body));
+        }
+        Assert.Equal(requests * 2, envelopes.SelectMany(e => e).Select(e => e.Id).Distinct().Count());
+        var signatures = envelopes.SelectMany(e => e).Select(e => Convert.ToHexString(e.Proof.Root.Span)).Distinct().Count();
+        Assert.True(signatures < requests, $"{requests} requests sent at once were sealed under {signatures} signatures: no batching");
+    }
+
+    [Fact]
+    public void A_request_naming_an_unknown_bureau_is_refused_with_its_index_and_the_others_are_sealed()
+    {
+        var sealer = Sys.ActorOf(SealerActor.Props(_fr));
+        var good = CreateTestProbe();
+        var bad = CreateTestProbe();
+        sealer.Tell(new SealerCommands.Seal([To(US, "first")]), good);
+        sealer.Tell(new SealerCommands.Seal([To(US, "fine"), To(DE, "nobody has DE's keys")]), bad);
+
+        var refused = bad.ExpectMsg<SealerCommands.Refused>(TimeSpan.FromSeconds(10));
+        Assert.Equal((1, DE), (refused.Index, refused.Recipient));
+        Assert.True(_us.Opener.Open(good.ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes.Single()).IsOpened);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _fr.Keys.Dispose();
+        _us.Keys.Dispose();
+        try { System.IO.Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
