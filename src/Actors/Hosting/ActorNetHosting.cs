@@ -100,7 +100,7 @@ public static class ActorNetHosting
     public static AkkaConfigurationBuilder WithAuditLog(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto) =>
         builder.WithActors((system, registry) =>
         {
-            var audit = system.ActorOf(AuditActor.Props(nodeId), "audit");
+            var audit = system.ActorOf(Restarting.Props(AuditActor.Props(nodeId), "audit"), "audit");
             registry.Register<AuditKey>(audit);
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
             if (crypto.Created)
@@ -117,10 +117,10 @@ public static class ActorNetHosting
         this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto, DirectoryTrust trust)
     {
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
-        builder.WithSingleton<BureauKey>("bureau", BureauActor.Props(bureau), bureauRole, createProxyToo: true);
-        builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => OutboxActor.Props(bureau, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+        builder.WithSingleton<BureauKey>("bureau", Restarting.Props(BureauActor.Props(bureau), "bureau"), bureauRole, createProxyToo: true);
+        builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => Restarting.Props(OutboxActor.Props(bureau, registry.Get<AuditKey>()), "outbox"), bureauRole, createProxyToo: true);
         builder.WithSingleton<InboxKey>(InboxActor.Name,
-            (_, registry, _) => InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+            (_, registry, _) => Restarting.Props(InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>()), InboxActor.Name), bureauRole, createProxyToo: true);
         if (!bureau.IsSecretariat)
             builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
 
@@ -128,7 +128,7 @@ public static class ActorNetHosting
         {
             var directory = registry.Get<DirectoryKey>();
             var audit = registry.Get<AuditKey>();
-            var replica = system.ActorOf(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory, trust, audit, bureau), DirectoryActor.ReplicaName);
+            var replica = system.ActorOf(Restarting.Props(DirectoryReplicaActor.Props(nodeId, directory, crypto.Directory, trust, audit, bureau), DirectoryActor.ReplicaName), DirectoryActor.ReplicaName);
             registry.Register<DirectoryReplicaKey>(replica);
             registry.Register<SealerKey>(system.ActorOf(SealerActor.Props(crypto), "sealer"));
             registry.Register<EnrolmentKey>(system.ActorOf(
@@ -142,7 +142,7 @@ public static class ActorNetHosting
     /// with <paramref name="autoEnrol"/>, approves new bureaus without an operator.
     /// </summary>
     public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder, DirectorySigner signer, bool autoEnrol) =>
-        builder.WithSingleton<DirectoryKey>("directory", (_, registry, _) => DirectoryActor.Props(signer, autoEnrol, registry.Get<AuditKey>()),
+        builder.WithSingleton<DirectoryKey>("directory", (_, registry, _) => Restarting.Props(DirectoryActor.Props(signer, autoEnrol, registry.Get<AuditKey>()), "directory"),
             new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
 }
 
