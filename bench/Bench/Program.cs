@@ -1,12 +1,13 @@
 using ActorNet.Bench.Cluster;
 using ActorNet.Bench.Infrastructure;
+using ActorNet.Bench.NoticeSearch;
 using ActorNet.Bench.PingPong;
 using ActorNet.Bench.Startup;
 using ActorNet.Bench.Wire;
 
 const string usage = """
     usage: ActorNet.Bench <scenario> [--json PATH] [--messages N] [--repo DIR]
-      scenarios: pingpong, startup, cluster12, wire, all
+      scenarios: pingpong, startup, cluster12, wire, noticesearch, all
       --json PATH     also write the results as JSON
       --messages N    round trips per pingpong run (default 100000)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
@@ -22,7 +23,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
 if (args[0] == "echo")
     return await PingPongScenario.RunEchoAsync(int.Parse(Option("--port") ?? throw new ArgumentException("echo needs --port")));
 
-string[] known = ["pingpong", "startup", "cluster12", "wire", "all"];
+string[] known = ["pingpong", "startup", "cluster12", "wire", "noticesearch", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
@@ -51,6 +52,7 @@ try
                 case "startup": await StartupScenario.RunAsync(report, new Binaries(repo), work); break;
                 case "cluster12": await Cluster12Scenario.RunAsync(report, new Binaries(repo), work); break;
                 case "wire": WireScenario.Run(report); break;
+                case "noticesearch": NoticeSearchScenario.Run(report); break;
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or Akka.Actor.ActorNotFoundException)
