@@ -56,6 +56,7 @@ public class NameMatchingTests
         { "van der berg", "Vanderberg" },
         { "berg", "van der Berg" },
         { "bin laden", "Binladen" },
+        { "ben smith", "Smith, Ben" },
         { "Lukasz", "Łukasz" },
         { "Strasse", "Straße" },
         { "Soren Orsted", "Søren Ørsted" },

@@ -70,7 +70,10 @@ public sealed class NoticeSearchIndexTests : IDisposable
 
         Assert.Empty(Ids(_index.Search(new NoticeSearchQuery { Text = "garcia" })));
         Assert.Equal(["n5"], Ids(_index.Search(new NoticeSearchQuery { Text = "novak" })));
+        Assert.Empty(Ids(_index.Search(new NoticeSearchQuery { Nationality = "ES" })));
+        Assert.Equal(["n5"], Ids(_index.Search(new NoticeSearchQuery { Nationality = "CZ", Type = "blue" })));
         Assert.True(_index.Remove("n5"));
+        Assert.Empty(Ids(_index.Search(new NoticeSearchQuery { Nationality = "CZ" })));
         Assert.False(_index.Remove("n5"));
         Assert.Empty(Ids(_index.Search(new NoticeSearchQuery { Text = "novak" })));
         Assert.Equal(4, _index.Count);

@@ -6,9 +6,13 @@ namespace ActorNet.Protocol.Notices.Search;
 /// </summary>
 public sealed class IndexedName
 {
-    private IndexedName(NameToken[] tokens) => Tokens = tokens;
+    private readonly NameToken[] _tokens;
 
-    public IReadOnlyList<NameToken> Tokens { get; }
+    private IndexedName(NameToken[] tokens) => _tokens = tokens;
+
+    public ReadOnlySpan<NameToken> Tokens => _tokens;
+
+    internal IReadOnlyList<NameToken> TokenList => _tokens;
 
     public static IndexedName Of(PersonName name)
     {

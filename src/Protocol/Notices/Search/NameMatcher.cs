@@ -16,14 +16,14 @@ public static class NameMatcher
         if (query.IsEmpty)
             return null;
         var total = 0.0;
-        foreach (var term in query.Terms)
+        foreach (var term in query.TermSpan)
         {
             var score = ScoreTerm(term, name.Tokens);
             if (score is null)
                 return null;
             total += score.Value;
         }
-        return total / query.Terms.Count;
+        return total / query.TermSpan.Length;
     }
 
     /// <summary>The best score over a notice's names, or null when none matches.</summary>
@@ -36,7 +36,7 @@ public static class NameMatcher
         return best;
     }
 
-    private static double? ScoreTerm(QueryTerm term, IReadOnlyList<NameToken> tokens)
+    private static double? ScoreTerm(QueryTerm term, ReadOnlySpan<NameToken> tokens)
     {
         var joined = ScoreToken(term.Token, term.AllowPrefix, tokens);
         if (!term.IsJoined || joined == Exact)
@@ -54,10 +54,10 @@ public static class NameMatcher
         return joined is null || separate > joined ? separate : joined;
     }
 
-    private static double? ScoreToken(NameToken wanted, bool allowPrefix, IReadOnlyList<NameToken> tokens)
+    private static double? ScoreToken(in NameToken wanted, bool allowPrefix, ReadOnlySpan<NameToken> tokens)
     {
         double? best = null;
-        foreach (var token in tokens)
+        foreach (ref readonly var token in tokens)
         {
             if ((token.Field & wanted.Field) == 0)
                 continue;
@@ -72,7 +72,7 @@ public static class NameMatcher
     }
 
     /// <summary>Same phonetic key; for a short skeleton also the same vowels, unless one side was written without them (Arabic script).</summary>
-    public static bool SoundAlike(NameToken a, NameToken b) =>
+    public static bool SoundAlike(in NameToken a, in NameToken b) =>
         a.Key == b.Key && a.Key.Length > 0
         && (PhoneticKey.Consonants(a.Key) > ShortSkeleton || a.Abjad || b.Abjad || a.Vowels == b.Vowels);
 }

@@ -18,17 +18,22 @@ public sealed class NameQuery
     /// <summary>Shortest last word that also matches as a prefix ("moh" finds Mohammed; "mo" does not).</summary>
     public const int PrefixMinLength = 3;
 
-    private NameQuery(IReadOnlyList<QueryTerm> terms) => Terms = terms;
+    private readonly QueryTerm[] _terms;
 
-    public IReadOnlyList<QueryTerm> Terms { get; }
+    private NameQuery(IEnumerable<QueryTerm> terms) => _terms = terms.ToArray();
 
-    public bool IsEmpty => Terms.Count == 0;
+    public IReadOnlyList<QueryTerm> Terms => _terms;
+
+    /// <summary>The terms without an interface in the way: the matcher reads them for every candidate.</summary>
+    internal ReadOnlySpan<QueryTerm> TermSpan => _terms;
+
+    public bool IsEmpty => _terms.Length == 0;
 
     /// <summary>The terms of <paramref name="text"/>, each restricted to <paramref name="field"/>; <paramref name="prefix"/>: the last word may be a prefix.</summary>
     public static NameQuery Parse(string? text, NameField field = NameField.Any, bool prefix = true) => new(TermsOf(text, field, prefix));
 
     /// <summary>One query from several fields: q (any part), forename and name, all of which must hold.</summary>
-    public static NameQuery Combine(params NameQuery[] queries) => new(queries.SelectMany(q => q.Terms).ToList());
+    public static NameQuery Combine(params NameQuery[] queries) => new(queries.SelectMany(q => q._terms));
 
     private static List<QueryTerm> TermsOf(string? text, NameField field, bool prefix)
     {
