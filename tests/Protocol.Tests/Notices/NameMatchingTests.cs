@@ -57,6 +57,8 @@ public class NameMatchingTests
         { "berg", "van der Berg" },
         { "bin laden", "Binladen" },
         { "ben smith", "Smith, Ben" },
+        { "ali ali", "Ali Ali" },
+        { "mohamed mohammed", "Mohammed Mohamed" },
         { "Lukasz", "Łukasz" },
         { "Strasse", "Straße" },
         { "Soren Orsted", "Søren Ørsted" },
@@ -86,6 +88,8 @@ public class NameMatchingTests
         { "Garcia", "Garza" },
         { "Ivan Petrov", "Ivan Smirnov" },
         { "Müller Hans", "Hans Schmidt" },
+        // Each word of the name serves one word of the query.
+        { "ali ali", "Ali Hassan" },
         // No prefix below three letters, and never for a word that is not the last typed.
         { "mo", "Mohammed" },
         { "moham hassan", "Mohammed Al-Hassan" },

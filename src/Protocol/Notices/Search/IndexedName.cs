@@ -19,7 +19,7 @@ public sealed class IndexedName
         var tokens = new List<NameToken>();
         Add(tokens, name.Forename, NameField.Forename);
         Add(tokens, name.Name, NameField.Name);
-        return new IndexedName(tokens.Distinct().ToArray());
+        return new IndexedName(tokens.ToArray());
     }
 
     private static void Add(List<NameToken> tokens, string? text, NameField field)
