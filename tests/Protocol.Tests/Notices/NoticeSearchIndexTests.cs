@@ -29,6 +29,36 @@ public sealed class NoticeSearchIndexTests : IDisposable
         Assert.True(both.Hits[0].Score > both.Hits[1].Score);
     }
 
+    [Theory]
+    [InlineData("mohammed")]
+    [InlineData("muhamad")]
+    [InlineData("moham")]
+    [InlineData("hassan")]
+    [InlineData("petrov")]
+    [InlineData("ivan")]
+    [InlineData("al hassan")]
+    public void Scores_are_the_matchers_whichever_way_the_index_takes(string text)
+    {
+        Add("n6", "Mohammedou", "Hassanein", nationalities: ["MR"]);
+        Add("n7", "Mehmet", "Petrovic", nationalities: ["TR"]);
+        var notices = new Dictionary<string, PersonName>
+        {
+            ["n1"] = new("Mohammed", "Al-Hassan"), ["n2"] = new("Muhammad", "Hassan"), ["n3"] = new("Ivana", "Petrova"),
+            ["n4"] = new("Ivan", "Petrov"), ["n5"] = new("José", "García"), ["n6"] = new("Mohammedou", "Hassanein"),
+            ["n7"] = new("Mehmet", "Petrovic"),
+        };
+        var query = NameQuery.Parse(text);
+        var expected = notices
+            .Select(n => (Id: n.Key, Score: NameMatcher.Score(query, IndexedName.Of(n.Value))))
+            .Where(n => n.Score is not null)
+            .OrderByDescending(n => n.Score).ThenByDescending(n => n.Id)
+            .Select(n => $"{n.Id}:{n.Score}");
+
+        var actual = _index.Search(new NoticeSearchQuery { Text = text }).Hits.Select(h => $"{h.NoticeId}:{h.Score}");
+
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Filters_by_type_state_nationality_sex_public_flag_and_warrant_country()
     {
@@ -91,6 +121,9 @@ public sealed class NoticeSearchIndexTests : IDisposable
         Assert.Equal(5, page3.Hits.Count);
         Assert.Equal("x04", page3.Hits[0].NoticeId);
         Assert.Empty(_index.Search(new NoticeSearchQuery { Text = "omar", Page = 4 }).Hits);
+        // An early page of many matches is picked without sorting them all: same order.
+        var page2 = _index.Search(new NoticeSearchQuery { Text = "omar", Page = 2, PageSize = 5 });
+        Assert.Equal(["x39", "x38", "x37", "x36", "x35"], Ids(page2));
     }
 
     [Theory]

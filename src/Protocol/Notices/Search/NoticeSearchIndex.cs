@@ -144,34 +144,70 @@ public sealed class NoticeSearchIndex : IDisposable
 
     private NoticeSearchResult ByName(NameQuery names, Filter filter, NoticeSearchQuery query)
     {
+        var direct = ScoredByPostings(names);
         var matches = new List<(int Slot, double Score)>();
-        foreach (var slot in Candidates(names))
+        foreach (var (slot, postingScore) in Candidates(names))
         {
             var notice = _notices[slot];
             if (notice is null || !filter.Accepts(notice.Entry))
                 continue;
-            if (NameMatcher.Score(names, notice.Names) is { } score)
+            if ((direct ? postingScore : NameMatcher.Score(names, notice.Names)) is { } score)
                 matches.Add((slot, score));
         }
-        // Best score first; among equals the most recently indexed first.
-        matches.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : b.Slot.CompareTo(a.Slot));
-        var hits = matches
-            .Skip((int)Math.Min(int.MaxValue, (long)(query.Page - 1) * query.PageSize))
-            .Take(query.PageSize)
+        var hits = Best(matches, (int)Math.Min(int.MaxValue, (long)(query.Page - 1) * query.PageSize), query.PageSize)
             .Select(m => new NoticeSearchHit(_notices[m.Slot]!.Entry.NoticeId, m.Score))
             .ToList();
         return new NoticeSearchResult(matches.Count, hits);
     }
 
-    /// <summary>Every notice that may match: those holding the most selective term in any of the ways it can match.</summary>
-    private List<int> Candidates(NameQuery names)
+    /// <summary>
+    /// One plain word in any part of the name, with a key long enough that no vowel check applies: the posting list a
+    /// notice came from says how it matches (exact, prefix, phonetic), so the matcher need not look at its names.
+    /// A common forename brings thousands of candidates; this is where they cost least.
+    /// </summary>
+    private static bool ScoredByPostings(NameQuery names) =>
+        names.Terms is [{ IsJoined: false, Token: { Field: NameField.Any } token }]
+        && PhoneticKey.Consonants(token.Key) > NameMatcher.ShortSkeleton;
+
+    // Best score first; among equals the most recently indexed first.
+    private static int Rank((int Slot, double Score) a, (int Slot, double Score) b) =>
+        a.Score != b.Score ? b.Score.CompareTo(a.Score) : b.Slot.CompareTo(a.Slot);
+
+    /// <summary>The matches ranked <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/>, without sorting them all for an early page.</summary>
+    private static IEnumerable<(int Slot, double Score)> Best(List<(int Slot, double Score)> matches, int skip, int take)
     {
-        List<List<int>>? best = null;
+        var wanted = (long)skip + take;
+        if (wanted * 4 >= matches.Count)
+        {
+            matches.Sort(Rank);
+            return matches.Skip(skip).Take(take);
+        }
+        // The worst of the best kept so far sits on top, ready to make room.
+        var kept = new PriorityQueue<(int Slot, double Score), (int Slot, double Score)>((int)wanted, Comparer<(int Slot, double Score)>.Create((a, b) => Rank(b, a)));
+        foreach (var match in matches)
+        {
+            if (kept.Count < wanted)
+                kept.Enqueue(match, match);
+            else if (Rank(match, kept.Peek()) < 0)
+                kept.DequeueEnqueue(match, match);
+        }
+        var best = kept.UnorderedItems.Select(i => i.Element).ToList();
+        best.Sort(Rank);
+        return best.Skip(skip);
+    }
+
+    /// <summary>
+    /// Every notice that may match: those holding the most selective term in any of the ways it can match, each once,
+    /// with the score of the best way it came by (exact, prefix, phonetic).
+    /// </summary>
+    private List<(int Slot, double Score)> Candidates(NameQuery names)
+    {
+        List<(List<int> Slots, double Score)>? best = null;
         var bestCount = long.MaxValue;
         foreach (var term in names.Terms)
         {
             var postings = PostingsOf(term);
-            var count = postings.Sum(p => (long)p.Count);
+            var count = postings.Sum(p => (long)p.Slots.Count);
             if (count < bestCount)
                 (best, bestCount) = (postings, count);
             if (count == 0)
@@ -180,24 +216,25 @@ public sealed class NoticeSearchIndex : IDisposable
         // One bit per slot, to take each candidate once: 12.5 KiB for 100,000 notices, kept off the large object heap.
         var seen = ArrayPool<ulong>.Shared.Rent((_notices.Count + 63) / 64);
         Array.Clear(seen);
-        var slots = new List<int>((int)Math.Min(bestCount, _notices.Count));
-        foreach (var list in best!)
-            foreach (var slot in list)
+        var candidates = new List<(int, double)>((int)Math.Min(bestCount, _notices.Count));
+        foreach (var (slots, score) in best!)
+            foreach (var slot in slots)
             {
                 ref var word = ref seen[slot >> 6];
                 var bit = 1UL << (slot & 63);
                 if ((word & bit) != 0)
                     continue;
                 word |= bit;
-                slots.Add(slot);
+                candidates.Add((slot, score));
             }
         ArrayPool<ulong>.Shared.Return(seen);
-        return slots;
+        return candidates;
     }
 
-    private List<List<int>> PostingsOf(QueryTerm term)
+    /// <summary>The posting lists of the ways a term can match, best way first.</summary>
+    private List<(List<int> Slots, double Score)> PostingsOf(QueryTerm term)
     {
-        var postings = new List<List<int>>();
+        var postings = new List<(List<int>, double)>();
         AddPostings(postings, term.Token, term.AllowPrefix);
         // A joined term also matches word by word: every notice doing so holds its last word.
         if (term.IsJoined)
@@ -205,17 +242,16 @@ public sealed class NoticeSearchIndex : IDisposable
         return postings;
     }
 
-    private void AddPostings(List<List<int>> postings, NameToken token, bool allowPrefix)
+    private void AddPostings(List<(List<int>, double)> postings, NameToken token, bool allowPrefix)
     {
         if (_byText.TryGetValue(token.Text, out var exact))
-            postings.Add(exact);
+            postings.Add((exact, NameMatcher.Exact));
+        if (allowPrefix)
+            foreach (var text in _texts.GetViewBetween(token.Text, token.Text + char.MaxValue))
+                if (text != token.Text)
+                    postings.Add((_byText[text], NameMatcher.Prefix));
         if (_byKey.TryGetValue(token.Key, out var alike))
-            postings.Add(alike);
-        if (!allowPrefix)
-            return;
-        foreach (var text in _texts.GetViewBetween(token.Text, token.Text + char.MaxValue))
-            if (text != token.Text)
-                postings.Add(_byText[text]);
+            postings.Add((alike, NameMatcher.Phonetic));
     }
 
     private void Unpost(int slot, IndexedNotice notice)
