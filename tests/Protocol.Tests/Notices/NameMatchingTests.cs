@@ -69,6 +69,9 @@ public class NameMatchingTests
         { "Aleksandr", "Alexander" },
         { "moham", "Mohammed Al-Hassan" },
         { "al-hass", "Mohammed Al-Hassan" },
+        { "von b", "Klaus von Bülow" },
+        { "jose de l", "José de la Cruz" },
+        { "محمد عبد ا", "محمد عبد الله" },
     };
 
     // Pairs that must not match: different names, or forms of a name that mark a different person.

@@ -50,7 +50,7 @@ public static class NameMatcher
         var partsUsed = used;
         for (var i = 0; i < term.Parts.Count; i++)
         {
-            var (part, at) = Best(term.Parts[i], term.AllowPrefix && i == term.Parts.Count - 1, tokens, partsUsed);
+            var (part, at) = Best(term.Parts[i], i == term.Parts.Count - 1 && term.LastPartAllowsPrefix, tokens, partsUsed);
             if (part is null)
                 return Take(joined, joinedAt, ref used);
             sum += part.Value;

@@ -6,10 +6,13 @@ namespace ActorNet.Protocol.Notices.Search;
 /// </summary>
 /// <param name="Token">The word, or the particles and word joined.</param>
 /// <param name="Parts">The separate words of a joined term; a single word's only part is itself.</param>
-/// <param name="AllowPrefix">The last word typed (3 letters or more) also matches the start of a longer token.</param>
+/// <param name="AllowPrefix">The last word typed (3 letters or more, particles included: "von b") also matches the start of a longer token.</param>
 public sealed record QueryTerm(NameToken Token, IReadOnlyList<NameToken> Parts, bool AllowPrefix)
 {
     public bool IsJoined => Parts.Count > 1;
+
+    /// <summary>Whether the last part, matched on its own, may be a prefix: only if the term may and the part has 3 letters.</summary>
+    public bool LastPartAllowsPrefix => AllowPrefix && Parts[^1].Text.Length >= NameQuery.PrefixMinLength;
 }
 
 /// <summary>What a name search asks for: every term must match a token of one and the same person name, in any order.</summary>
@@ -50,7 +53,7 @@ public sealed class NameQuery
                 ? parts[0]
                 : NameToken.Of(string.Concat(parts.Select(p => p.Text)), parts.Any(p => p.Abjad), field);
             var last = end == words.Count - 1;
-            terms.Add(new QueryTerm(token, parts, prefix && last && parts[^1].Text.Length >= PrefixMinLength));
+            terms.Add(new QueryTerm(token, parts, prefix && last && token.Text.Length >= PrefixMinLength));
             i = end + 1;
         }
         return terms;

@@ -238,7 +238,7 @@ public sealed class NoticeSearchIndex : IDisposable
         AddPostings(postings, term.Token, term.AllowPrefix);
         // A joined term also matches word by word: every notice doing so holds its last word.
         if (term.IsJoined)
-            AddPostings(postings, term.Parts[^1], term.AllowPrefix);
+            AddPostings(postings, term.Parts[^1], term.LastPartAllowsPrefix);
         return postings;
     }
 
