@@ -60,6 +60,8 @@ public class NameMatchingTests
         { "ali ali", "Ali Ali" },
         { "mohamed mohammed", "Mohammed Mohamed" },
         { "Lukasz", "Łukasz" },
+        // A Cyrillic а and о typed among Latin letters.
+        { "Ivan Popov", "Ivаn Pоpov" },
         { "Strasse", "Straße" },
         { "Soren Orsted", "Søren Ørsted" },
         { "Schmidt", "Schmitt" },

@@ -51,7 +51,7 @@ public static class NameNormalizer
             return;
         var folded = word.ToString();
         word.Clear();
-        var abjad = Transliteration.IsArabic(folded[0]);
+        var abjad = folded.Any(Transliteration.IsArabic);
         // The Arabic article is written joined to its noun (الحسن); split it off so that it works as the particle al-,
         // except in a word the transliteration table knows whole (الله).
         if (abjad && folded.Length > 3 && folded.StartsWith("ال", StringComparison.Ordinal) && !Transliteration.KnowsWord(folded))

@@ -59,17 +59,21 @@ internal static class Transliteration
     public static bool IsGreek(char c) => c is >= '\u0370' and <= '\u03FF';
     public static bool IsArabic(char c) => c is >= '\u0600' and <= '\u06FF';
 
-    /// <summary>The word in Latin letters; a word in another script (or Latin already) comes back unchanged.</summary>
+    /// <summary>
+    /// The word in Latin letters; a word in another script (or Latin already) comes back unchanged. A word mixing
+    /// scripts (a Cyrillic а typed in "Ivаn") is read by the table of its first non-Latin letter, Latin letters kept.
+    /// </summary>
     public static string ToLatin(string word)
     {
-        if (word.Length == 0)
-            return word;
-        if (IsArabic(word[0]))
-            return ArabicToLatin(word);
-        if (IsGreek(word[0]))
-            return GreekToLatin(word);
-        if (IsCyrillic(word[0]))
-            return CyrillicToLatin(word);
+        foreach (var c in word)
+        {
+            if (IsArabic(c))
+                return ArabicToLatin(word);
+            if (IsGreek(c))
+                return GreekToLatin(word);
+            if (IsCyrillic(c))
+                return CyrillicToLatin(word);
+        }
         return word;
     }
 
@@ -130,7 +134,7 @@ internal static class Transliteration
                     latin.Append(i == 0 || next == 'ا' ? 'y' : 'i');
                     break;
                 default:
-                    latin.Append(Arabic.TryGetValue(c, out var l) ? l : "");
+                    latin.Append(Arabic.TryGetValue(c, out var l) ? l : char.IsAsciiLetterOrDigit(c) ? c.ToString() : "");
                     break;
             }
         }
