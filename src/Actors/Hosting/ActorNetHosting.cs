@@ -2,10 +2,12 @@ using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Directory;
 using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Notices;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Notices;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -26,6 +28,8 @@ public sealed class AuditKey;
 public sealed class OutboxKey;
 public sealed class InboxKey;
 public sealed class EnrolmentKey;
+public sealed class NoticeCopiesKey;
+public sealed class NoticeRegionKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -118,8 +122,12 @@ public static class ActorNetHosting
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
         builder.WithSingleton<BureauKey>("bureau", BureauActor.Props(bureau), bureauRole, createProxyToo: true);
         builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => OutboxActor.Props(bureau, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+        builder.WithSingleton<NoticeCopiesKey>(NoticeCopiesActor.Name,
+            NoticeCopiesActor.Props(bureau, () => crypto.Opener, new PlaceholderNameIndex()), bureauRole, createProxyToo: true);
+        // Notice envelopes go, once in the inbox, to this bureau's copies; on a GS node to the Secretariat's Notice actors.
         builder.WithSingleton<InboxKey>(InboxActor.Name,
-            (_, registry, _) => InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>()), bureauRole, createProxyToo: true);
+            (_, registry, _) => InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>(),
+                notices: bureau.IsSecretariat ? registry.Get<NoticeRegionKey>() : registry.Get<NoticeCopiesKey>()), bureauRole, createProxyToo: true);
         if (!bureau.IsSecretariat)
             builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
 
@@ -142,6 +150,22 @@ public static class ActorNetHosting
     public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder, DirectorySigner signer, bool autoEnrol) =>
         builder.WithSingleton<DirectoryKey>("directory", (_, registry, _) => DirectoryActor.Props(signer, autoEnrol, registry.Get<AuditKey>()),
             new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
+
+    /// <summary>
+    /// The Secretariat's Notice actors: one sharded entity per notice on the <c>secretariat</c> role, passivated when idle, opening
+    /// and sealing with this GS node's keys; before <see cref="WithBureauActors"/>, whose inbox hands them what bureaus send.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithNoticeActors(this AkkaConfigurationBuilder builder, BureauCrypto crypto) =>
+        builder.WithShardRegion<NoticeRegionKey>(NoticeActor.RegionName,
+            (_, registry, _) => id => NoticeActor.Props(new NoticeId(id), crypto, registry.Get<OutboxKey>, registry.Get<NoticeCopiesKey>, registry.Get<AuditKey>()),
+            new NoticeMessageExtractor(),
+            new ShardOptions
+            {
+                Role = "secretariat",
+                RememberEntities = false,
+                StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData,
+                PassivateIdleEntityAfter = TimeSpan.FromMinutes(2),
+            });
 }
 
 /// <summary>The Akka settings in <c>config/actornet.hocon</c>, built into the assembly so every host has them.</summary>

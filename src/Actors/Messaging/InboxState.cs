@@ -79,8 +79,11 @@ public sealed class InboxState
         }
     }
 
-    /// <summary>Arrivals after <paramref name="afterId"/> in arrival order; <c>UnknownAfterId</c> when that id was never received.</summary>
-    public InboxQueries.Page After(string? afterId, int limit)
+    /// <summary>
+    /// Arrivals after <paramref name="afterId"/> in arrival order, only those <paramref name="listed"/> keeps (all when null);
+    /// <c>UnknownAfterId</c> when that id was never received.
+    /// </summary>
+    public InboxQueries.Page After(string? afterId, int limit, Func<InboxEvents.Received, bool>? listed = null)
     {
         var start = 0;
         if (afterId is not null)
@@ -89,7 +92,7 @@ public sealed class InboxState
                 return new InboxQueries.Page([], UnknownAfterId: true);
             start = position + 1;
         }
-        return new InboxQueries.Page(_arrivals.Skip(start).Take(limit).ToArray(), false);
+        return new InboxQueries.Page(_arrivals.Skip(start).Where(listed ?? (_ => true)).Take(limit).ToArray(), false);
     }
 
     public InboxEvents.Received? Find(string id) => _positionById.TryGetValue(id, out var i) ? _arrivals[i] : null;
