@@ -30,6 +30,7 @@ public sealed class InboxKey;
 public sealed class EnrolmentKey;
 public sealed class NoticeCopiesKey;
 public sealed class NoticeRegionKey;
+public sealed class NoticeResumerKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -155,8 +156,8 @@ public static class ActorNetHosting
     /// The Secretariat's Notice actors: one sharded entity per notice on the <c>secretariat</c> role, passivated when idle, opening
     /// and sealing with this GS node's keys; before <see cref="WithBureauActors"/>, whose inbox hands them what bureaus send.
     /// </summary>
-    public static AkkaConfigurationBuilder WithNoticeActors(this AkkaConfigurationBuilder builder, BureauCrypto crypto) =>
-        builder.WithShardRegion<NoticeRegionKey>(NoticeActor.RegionName,
+    public static AkkaConfigurationBuilder WithNoticeActors(this AkkaConfigurationBuilder builder, BureauCrypto crypto) => builder
+        .WithShardRegion<NoticeRegionKey>(NoticeActor.RegionName,
             (_, registry, _) => id => NoticeActor.Props(new NoticeId(id), crypto, registry.Get<OutboxKey>, registry.Get<NoticeCopiesKey>, registry.Get<AuditKey>()),
             new NoticeMessageExtractor(),
             new ShardOptions
@@ -165,7 +166,9 @@ public static class ActorNetHosting
                 RememberEntities = false,
                 StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData,
                 PassivateIdleEntityAfter = TimeSpan.FromMinutes(2),
-            });
+            })
+        .WithSingleton<NoticeResumerKey>("notice-resumer", (_, registry, _) => NoticeResumerActor.Props(registry.Get<NoticeRegionKey>()),
+            new ClusterSingletonOptions { Role = "secretariat" });
 }
 
 /// <summary>The Akka settings in <c>config/actornet.hocon</c>, built into the assembly so every host has them.</summary>

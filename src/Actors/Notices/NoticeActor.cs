@@ -9,6 +9,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 
 namespace ActorNet.Actors.Notices;
 
@@ -21,6 +22,9 @@ namespace ActorNet.Actors.Notices;
 public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
 {
     public const string RegionName = "notice";
+
+    /// <summary>Tags the events that leave a change to send and those that send it, so that <see cref="NoticeResumerActor"/> finds what a crash left unsent.</summary>
+    public const string SendTag = "notice-send";
     private static readonly TimeSpan PostRetry = TimeSpan.FromSeconds(3);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -128,7 +132,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
                 {
                     new NoticeEvents.Updated(Id, header.From.Value, received.Id, received.Sealed, now),
                     new NoticeEvents.ComplianceChecked(Id, ComplianceCheck.Run(content, DateOnly.FromDateTime(now.UtcDateTime)), now),
-                }, e =>
+                }.Select(Tag), e =>
                 {
                     ApplyPersisted(e);
                     if (e is NoticeEvents.ComplianceChecked)
@@ -160,7 +164,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
                 ? [new NoticeEvents.Rejected(Id, review.Reviewer, review.Reason, now), new NoticeEvents.Withdrawn(Id, "GS", review.Reason, now)]
                 : [new NoticeEvents.Rejected(Id, review.Reviewer, review.Reason, now)];
         var remaining = events.Length;
-        PersistAll(events, e =>
+        PersistAll(events.Select(Tag), e =>
         {
             ApplyPersisted(e);
             if (--remaining > 0)
@@ -192,7 +196,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         object closed = _state.IsDiffusion && by == "GS"
             ? new NoticeEvents.Withdrawn(Id, by, reason, now)
             : new NoticeEvents.Cancelled(Id, by, reason, now);
-        Persist(closed, e =>
+        Persist(Tag(closed), e =>
         {
             ApplyPersisted(e);
             _audit.Tell(new AuditCommands.Record(AuditKinds.NoticeClosed, Id.Value, _state.RequestedBy!.Value, $"{_state.State} by {by}"));
@@ -258,7 +262,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         if (_sending is not { } sending || posted.Id != sending.EnvelopeId)
             return;
         Timers.Cancel("post");
-        Persist(sending.Done, e =>
+        Persist(Tag(sending.Done), e =>
         {
             ApplyPersisted(e);
             _sending = null;
@@ -271,7 +275,11 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void ApplyPersisted(object e) => _state = _state.Apply(e, LastSequenceNr);
+    private void ApplyPersisted(object e) => _state = _state.Apply(e is Tagged tagged ? tagged.Payload : e, LastSequenceNr);
+
+    /// <summary>Wraps an event that leaves a change to send, or sends one, with <see cref="SendTag"/>; the journal stores the event itself.</summary>
+    private object Tag(object e) =>
+        e is NoticeEvents.Published or NoticeEvents.Notified || _state.Apply(e, 0).Unsent is not null ? new Tagged(e, [SendTag]) : e;
 
     private NoticeCommands.Refused NotFound() => new(Id, 404, $"No notice {Id} has reached the Secretariat");
 

@@ -150,10 +150,20 @@ public sealed class NoticeActorTests : IAsyncLifetime
         var first = await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound);
         await StopAsync(notice); // the outbox never said it persisted the publication
 
+        // On a Secretariat start the resumer finds the notice whose approval was never sent, and wakes it.
+        var region = _kit.CreateTestProbe();
+        _kit.Sys.ActorOf(NoticeResumerActor.Props(region.Ref));
+        await region.FishForMessageAsync<NoticeQueries.Get>(g => g.NoticeId == id, Bound);
+
         notice = Notice(id, OutboxFor(posts), copies.Ref, "notice-b2");
         var again = await posts.FishForMessageAsync<OutboxCommands.Post>(p => p.Id == first.Id, Bound);
         Assert.Equal(first.To, again.To);
         await _kit.AwaitConditionAsync(async () => (await RecordOf(notice)).State == NoticeStates.Published, Bound);
+
+        // Once published, nothing is left to wake.
+        var later = _kit.CreateTestProbe();
+        _kit.Sys.ActorOf(NoticeResumerActor.Props(later.Ref));
+        await later.ExpectNoMsgAsync(TimeSpan.FromSeconds(3));
     }
 
     [Fact]
