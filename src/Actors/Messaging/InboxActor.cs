@@ -43,7 +43,11 @@ public sealed class InboxActor : ReceivePersistentActor
 
         Recover<InboxEvents.Received>(_state.Apply);
         Recover<InboxEvents.Read>(_state.Apply);
-        Recover<RecoveryCompleted>(_ => _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count);
+            HandOverLatestAgain();
+        });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
         Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
@@ -69,6 +73,20 @@ public sealed class InboxActor : ReceivePersistentActor
         else
             _notices!.Tell(received);
     }
+
+    /// <summary>
+    /// A hand-over is a tell after the write: a node stopped in between leaves the notice side without the last documents. After a
+    /// restart it gets the latest again, and keeps each once.
+    /// </summary>
+    private void HandOverLatestAgain()
+    {
+        if (_notices is null)
+            return;
+        foreach (var received in _state.Latest(HandOverAgainCount, r => !IsMessage(r)))
+            _notices.Tell(received);
+    }
+
+    private const int HandOverAgainCount = 1000;
 
     // --- end of the dispatch hook ---
 

@@ -143,7 +143,8 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
                 Close(header.From.Value, document.Reason ?? "cancelled by the requesting bureau", null);
                 break;
             default:
-                _log.Warning("Notice {NoticeId}: a {Operation} from {Sender} does not apply to a notice that is {State}; ignored",
+                // Also what an inbox's hand-over after a restart brings again: not worth a warning.
+                _log.Info("Notice {NoticeId}: a {Operation} from {Sender} does not apply to a notice that is {State}; ignored",
                     Id, document.Operation, header.From, _state.Exists ? _state.State : "unknown");
                 break;
         }

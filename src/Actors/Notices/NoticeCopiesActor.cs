@@ -19,10 +19,12 @@ public sealed record NoticeChanged(NoticeId NoticeId, BureauCode From, string St
 /// the journal holds the documents sealed and only clear metadata beside them. A singleton on the bureau's role.
 /// On a GS node it holds the Secretariat's view, fed by the Notice actors.
 /// </summary>
-public sealed class NoticeCopiesActor : ReceivePersistentActor
+public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
 {
     public const string Name = "notice-copies";
     public const int MaxPage = 1000;
+    private const int OpenAttempts = 12;
+    private static readonly TimeSpan OpenRetry = TimeSpan.FromSeconds(5);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BureauCode _bureau;
@@ -41,7 +43,8 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor
         Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation)));
         Recover<RecoveryCompleted>(_ => _log.Info("Notice copies of {Bureau} recovered: {Count} notices", _bureau, _state.Count));
 
-        Command<InboxEvents.Received>(OnReceived);
+        Command<InboxEvents.Received>(r => OnReceived(r, 1));
+        Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt));
         Command<NoticeCopyQueries.List>(OnList);
         Command<NoticeCopyQueries.Get>(q =>
         {
@@ -54,17 +57,26 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>An envelope that did not open yet: its sender's keys may not have reached this node's directory copy.</summary>
+    private sealed record RetryOpen(InboxEvents.Received Received, int Attempt) : INoSerializationVerificationNeeded;
+
     public static Props Props(BureauCode bureau, Func<Opener> opener, INoticeNameIndex names) =>
         Akka.Actor.Props.Create(() => new NoticeCopiesActor(bureau, opener, names));
 
-    private void OnReceived(InboxEvents.Received received)
+    private void OnReceived(InboxEvents.Received received, int attempt)
     {
         if (_state.HasKept(received.Id))
             return;
         var opened = NoticeSealing.Open(_opener(), received.Sealed);
         if (opened is null)
         {
-            _log.Warning("Notice copies of {Bureau}: envelope {EnvelopeId} from {Sender} does not open here as a notice document; not kept", _bureau, received.Id, received.From);
+            if (attempt < OpenAttempts)
+                Timers.StartSingleTimer("open-" + received.Id, new RetryOpen(received, attempt + 1), OpenRetry);
+            else
+                _log.Warning("Notice copies of {Bureau}: envelope {EnvelopeId} from {Sender} does not open here as a notice document after {Attempts} tries; not kept",
+                    _bureau, received.Id, received.From, attempt);
             return;
         }
         var (header, document) = (opened.Header, opened.Document);

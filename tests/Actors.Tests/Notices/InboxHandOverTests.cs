@@ -32,5 +32,12 @@ public sealed class InboxHandOverTests() : TestKit("akka.loglevel = WARNING")
         Assert.Equal(["m1", "m2"], page.Items.Select(i => i.Id));
         Assert.Empty((await inbox.Ask<InboxQueries.Page>(new InboxQueries.Get(US, "ntc.0192f0c4.publish.3"), TimeSpan.FromSeconds(5))).Items);
         await notices.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        // Restarted, the inbox hands the latest notice envelopes over again, in case the last hand-over was lost; the notice side keeps each once.
+        Watch(inbox);
+        inbox.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(inbox);
+        Sys.ActorOf(InboxActor.Props(US, new PassAll(), CreateTestProbe(), _ => TestActor, notices));
+        Assert.Equal("ntc.0192f0c4.publish.3", (await notices.ExpectMsgAsync<InboxEvents.Received>()).Id);
     }
 }
