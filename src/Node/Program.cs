@@ -57,6 +57,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 builder.Services.AddSingleton(tokens);
 builder.Services.AddSingleton(crypto);
+builder.Services.AddSingleton(sp => new NoticeSide(options.Bureau, crypto, sp.GetRequiredService<Akka.Hosting.ActorRegistry>()));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -74,7 +75,7 @@ builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
         .WithAuditLog(options.Bureau, nodeId, version, crypto);
     // GS signs the directory with its own CA-issued certificate; every node checks those signatures against the CA alone.
     if (options.Bureau.IsSecretariat)
-        akka.WithSecretariatActors(new DirectorySigner(tls?.Certificate), options.AutoEnrol);
+        akka.WithSecretariatActors(new DirectorySigner(tls?.Certificate), options.AutoEnrol).WithNoticeActors(crypto);
     akka.WithBureauActors(options.Bureau, nodeId, version, crypto, new DirectoryTrust(tls?.Ca));
 });
 
@@ -90,6 +91,7 @@ app.MapBureauEndpoints(options.Bureau);
 app.MapTokenEndpoints(options.Bureau);
 app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
+app.MapNoticeEndpoints(options.Bureau);
 app.MapEventEndpoints();
 
 // Start-up leaves far more garbage than an idle node holds: hand it back to the OS once the node has settled.

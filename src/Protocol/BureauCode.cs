@@ -58,6 +58,9 @@ public sealed record BureauCode : IComparable<BureauCode>
     public static BureauCode? FromRole(string role) =>
         role.StartsWith("bureau-", StringComparison.Ordinal) && TryParse(role["bureau-".Length..], out var code) ? code : null;
 
+    /// <summary>Whether <paramref name="value"/> is an ISO 3166-1 alpha-2 country code (any case), as a nationality is written.</summary>
+    public static bool IsCountryCode(string? value) => TryNormalize(value, out _);
+
     public static string Explain(string? value) =>
         $"'{value}' is not a bureau code: use GS or an ISO 3166-1 alpha-2 country code such as FR";
 

@@ -4,6 +4,7 @@ using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Sealing;
 
 namespace ActorNet.Protocol.Tests;
@@ -15,6 +16,7 @@ public static class Samples
     private static readonly BureauCode FR = new("FR");
     private static readonly BureauCode US = new("US");
     private static readonly byte[] Sealed = Enumerable.Range(0, 48).Select(i => (byte)(255 - i)).ToArray();
+    private static readonly NoticeId Notice = new("0192f0c4a1b27c3d8e9f");
 
     public static IReadOnlyList<object> All { get; } =
     [
@@ -77,6 +79,27 @@ public static class Samples
         new BureauPublicKeys(FR, 2,
             Convert.FromBase64String("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5iKaHaTPdYlKZAmJnoJugi4elqZhpolQTi6NOAm3n3JcOE/kjdig63g782DQo5XGL+jFDQ5ovROYv1m60IXOag=="),
             Convert.FromBase64String("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE97QEiuCIGZBf86I3DPzkg5U1Wy/rJPp4H8EE2qjZJHKXAXSZwaYhK1DrhATj5KXiZp2TuoFMtepg+L8IK18hQw==")),
+        new NoticeEvents.Requested(Notice, "notice", "red", FR, [new BureauCode("ES")], true, [], "ntc.0192f0c4a1b27c3d8e9f.request.1", Sealed, At),
+        new NoticeEvents.ComplianceChecked(Notice, [new ComplianceFinding(ComplianceFinding.MissingIdentifiers, "subject.dateOfBirth", "no date of birth, not even a year")], At),
+        new NoticeEvents.Approved(Notice, "tok-7f3a", "identity and warrant check out", At),
+        new NoticeEvents.Rejected(Notice, "tok-7f3a", "offence of a political character (Article 3)", At),
+        new NoticeEvents.Published(Notice, "ntc.0192f0c4a1b27c3d8e9f.publish.3", [US, new BureauCode("DE")], At),
+        new NoticeEvents.Notified(Notice, "ntc.0192f0c4a1b27c3d8e9f.state.5", [FR], At),
+        new NoticeEvents.Updated(Notice, "FR", "ntc.0192f0c4a1b27c3d8e9f.update.2", Sealed, At),
+        new NoticeEvents.Cancelled(Notice, "FR", "subject arrested", At),
+        new NoticeEvents.Withdrawn(Notice, "GS", "diffusion rejected on review", At),
+        new NoticeCommands.Review(Notice, true, "tok-7f3a", "identity and warrant check out"),
+        new NoticeCommands.Cancel(Notice, "GS", "subject deceased"),
+        new NoticeCommands.Done(Notice, "published"),
+        new NoticeCommands.Refused(Notice, 409, "already decided: published"),
+        new NoticeQueries.Get(Notice),
+        new NoticeQueries.Record(Notice, "notice", "red", "published", FR,
+            [new ComplianceFinding(ComplianceFinding.Article3, "offence", "mentions 'political'")],
+            [new NoticeQueries.Step("requested", "FR", null, At), new NoticeQueries.Step("approved", "tok-7f3a", "ok", At)], At),
+        new NoticeCopyEvents.Kept(Notice, "ntc.0192f0c4a1b27c3d8e9f.publish.3", BureauCode.Secretariat, "publish", "notice", "red", "published", FR, Sealed, At),
+        new NoticeCopyQueries.List(US, "red", "published", "muhammad alhassan", "FR", 100),
+        new NoticeCopyQueries.Get(US, Notice),
+        new NoticeCopyQueries.Found([new NoticeCopyQueries.Entry(Notice, "notice", "red", "cancelled", FR, "subject arrested", At, Sealed)], false),
     ];
 
     private static byte[] Pattern(int start, int length) => Enumerable.Range(start, length).Select(i => (byte)i).ToArray();

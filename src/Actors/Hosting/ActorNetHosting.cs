@@ -2,10 +2,12 @@ using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Directory;
 using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Notices;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Notices;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -27,6 +29,9 @@ public sealed class OutboxKey;
 public sealed class InboxKey;
 public sealed class EnrolmentKey;
 public sealed class SealerKey;
+public sealed class NoticeCopiesKey;
+public sealed class NoticeRegionKey;
+public sealed class NoticeResumerKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -119,8 +124,12 @@ public static class ActorNetHosting
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
         builder.WithSingleton<BureauKey>("bureau", Restarting.Props(BureauActor.Props(bureau), "bureau"), bureauRole, createProxyToo: true);
         builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => Restarting.Props(OutboxActor.Props(bureau, registry.Get<AuditKey>()), "outbox"), bureauRole, createProxyToo: true);
+        builder.WithSingleton<NoticeCopiesKey>(NoticeCopiesActor.Name,
+            Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener, new PlaceholderNameIndex()), NoticeCopiesActor.Name), bureauRole, createProxyToo: true);
+        // Notice envelopes go, once in the inbox, to this bureau's copies; on a GS node to the Secretariat's Notice actors.
         builder.WithSingleton<InboxKey>(InboxActor.Name,
-            (_, registry, _) => Restarting.Props(InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>()), InboxActor.Name), bureauRole, createProxyToo: true);
+            (_, registry, _) => Restarting.Props(InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>(),
+                notices: bureau.IsSecretariat ? registry.Get<NoticeRegionKey>() : registry.Get<NoticeCopiesKey>()), InboxActor.Name), bureauRole, createProxyToo: true);
         if (!bureau.IsSecretariat)
             builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
 
@@ -144,6 +153,24 @@ public static class ActorNetHosting
     public static AkkaConfigurationBuilder WithSecretariatActors(this AkkaConfigurationBuilder builder, DirectorySigner signer, bool autoEnrol) =>
         builder.WithSingleton<DirectoryKey>("directory", (_, registry, _) => Restarting.Props(DirectoryActor.Props(signer, autoEnrol, registry.Get<AuditKey>()), "directory"),
             new ClusterSingletonOptions { Role = "secretariat" }, createProxyToo: true);
+
+    /// <summary>
+    /// The Secretariat's Notice actors: one sharded entity per notice on the <c>secretariat</c> role, passivated when idle, opening
+    /// and sealing with this GS node's keys; before <see cref="WithBureauActors"/>, whose inbox hands them what bureaus send.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithNoticeActors(this AkkaConfigurationBuilder builder, BureauCrypto crypto) => builder
+        .WithShardRegion<NoticeRegionKey>(NoticeActor.RegionName,
+            (_, registry, _) => id => NoticeActor.Props(new NoticeId(id), crypto, registry.Get<OutboxKey>, registry.Get<NoticeCopiesKey>, registry.Get<AuditKey>()),
+            new NoticeMessageExtractor(),
+            new ShardOptions
+            {
+                Role = "secretariat",
+                RememberEntities = false,
+                StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData,
+                PassivateIdleEntityAfter = TimeSpan.FromMinutes(2),
+            })
+        .WithSingleton<NoticeResumerKey>("notice-resumer", (_, registry, _) => NoticeResumerActor.Props(registry.Get<NoticeRegionKey>()),
+            new ClusterSingletonOptions { Role = "secretariat" });
 }
 
 /// <summary>The Akka settings in <c>config/actornet.hocon</c>, built into the assembly so every host has them.</summary>

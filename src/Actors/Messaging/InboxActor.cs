@@ -1,6 +1,7 @@
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Notices;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Event;
@@ -27,30 +28,67 @@ public sealed class InboxActor : ReceivePersistentActor
     private readonly InboxState _state = new();
     private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
     private readonly Func<BureauCode, IActorRef>? _outboxOverride;
+    private readonly IActorRef? _notices;
     private long _refused;
 
-    public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null)
+    /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
+    public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null)
     {
         _bureau = bureau;
         _gate = gate;
         _audit = audit;
         _outboxOverride = outboxFor;
+        _notices = notices;
         PersistenceId = "inbox-" + bureau.Value;
 
         Recover<InboxEvents.Received>(_state.Apply);
         Recover<InboxEvents.Read>(_state.Apply);
-        Recover<RecoveryCompleted>(_ => _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count);
+            HandOverLatestAgain();
+        });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
-        Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000))));
-        Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found ? [found] : [], false)));
+        Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
+        Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
     }
 
     public override string PersistenceId { get; }
 
-    public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null) =>
-        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor));
+    public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null) =>
+        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices));
+
+    // --- Dispatch hook (issue 4): notice envelopes are delivered like any other, then handed to the notice side. ---
+
+    /// <summary>Whether an arrival is a message for the messages API, rather than a notice document the notice side holds.</summary>
+    private bool IsMessage(InboxEvents.Received received) => _notices is null || !NoticeEnvelopes.Owns(received.Id);
+
+    /// <summary>Hands a persisted arrival on: a notice envelope to the notice side (which opens it), a message to the live events.</summary>
+    private void HandOver(InboxEvents.Received received)
+    {
+        if (IsMessage(received))
+            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At));
+        else
+            _notices!.Tell(received);
+    }
+
+    /// <summary>
+    /// A hand-over is a tell after the write: a node stopped in between leaves the notice side without the last documents. After a
+    /// restart it gets the latest again, and keeps each once.
+    /// </summary>
+    private void HandOverLatestAgain()
+    {
+        if (_notices is null)
+            return;
+        foreach (var received in _state.Latest(HandOverAgainCount, r => !IsMessage(r)))
+            _notices.Tell(received);
+    }
+
+    private const int HandOverAgainCount = 1000;
+
+    // --- end of the dispatch hook ---
 
     private void OnDeliver(DeliveryProtocol.Deliver delivery)
     {
@@ -73,7 +111,7 @@ public sealed class InboxActor : ReceivePersistentActor
         {
             _state.Apply(received);
             _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, received.Id, received.From.Value, $"from {received.From}, sequence {received.Sequence}"));
-            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At));
+            HandOver(received);
             if (--remaining == 0)
                 sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
         });

@@ -79,8 +79,11 @@ public sealed class InboxState
         }
     }
 
-    /// <summary>Arrivals after <paramref name="afterId"/> in arrival order; <c>UnknownAfterId</c> when that id was never received.</summary>
-    public InboxQueries.Page After(string? afterId, int limit)
+    /// <summary>
+    /// Arrivals after <paramref name="afterId"/> in arrival order, only those <paramref name="listed"/> keeps (all when null);
+    /// <c>UnknownAfterId</c> when that id was never received.
+    /// </summary>
+    public InboxQueries.Page After(string? afterId, int limit, Func<InboxEvents.Received, bool>? listed = null)
     {
         var start = 0;
         if (afterId is not null)
@@ -89,7 +92,18 @@ public sealed class InboxState
                 return new InboxQueries.Page([], UnknownAfterId: true);
             start = position + 1;
         }
-        return new InboxQueries.Page(_arrivals.Skip(start).Take(limit).ToArray(), false);
+        return new InboxQueries.Page(_arrivals.Skip(start).Where(listed ?? (_ => true)).Take(limit).ToArray(), false);
+    }
+
+    /// <summary>The last <paramref name="count"/> arrivals that <paramref name="which"/> keeps, oldest first.</summary>
+    public IReadOnlyList<InboxEvents.Received> Latest(int count, Func<InboxEvents.Received, bool> which)
+    {
+        var latest = new List<InboxEvents.Received>(Math.Min(count, _arrivals.Count));
+        for (var i = _arrivals.Count - 1; i >= 0 && latest.Count < count; i--)
+            if (which(_arrivals[i]))
+                latest.Add(_arrivals[i]);
+        latest.Reverse();
+        return latest;
     }
 
     public InboxEvents.Received? Find(string id) => _positionById.TryGetValue(id, out var i) ? _arrivals[i] : null;

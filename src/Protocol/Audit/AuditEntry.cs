@@ -18,6 +18,10 @@ public static class AuditKinds
     public const string KeyRotated = "key-rotated";
     public const string BureauApproved = "bureau-approved";
     public const string DirectoryEntryRefused = "directory-entry-refused";
+    public const string NoticeRequested = "notice-requested";
+    public const string NoticeReviewed = "notice-reviewed";
+    public const string NoticeSent = "notice-sent";
+    public const string NoticeClosed = "notice-closed";
 }
 
 /// <summary>

@@ -51,4 +51,7 @@ public sealed class PublicKeyDirectory : IPublicKeyLookup
     public BureauPublicKeys? Find(BureauCode bureau, int version) => keys.GetValueOrDefault((bureau, version));
 
     public BureauPublicKeys? Latest(BureauCode bureau) => latest.GetValueOrDefault(bureau);
+
+    /// <summary>Every bureau that can be sealed to: those whose keys this node trusts.</summary>
+    public IReadOnlyList<BureauCode> Bureaus => latest.Keys.Order().ToArray();
 }

@@ -4,6 +4,7 @@ using ActorNet.Protocol.Bureaus;
 using ActorNet.Protocol.Diagnostics;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Sealing;
 using Google.Protobuf;
 using P = ActorNet.Protocol.Serialization.Proto;
@@ -200,6 +201,114 @@ public static class WireFormat
         Add<SealedEnvelope, P.SealedEnvelope>(SealedEnvelope.Manifest, ToProto, FromProto, P.SealedEnvelope.Parser);
         Add<BureauPublicKeys, P.BureauPublicKeys>("k.pub", ToProto, FromProto, P.BureauPublicKeys.Parser);
 
+        // Notices: the Secretariat's Notice actors, and each bureau's copies
+        Add<NoticeEvents.Requested, P.NoticeRequested>("n.requested",
+            m => With(new P.NoticeRequested
+            {
+                NoticeId = m.NoticeId.Value, Kind = m.Kind, Type = m.Type, RequestedBy = m.RequestedBy.Value, Public = m.Public,
+                EnvelopeId = m.EnvelopeId, Sealed = Bytes(m.Sealed), At = Ms(m.At),
+            }, x =>
+            {
+                x.RestrictedFrom.AddRange(m.RestrictedFrom.Select(b => b.Value));
+                x.To.AddRange(m.To.Select(b => b.Value));
+            }),
+            p => new(Notice(p.NoticeId), p.Kind, p.Type, Code(p.RequestedBy), p.RestrictedFrom.Select(Code).ToArray(), p.Public, p.To.Select(Code).ToArray(),
+                p.EnvelopeId, p.Sealed.Memory, Time(p.At)), P.NoticeRequested.Parser);
+        Add<NoticeEvents.ComplianceChecked, P.NoticeComplianceChecked>("n.checked",
+            m => With(new P.NoticeComplianceChecked { NoticeId = m.NoticeId.Value, At = Ms(m.At) }, x => x.Findings.AddRange(m.Findings.Select(NoticeProto.ToProto))),
+            p => new(Notice(p.NoticeId), p.Findings.Select(NoticeProto.FromProto).ToArray(), Time(p.At)), P.NoticeComplianceChecked.Parser);
+        // Pairs of events that share one protobuf shape: (notice, who, why, when) and (notice, envelope, recipients, when).
+        void AddDecision<T>(string manifest, Func<T, (NoticeId Id, string Who, string Why, DateTimeOffset At)> parts, Func<NoticeId, string, string, DateTimeOffset, T> make)
+            where T : IActorNetMessage => Add<T, P.NoticeDecided>(manifest,
+                m =>
+                {
+                    var (id, who, why, at) = parts(m);
+                    return new P.NoticeDecided { NoticeId = id.Value, Reviewer = who, Reason = why, At = Ms(at) };
+                },
+                p => make(Notice(p.NoticeId), p.Reviewer, p.Reason, Time(p.At)), P.NoticeDecided.Parser);
+        void AddSent<T>(string manifest, Func<T, (NoticeId Id, string Envelope, IReadOnlyList<BureauCode> To, DateTimeOffset At)> parts,
+            Func<NoticeId, string, IReadOnlyList<BureauCode>, DateTimeOffset, T> make)
+            where T : IActorNetMessage => Add<T, P.NoticeSent>(manifest,
+                m =>
+                {
+                    var (id, envelope, to, at) = parts(m);
+                    return With(new P.NoticeSent { NoticeId = id.Value, EnvelopeId = envelope, At = Ms(at) }, x => x.Recipients.AddRange(to.Select(b => b.Value)));
+                },
+                p => make(Notice(p.NoticeId), p.EnvelopeId, p.Recipients.Select(Code).ToArray(), Time(p.At)), P.NoticeSent.Parser);
+        AddDecision<NoticeEvents.Approved>("n.approved", m => (m.NoticeId, m.Reviewer, m.Reason, m.At), (id, who, why, at) => new(id, who, why, at));
+        AddDecision<NoticeEvents.Rejected>("n.rejected", m => (m.NoticeId, m.Reviewer, m.Reason, m.At), (id, who, why, at) => new(id, who, why, at));
+        AddSent<NoticeEvents.Published>("n.published", m => (m.NoticeId, m.EnvelopeId, m.Recipients, m.At), (id, envelope, to, at) => new(id, envelope, to, at));
+        AddSent<NoticeEvents.Notified>("n.notified", m => (m.NoticeId, m.EnvelopeId, m.Recipients, m.At), (id, envelope, to, at) => new(id, envelope, to, at));
+        Add<NoticeEvents.Updated, P.NoticeUpdated>("n.updated",
+            m => new() { NoticeId = m.NoticeId.Value, By = m.By, EnvelopeId = m.EnvelopeId, Sealed = Bytes(m.Sealed), At = Ms(m.At) },
+            p => new(Notice(p.NoticeId), p.By, p.EnvelopeId, p.Sealed.Memory, Time(p.At)), P.NoticeUpdated.Parser);
+        void AddClosed<T>(string manifest, Func<T, (NoticeId Id, string By, string Why, DateTimeOffset At)> parts, Func<NoticeId, string, string, DateTimeOffset, T> make)
+            where T : IActorNetMessage => Add<T, P.NoticeClosed>(manifest,
+                m =>
+                {
+                    var (id, by, why, at) = parts(m);
+                    return new P.NoticeClosed { NoticeId = id.Value, By = by, Reason = why, At = Ms(at) };
+                },
+                p => make(Notice(p.NoticeId), p.By, p.Reason, Time(p.At)), P.NoticeClosed.Parser);
+        AddClosed<NoticeEvents.Cancelled>("n.cancelled", m => (m.NoticeId, m.By, m.Reason, m.At), (id, by, why, at) => new(id, by, why, at));
+        AddClosed<NoticeEvents.Withdrawn>("n.withdrawn", m => (m.NoticeId, m.By, m.Reason, m.At), (id, by, why, at) => new(id, by, why, at));
+        Add<NoticeCommands.Review, P.NoticeReview>("n.review",
+            m => new() { NoticeId = m.NoticeId.Value, Approve = m.Approve, Reviewer = m.Reviewer, Reason = m.Reason },
+            p => new(Notice(p.NoticeId), p.Approve, p.Reviewer, p.Reason), P.NoticeReview.Parser);
+        Add<NoticeCommands.Cancel, P.NoticeCancel>("n.cancel",
+            m => new() { NoticeId = m.NoticeId.Value, By = m.By, Reason = m.Reason },
+            p => new(Notice(p.NoticeId), p.By, p.Reason), P.NoticeCancel.Parser);
+        Add<NoticeCommands.Done, P.NoticeDone>("n.done",
+            m => new() { NoticeId = m.NoticeId.Value, State = m.State },
+            p => new(Notice(p.NoticeId), p.State), P.NoticeDone.Parser);
+        Add<NoticeCommands.Refused, P.NoticeRefused>("n.refused",
+            m => new() { NoticeId = m.NoticeId.Value, Status = m.Status, Reason = m.Reason },
+            p => new(Notice(p.NoticeId), p.Status, p.Reason), P.NoticeRefused.Parser);
+        Add<NoticeQueries.Get, P.NoticeGet>("n.get",
+            m => new() { NoticeId = m.NoticeId.Value },
+            p => new(Notice(p.NoticeId)), P.NoticeGet.Parser);
+        Add<NoticeQueries.Record, P.NoticeRecord>("n.record",
+            m => With(new P.NoticeRecord
+            {
+                NoticeId = m.NoticeId.Value, Kind = m.Kind, Type = m.Type, State = m.State, RequestedBy = m.RequestedBy.Value, UpdatedAt = Ms(m.UpdatedAt),
+            }, x =>
+            {
+                x.Findings.AddRange(m.Findings.Select(NoticeProto.ToProto));
+                x.History.AddRange(m.History.Select(s => With(new P.NoticeStep { What = s.What, By = s.By, At = Ms(s.At) }, y => { if (s.Reason is not null) y.Reason = s.Reason; })));
+            }),
+            p => new(Notice(p.NoticeId), p.Kind, p.Type, p.State, Code(p.RequestedBy), p.Findings.Select(NoticeProto.FromProto).ToArray(),
+                p.History.Select(s => new NoticeQueries.Step(s.What, s.By, s.HasReason ? s.Reason : null, Time(s.At))).ToArray(), Time(p.UpdatedAt)),
+            P.NoticeRecord.Parser);
+        Add<NoticeCopyEvents.Kept, P.NoticeCopyKept>("nc.kept",
+            m => new()
+            {
+                NoticeId = m.NoticeId.Value, EnvelopeId = m.EnvelopeId, From = m.From.Value, Operation = m.Operation, Kind = m.Kind, Type = m.Type,
+                State = m.State, RequestedBy = m.RequestedBy.Value, Sealed = Bytes(m.Sealed), At = Ms(m.At),
+            },
+            p => new(Notice(p.NoticeId), p.EnvelopeId, Code(p.From), p.Operation, p.Kind, p.Type, p.State, Code(p.RequestedBy), p.Sealed.Memory, Time(p.At)),
+            P.NoticeCopyKept.Parser);
+        Add<NoticeCopyQueries.List, P.NoticeCopyList>("nc.list",
+            m => With(new P.NoticeCopyList { Bureau = m.Bureau.Value, Limit = m.Limit }, x =>
+            {
+                if (m.Type is not null) x.Type = m.Type;
+                if (m.State is not null) x.State = m.State;
+                if (m.Query is not null) x.Query = m.Query;
+                if (m.Nationality is not null) x.Nationality = m.Nationality;
+            }),
+            p => new(Code(p.Bureau), p.HasType ? p.Type : null, p.HasState ? p.State : null, p.HasQuery ? p.Query : null,
+                p.HasNationality ? p.Nationality : null, p.Limit), P.NoticeCopyList.Parser);
+        Add<NoticeCopyQueries.Get, P.NoticeCopyGet>("nc.get",
+            m => new() { Bureau = m.Bureau.Value, NoticeId = m.NoticeId.Value },
+            p => new(Code(p.Bureau), Notice(p.NoticeId)), P.NoticeCopyGet.Parser);
+        Add<NoticeCopyQueries.Found, P.NoticeCopyFound>("nc.found",
+            m => With(new P.NoticeCopyFound { Withdrawn = m.Withdrawn }, x => x.Entries.AddRange(m.Entries.Select(e => With(new P.NoticeCopyEntry
+            {
+                NoticeId = e.NoticeId.Value, Kind = e.Kind, Type = e.Type, State = e.State, RequestedBy = e.RequestedBy.Value, UpdatedAt = Ms(e.UpdatedAt),
+                Sealed = Bytes(e.Sealed),
+            }, y => { if (e.Reason is not null) y.Reason = e.Reason; })))),
+            p => new(p.Entries.Select(e => new NoticeCopyQueries.Entry(Notice(e.NoticeId), e.Kind, e.Type, e.State, Code(e.RequestedBy),
+                e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory)).ToArray(), p.Withdrawn), P.NoticeCopyFound.Parser);
+
         ByType = codecs.ToFrozenDictionary(c => c.Type);
         ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
     }
@@ -347,6 +456,8 @@ public static class WireFormat
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static BureauCode Code(string value) => new(value);
+
+    private static NoticeId Notice(string value) => new(value);
 }
 
 public sealed class WireFormatException(string message, Exception? inner = null) : Exception(message, inner);

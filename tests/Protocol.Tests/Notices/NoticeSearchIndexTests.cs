@@ -3,6 +3,8 @@ using Xunit;
 
 namespace ActorNet.Protocol.Tests.Notices;
 
+using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
+
 public sealed class NoticeSearchIndexTests : IDisposable
 {
     private readonly NoticeSearchIndex _index = new();

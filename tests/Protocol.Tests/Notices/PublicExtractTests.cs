@@ -6,6 +6,8 @@ using Xunit;
 
 namespace ActorNet.Protocol.Tests.Notices;
 
+using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
+
 public class PublicExtractTests
 {
     private static readonly PublicExtract Extract = new("https://fr.actornet.example/");

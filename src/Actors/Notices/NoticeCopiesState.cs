@@ -1,0 +1,108 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Api;
+using ActorNet.Protocol.Notices;
+
+namespace ActorNet.Actors.Notices;
+
+/// <summary>
+/// The notices one bureau holds, as the documents it kept say: per notice its state and its latest sealed content.
+/// Mutable for the reason <see cref="Messaging.InboxState"/> is: it may hold 100,000 notices; its actor is its only writer.
+/// </summary>
+public sealed class NoticeCopiesState
+{
+    private readonly Dictionary<NoticeId, Copy> _copies = new();
+    private readonly HashSet<string> _envelopes = new(StringComparer.Ordinal);
+
+    /// <summary>One notice as this bureau holds it; <see cref="Content"/> is the sealed envelope of its latest content.</summary>
+    public sealed class Copy(NoticeId id, string kind, string type, BureauCode requestedBy)
+    {
+        public NoticeId Id { get; } = id;
+        public string Kind { get; } = kind;
+        public string Type { get; set; } = type;
+        public BureauCode RequestedBy { get; } = requestedBy;
+        public string State { get; set; } = NoticeStates.PendingReview;
+        public string? Reason { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
+        public ReadOnlyMemory<byte> Content { get; set; }
+
+        /// <summary>The sealed document of the latest change of state, which holds its reason.</summary>
+        public ReadOnlyMemory<byte> StateChange { get; set; }
+
+        /// <summary>Whether the content has been opened into the name index since it last changed.</summary>
+        public bool Indexed { get; set; }
+
+        /// <summary>The subject's nationalities, known once <see cref="Indexed"/>.</summary>
+        public IReadOnlyList<string> Nationalities { get; set; } = [];
+
+        public bool IsListed => State != NoticeStates.Withdrawn;
+
+        public NoticeCopyQueries.Entry ToEntry() => new(Id, Kind, Type, State, RequestedBy, Reason, UpdatedAt, Content);
+    }
+
+    public int Count => _copies.Count;
+
+    public bool HasKept(string envelopeId) => _envelopes.Contains(envelopeId);
+
+    public Copy? Find(NoticeId id) => _copies.GetValueOrDefault(id);
+
+    public IEnumerable<Copy> All => _copies.Values;
+
+    /// <summary>
+    /// Whether <paramref name="from"/> may send this document: GS publishes and decides; the requesting bureau requests, diffuses,
+    /// updates and cancels its own; nobody else says anything about a notice.
+    /// </summary>
+    public static string? Refusal(BureauCode from, NoticeDocument document)
+    {
+        var byRequester = from == document.RequestedBy;
+        return document.Operation switch
+        {
+            NoticeDocument.Request or NoticeDocument.Diffusion when !byRequester => $"a {document.Operation} from {from} in the name of {document.RequestedBy}",
+            NoticeDocument.Update when !byRequester && !from.IsSecretariat => $"an update from {from}, which neither requested the notice nor is GS",
+            NoticeDocument.StateChange when document.State == NoticeStates.Cancelled && !byRequester && !from.IsSecretariat =>
+                $"a cancellation from {from}, which neither requested the notice nor is GS",
+            NoticeDocument.Publish or NoticeDocument.StateChange when document.State != NoticeStates.Cancelled && !from.IsSecretariat =>
+                $"a {document.Operation} ({document.State}) from {from}: only GS publishes and decides",
+            _ when !NoticeDocument.Operations.Contains(document.Operation) => $"an unknown operation '{document.Operation}'",
+            _ => null,
+        };
+    }
+
+    /// <summary>The state a notice is in after this document; a closed notice stays closed whatever arrives late.</summary>
+    public string StateAfter(NoticeDocument document)
+    {
+        var current = Find(document.NoticeId)?.State;
+        if (current is NoticeStates.Cancelled or NoticeStates.Rejected or NoticeStates.Withdrawn)
+            return current;
+        return document.Operation switch
+        {
+            NoticeDocument.Request => current ?? NoticeStates.PendingReview,
+            NoticeDocument.Diffusion => NoticeStates.Circulated,
+            NoticeDocument.Publish => NoticeStates.Published,
+            NoticeDocument.Update => current ?? document.State,
+            _ => document.State,
+        };
+    }
+
+    public void Apply(NoticeCopyEvents.Kept kept, bool carriesContent)
+    {
+        _envelopes.Add(kept.EnvelopeId);
+        if (!_copies.TryGetValue(kept.NoticeId, out var copy))
+            _copies[kept.NoticeId] = copy = new Copy(kept.NoticeId, kept.Kind, kept.Type, kept.RequestedBy);
+        copy.State = kept.State;
+        copy.UpdatedAt = kept.At;
+        if (carriesContent)
+        {
+            copy.Content = kept.Sealed;
+            copy.Type = kept.Type;
+            copy.Indexed = false;
+        }
+        else
+        {
+            copy.StateChange = kept.Sealed;
+            copy.Reason = null;
+        }
+    }
+
+    /// <summary>Documents that carry the notice's content; the others only change its state.</summary>
+    public static bool CarriesContent(string operation) => operation is not NoticeDocument.StateChange;
+}

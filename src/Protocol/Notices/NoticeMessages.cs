@@ -1,0 +1,84 @@
+namespace ActorNet.Protocol.Notices;
+
+/// <summary>What the Secretariat's Notice actor persists: one notice's life, its content only ever sealed.</summary>
+public static class NoticeEvents
+{
+    /// <summary>A bureau asked for a notice, or sent a diffusion; <paramref name="Sealed"/> is its envelope, which GS can open.</summary>
+    public sealed record Requested(
+        NoticeId NoticeId, string Kind, string Type, BureauCode RequestedBy, IReadOnlyList<BureauCode> RestrictedFrom, bool Public,
+        IReadOnlyList<BureauCode> To, string EnvelopeId, ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record ComplianceChecked(NoticeId NoticeId, IReadOnlyList<ComplianceFinding> Findings, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record Approved(NoticeId NoticeId, string Reviewer, string Reason, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record Rejected(NoticeId NoticeId, string Reviewer, string Reason, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>The notice, sealed for <paramref name="Recipients"/>, is in GS's outbox as <paramref name="EnvelopeId"/>.</summary>
+    public sealed record Published(NoticeId NoticeId, string EnvelopeId, IReadOnlyList<BureauCode> Recipients, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>New particulars from the requesting bureau (or GS): <paramref name="Sealed"/> replaces the content.</summary>
+    public sealed record Updated(NoticeId NoticeId, string By, string EnvelopeId, ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record Cancelled(NoticeId NoticeId, string By, string Reason, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>A rejected diffusion, taken back from its recipients.</summary>
+    public sealed record Withdrawn(NoticeId NoticeId, string By, string Reason, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>A change other than the publication (rejection, update, cancellation, withdrawal) is in GS's outbox for <paramref name="Recipients"/>.</summary>
+    public sealed record Notified(NoticeId NoticeId, string EnvelopeId, IReadOnlyList<BureauCode> Recipients, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+}
+
+/// <summary>What GS's API asks of a Notice actor.</summary>
+public static class NoticeCommands
+{
+    /// <summary>A GS reviewer's decision; answered with <see cref="Done"/> or <see cref="Refused"/> (404 unknown, 409 already decided).</summary>
+    public sealed record Review(NoticeId NoticeId, bool Approve, string Reviewer, string Reason) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>Cancels a notice (or withdraws a diffusion) on GS's own authority.</summary>
+    public sealed record Cancel(NoticeId NoticeId, string By, string Reason) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record Done(NoticeId NoticeId, string State) : IWithNoticeId, IActorNetMessage;
+
+    /// <param name="Status">The HTTP status that fits: 404, 409, 403.</param>
+    public sealed record Refused(NoticeId NoticeId, int Status, string Reason) : IWithNoticeId, IActorNetMessage;
+}
+
+public static class NoticeQueries
+{
+    /// <summary>Answered with <see cref="Record"/>, or <see cref="NoticeCommands.Refused"/> (404) for a notice GS never received.</summary>
+    public sealed record Get(NoticeId NoticeId) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>What GS knows of a notice besides its sealed content: state, compliance findings and history.</summary>
+    public sealed record Record(
+        NoticeId NoticeId, string Kind, string Type, string State, BureauCode RequestedBy, IReadOnlyList<ComplianceFinding> Findings,
+        IReadOnlyList<Step> History, DateTimeOffset UpdatedAt) : IWithNoticeId, IActorNetMessage;
+
+    public sealed record Step(string What, string By, string? Reason, DateTimeOffset At);
+}
+
+/// <summary>What a bureau's notice copies persist: each sealed notice document it received, once, with its clear metadata.</summary>
+public static class NoticeCopyEvents
+{
+    /// <param name="Operation">The document's operation (<see cref="NoticeDocument.Operations"/>).</param>
+    /// <param name="State">The notice's state after this document.</param>
+    public sealed record Kept(
+        NoticeId NoticeId, string EnvelopeId, BureauCode From, string Operation, string Kind, string Type, string State, BureauCode RequestedBy,
+        ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+}
+
+public static class NoticeCopyQueries
+{
+    /// <summary>The notices this bureau holds, newest first, filtered; answered with <see cref="Found"/>.</summary>
+    public sealed record List(BureauCode Bureau, string? Type, string? State, string? Query, string? Nationality, int Limit) : IWithBureauCode, IActorNetMessage;
+
+    /// <summary>One notice; answered with <see cref="Found"/> of none or one.</summary>
+    public sealed record Get(BureauCode Bureau, NoticeId NoticeId) : IWithBureauCode, IActorNetMessage;
+
+    /// <param name="Withdrawn">Notices asked for by id that GS took back: the API says so rather than "unknown".</param>
+    public sealed record Found(IReadOnlyList<Entry> Entries, bool Withdrawn = false) : IActorNetMessage;
+
+    /// <summary>One notice as this bureau holds it: the latest sealed content and its state.</summary>
+    public sealed record Entry(
+        NoticeId NoticeId, string Kind, string Type, string State, BureauCode RequestedBy, string? Reason, DateTimeOffset UpdatedAt, ReadOnlyMemory<byte> Sealed);
+}

@@ -1,0 +1,83 @@
+using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Notices;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Api;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Sealing;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Notices;
+
+/// <summary>A bureau's notice copies: who may say what about a notice, what the bureau lists, and a closed notice staying closed.</summary>
+public sealed class NoticeCopiesActorTests : TestKit, IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
+    private readonly NoticeKeys _keys = new(FR, US, DE);
+
+    public NoticeCopiesActorTests() : base("akka.loglevel = WARNING") { }
+
+    private InboxEvents.Received Sealed(BureauCode from, NoticeDocument document, params BureauCode[] to) => _keys.Seal(from, document, to);
+
+    private static NoticeDocument Document(NoticeId id, string operation, string state, string name = "Mohammed Al-Hassan", string? reason = null)
+    {
+        var content = operation == NoticeDocument.StateChange ? null : new NoticeContent(NoticeType.Red,
+            SubjectParticulars.None with { Name = name, Nationalities = ["DZ"] }, "robbery", new Warrant("court", new DateOnly(2026, 1, 1), "robbery"), null, null, []);
+        return new NoticeDocument(operation, id, NoticeKinds.Notice, FR, state, reason, content, [], false, [], [], DateTimeOffset.UtcNow);
+    }
+
+    private async Task<IReadOnlyList<NoticeCopyQueries.Entry>> ListAsync(IActorRef copies, string? q = null, string? nationality = null) =>
+        (await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.List(US, null, null, q, nationality, 100), Bound)).Entries;
+
+    [Fact]
+    public async Task Keeps_what_GS_publishes_refuses_what_others_claim_and_stays_cancelled()
+    {
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var id = NoticeId.New();
+
+        // FR cannot publish: only GS does.
+        copies.Tell(Sealed(FR, Document(id, NoticeDocument.Publish, NoticeStates.Published), US));
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.Publish, NoticeStates.Published), BureauCode.Secretariat, US));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 1, Bound);
+        var entry = Assert.Single(await ListAsync(copies, q: "al hassan muhammad".Replace("muhammad", "mohammed"), nationality: "DZ"));
+        Assert.Equal((NoticeStates.Published, FR), (entry.State, entry.RequestedBy));
+        Assert.Empty(await ListAsync(copies, nationality: "FR"));
+
+        // The requesting bureau cancels; a publication that arrives later does not bring the notice back.
+        copies.Tell(Sealed(FR, Document(id, NoticeDocument.StateChange, NoticeStates.Cancelled, reason: "arrested"), BureauCode.Secretariat, US));
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.Update, NoticeStates.Published, name: "Mohamed Al Hassan"), BureauCode.Secretariat, US));
+        await AwaitConditionAsync(async () => (await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Get(US, id), Bound)).Entries
+            is [{ State: NoticeStates.Cancelled, Reason: "arrested" }], Bound);
+        Assert.Single(await ListAsync(copies, q: "mohamed"));
+    }
+
+    [Fact]
+    public async Task A_withdrawn_diffusion_is_no_longer_listed_and_a_document_for_others_is_not_kept()
+    {
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var id = NoticeId.New();
+        var diffusion = Document(id, NoticeDocument.Diffusion, NoticeStates.Circulated) with { Kind = NoticeKinds.Diffusion, To = [US] };
+        copies.Tell(Sealed(FR, diffusion, BureauCode.Secretariat, US, FR));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 1, Bound);
+
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.StateChange, NoticeStates.Withdrawn) with { Kind = NoticeKinds.Diffusion }, US, FR));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 0, Bound);
+        Assert.True((await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Get(US, id), Bound)).Withdrawn);
+        Assert.Empty(await ListAsync(copies, q: "hassan"));
+
+        // Sealed for DE only: US cannot open it, and keeps nothing.
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(NoticeId.New(), NoticeDocument.Publish, NoticeStates.Published), DE));
+        Assert.Empty(await ListAsync(copies));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _keys.Dispose();
+    }
+}
