@@ -29,7 +29,7 @@ public static class MessageEndpoints
             var (draft, problem) = Check(request, crypto);
             if (draft is null)
                 return problem!;
-            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, ct);
+            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
         }).WithMetadata(new BodySizeLimit(2L * MessagePayload.MaxContentBytes)); // 1 MiB of files is 1.4 MiB in base64
 
@@ -47,7 +47,7 @@ public static class MessageEndpoints
                     return problem!;
                 drafts[i] = draft;
             }
-            var (ids, refused) = await SendAsync(bureau, drafts, sealer.ActorRef, outbox.ActorRef, ct);
+            var (ids, refused) = await SendAsync(bureau, drafts, sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Json(new MessagesAccepted(ids), statusCode: StatusCodes.Status202Accepted);
         }).WithMetadata(new BodySizeLimit(MaxBatchBodyBytes));
 
@@ -68,7 +68,7 @@ public static class MessageEndpoints
                 header.ForwardingAllowed, crypto);
             if (draft is null)
                 return problem!;
-            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, ct);
+            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
         });
 
@@ -158,12 +158,12 @@ public static class MessageEndpoints
     /// the ids, in the drafts' order, once the outbox has persisted every one of them.
     /// </summary>
     private static async Task<(string[] Ids, IResult? Refused)> SendAsync(BureauCode bureau, IReadOnlyList<Draft> drafts, IActorRef sealer,
-        IActorRef outbox, CancellationToken ct)
+        IActorRef outbox, PublicKeyDirectory directory, CancellationToken ct)
     {
         var answer = await sealer.Ask<object>(new SealerCommands.Seal(drafts), AskTimeout, ct);
         if (answer is SealerCommands.Refused refused)
             return ([], Problems.Result(400,
-                $"{(drafts.Count > 1 ? $"message [{refused.Index}]: " : "")}\"to\": unknown recipient {refused.Recipient}: it has no keys in the directory"));
+                $"{(drafts.Count > 1 ? $"message [{refused.Index}]: " : "")}\"to\": {directory.WhyUnusable(refused.Recipient)}"));
         var envelopes = ((SealerCommands.Sealed)answer).Envelopes;
         // Asked in order, so the outbox numbers them in order; the outbox gathers concurrent posts into one write.
         var posted = new Task<OutboxCommands.Posted>[envelopes.Count];
