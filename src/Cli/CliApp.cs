@@ -14,7 +14,7 @@ public static class CliApp
     public const int Interrupted = 130;
 
     /// <summary>Every palette; a new one is a class in Palettes/ and a line here.</summary>
-    public static IReadOnlyList<Palette> Palettes { get; } = [new ClusterPalette(), new BureauPalette(), new TokenPalette(), new PkiPalette(), new AuditPalette(), new MessagePalette(), new NoticePalette()];
+    public static IReadOnlyList<Palette> Palettes { get; } = [new ClusterPalette(), new BureauPalette(), new TokenPalette(), new PkiPalette(), new AuditPalette(), new MessagePalette(), new NoticePalette(), new ActorPalette(), new ShardingPalette()];
 
     public static async Task<int> RunAsync(
         string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string, string?> env, Interrupt? interrupt = null)

@@ -83,7 +83,9 @@ public sealed class CommandArgs
         for (var i = 0; i < words.Count; i++)
         {
             var (name, inline) = SplitFlag(words[i]);
-            if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length == 2)
+            // pbm's short flags (-s, -d, -r) count where the command declares them; other single-dash words stay positional.
+            var declaredShort = name.Length > 1 && name[0] == '-' && name[1] != '-' && command.Flags.Any(f => f.Name == name);
+            if (!declaredShort && (!name.StartsWith("--", StringComparison.Ordinal) || name.Length == 2))
             {
                 positionals.Add(words[i]);
                 continue;

@@ -93,6 +93,7 @@ app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
 app.MapNoticeEndpoints(options.Bureau);
 app.MapEventEndpoints();
+app.MapDiagnosticsEndpoints();
 
 // Start-up leaves far more garbage than an idle node holds: hand it back to the OS once the node has settled.
 app.Lifetime.ApplicationStarted.Register(() => _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ =>

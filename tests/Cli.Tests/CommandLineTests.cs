@@ -79,6 +79,19 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Short_flags_count_where_the_command_declares_them_as_pbm_writes_them()
+    {
+        var command = new Command("actor", "hierarchy", "", _ => Task.FromResult(0), Flags: [new Flag("-s", "PATH"), new Flag("-d", "DEPTH")]);
+
+        var args = CommandArgs.Parse(command, ["-s", "/user/bureau", "-d", "2"], "usage");
+
+        Assert.Equal("/user/bureau", args.Flag("-s"));
+        Assert.Equal("2", args.Flag("-d"));
+        var e = Assert.Throws<UsageException>(() => CommandArgs.Parse(command, ["-x"], "usage"));
+        Assert.Equal("Unexpected '-x': write actornet actor hierarchy [-s PATH] [-d DEPTH]", e.Message);
+    }
+
+    [Fact]
     public void Prompt_lines_split_on_blanks_and_keep_quoted_words_whole()
     {
         Assert.Equal(["bureau", "settings", "--display-name", "Police Nationale", "--contact-email", "a@b.fr", ""],

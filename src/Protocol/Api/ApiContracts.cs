@@ -98,3 +98,13 @@ public sealed record InboxMessage(
 
 /// <summary>One event of <c>GET /api/events</c>: <paramref name="Type"/> is the SSE event name (message, notice, hit, operation).</summary>
 public sealed record LiveEvent(string Type, string Id, string From, DateTimeOffset At);
+
+/// <summary>One actor of <c>GET /api/actors</c>: its path and, down to the depth asked, its children (as pbm's <c>actor hierarchy</c>).</summary>
+public sealed record ActorNodeInfo(string Path, IReadOnlyList<ActorNodeInfo> Children, bool ChildrenCut);
+
+/// <summary><c>GET /api/sharding/{region}/stats</c>: shards and entities per node, as pbm's <c>sharding region-stats</c>.</summary>
+public sealed record ShardRegionStatsInfo(string Region, IReadOnlyList<ShardRegionNodeStats> Nodes);
+
+/// <param name="Shards">Entity count per shard id hosted on that node.</param>
+/// <param name="Failed">Shards that did not answer in time.</param>
+public sealed record ShardRegionNodeStats(string Address, IReadOnlyDictionary<string, int> Shards, IReadOnlyList<string> Failed);
