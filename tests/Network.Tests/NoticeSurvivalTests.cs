@@ -103,6 +103,8 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         // DE and ES are down: when GS dies, they certainly do not have the publications, whatever GS managed before.
         de.Kill();
         es.Kill();
+        // Let the cluster remove them first: GS dying while they are still unreachable would leave no majority to down anyone.
+        await Eventually.TrueAsync(async () => !(await fr.MembersAsync()).Any(m => m.Bureau is "DE" or "ES"), Propagation, "DE and ES removed from the cluster");
         var answered = new List<string>();
         var killed = 0;
         await InParallelAsync(ids, async id =>
@@ -206,5 +208,45 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         Assert.Equal(stillPublished.Order(), (await ListAsync(back, NoticeStates.Published)).Select(n => n.Id).Order());
         Assert.Equal(cancelled.Order(), (await ListAsync(back, NoticeStates.Cancelled)).Select(n => n.Id).Order());
         AssertEachOnce(back, "US", ids, cancelled);
+    }
+
+    [Fact]
+    public async Task A_bureau_approved_after_notices_were_published_gets_those_it_may_see_and_their_later_changes()
+    {
+        var (seed, nodes) = await StartClusterAsync("GS", "FR", "US");
+        var (gs, fr) = (nodes[0], nodes[1]);
+        await KnowsKeysAsync(gs, "FR", "US");
+        await KnowsKeysAsync(fr, "GS");
+
+        // Before DE exists: one notice for all, one restricted from DE, one cancelled, one still pending review.
+        var ids = await RequestAsync(fr, 3);
+        var (open, cancelled, pending) = (ids[0], ids[1], ids[2]);
+        string restricted;
+        using (var response = await fr.Http.PostAsJsonAsync("/api/notices", Red(9) with { RestrictedFrom = ["DE"] }))
+            restricted = (await response.Content.ReadFromJsonAsync<NoticeAccepted>())!.Id;
+        await AwaitListedAsync(gs, NoticeStates.PendingReview, [open, restricted, cancelled, pending], Propagation);
+        foreach (var id in new[] { open, restricted, cancelled })
+            Assert.Equal(HttpStatusCode.OK, (await gs.Http.PostAsJsonAsync($"/api/notices/{id}/review", new ReviewRequest("approve", "ok"))).StatusCode);
+        await AwaitListedAsync(fr, NoticeStates.Published, [open, restricted, cancelled], Propagation);
+        Assert.Equal(HttpStatusCode.OK, (await fr.Http.PostAsJsonAsync($"/api/notices/{cancelled}/cancel", new CancelRequest("arrested"))).StatusCode);
+        await AwaitListedAsync(gs, NoticeStates.Cancelled, [cancelled], Propagation);
+
+        // DE joins, enrols and is approved (GS runs --auto-enrol): it gets the published notice it may see.
+        var de = Track(NodeProcess.StartNode("DE", [seed], Temp.Sub("DE")));
+        await de.WaitReadyAsync(Ready);
+        await AwaitListedAsync(de, NoticeStates.Published, [open], Propagation);
+        var history = (await gs.Http.GetFromJsonAsync<NoticeInfo>($"/api/notices/{open}"))!.History!;
+        Assert.Contains(history, h => h.What == "extended" && h.Reason!.Contains("DE"));
+
+        // What was pending review when DE came is published to it as to anyone; later changes reach it too.
+        Assert.Equal(HttpStatusCode.OK, (await gs.Http.PostAsJsonAsync($"/api/notices/{pending}/review", new ReviewRequest("approve", "ok"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fr.Http.PostAsJsonAsync($"/api/notices/{open}/cancel", new CancelRequest("arrested"))).StatusCode);
+        await AwaitListedAsync(de, NoticeStates.Published, [pending], Propagation);
+        await AwaitListedAsync(de, NoticeStates.Cancelled, [open], Propagation);
+
+        // Never the restricted one, nor the one cancelled before DE was approved.
+        Assert.Equal(HttpStatusCode.NotFound, (await de.Http.GetAsync($"/api/notices/{restricted}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await de.Http.GetAsync($"/api/notices/{cancelled}")).StatusCode);
+        AssertEachOnce(de, "DE", [open, pending], [open]);
     }
 }
