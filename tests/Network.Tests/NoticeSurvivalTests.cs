@@ -167,7 +167,7 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
     }
 
     [Fact]
-    public async Task A_bureau_offline_through_1000_publications_and_100_cancellations_gets_each_exactly_once_when_it_returns()
+    public async Task A_bureau_offline_through_1000_publications_and_100_cancellations_gets_each_exactly_once_when_it_returns_even_if_killed_while_catching_up()
     {
         const int total = 1000, cancellations = 100;
         var clock = Stopwatch.StartNew();
@@ -196,6 +196,16 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         });
         await AwaitListedAsync(gs, NoticeStates.Cancelled, cancelled, Propagation);
         Output.WriteLine($"{cancellations} cancelled {clock.Elapsed.TotalSeconds:0} s in");
+
+        // US returns, and is killed again in the middle of catching up: its inbox has persisted envelopes its copies have not yet.
+        var first = Track(NodeProcess.StartNode("US", [seed], us.DataDirectory!));
+        await first.WaitReadyAsync(Ready);
+        await Eventually.TrueAsync(async () => (await first.Http.GetFromJsonAsync<List<NoticeSummaryInfo>>("/api/notices?limit=1000"))!.Count >= total / 5,
+            Propagation, $"US to hold {total / 5} notices");
+        first.Kill();
+        var inInbox = Journal.Events<InboxEvents.Received>(us.DataDirectory!, "inbox-US").Count(r => NoticeEnvelopes.Owns(r.Id));
+        var inCopies = Journal.Events<NoticeCopyEvents.Kept>(us.DataDirectory!, "notice-copies-US").Count;
+        Output.WriteLine($"US killed while catching up: {inInbox} notice envelopes in its inbox, {inCopies} in its copies");
 
         var back = Track(NodeProcess.StartNode("US", [seed], us.DataDirectory!));
         var returned = Stopwatch.StartNew();
