@@ -22,13 +22,6 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         new NoticeSubjectBody($"Survivor{n}", "Jean", null, null, "1980-04", "M", ["FR"], null, "scar on the left cheek"),
         "armed robbery of a bank", new WarrantBody("Tribunal judiciaire de Paris", "2026-01-15", "vol à main armée"));
 
-    private static async Task KnowsKeysAsync(NodeProcess node, params string[] bureaus) =>
-        await Eventually.TrueAsync(async () =>
-        {
-            var known = await node.BureausAsync();
-            return bureaus.All(b => known.Any(k => k.Code == b && k.Fingerprint is not null));
-        }, Ready, $"{node.Name} to know the keys of {string.Join(",", bureaus)}");
-
     /// <summary>Runs <paramref name="work"/> over <paramref name="items"/> with <see cref="Clients"/> concurrent callers, stopping at the first failure.</summary>
     private static async Task InParallelAsync<T>(IReadOnlyList<T> items, Func<T, Task> work)
     {
@@ -94,8 +87,8 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         var clock = Stopwatch.StartNew();
         var (seed, nodes) = await StartClusterAsync("GS", "FR", "US", "DE", "ES");
         var (gs, fr, us, de, es) = (nodes[0], nodes[1], nodes[2], nodes[3], nodes[4]);
-        await KnowsKeysAsync(gs, "FR", "US", "DE", "ES");
-        await KnowsKeysAsync(fr, "GS");
+        await NoticeTests.KnowsKeysAsync(gs, "FR", "US", "DE", "ES");
+        await NoticeTests.KnowsKeysAsync(fr, "GS");
 
         var ids = await RequestAsync(fr, total);
         await AwaitListedAsync(gs, NoticeStates.PendingReview, ids, Propagation);
@@ -173,8 +166,8 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         var clock = Stopwatch.StartNew();
         var (seed, nodes) = await StartClusterAsync("GS", "FR", "US");
         var (gs, fr, us) = (nodes[0], nodes[1], nodes[2]);
-        await KnowsKeysAsync(gs, "FR", "US");
-        await KnowsKeysAsync(fr, "GS");
+        await NoticeTests.KnowsKeysAsync(gs, "FR", "US");
+        await NoticeTests.KnowsKeysAsync(fr, "GS");
         us.Kill();
 
         var ids = await RequestAsync(fr, total);
@@ -225,8 +218,8 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
     {
         var (seed, nodes) = await StartClusterAsync("GS", "FR", "US");
         var (gs, fr) = (nodes[0], nodes[1]);
-        await KnowsKeysAsync(gs, "FR", "US");
-        await KnowsKeysAsync(fr, "GS");
+        await NoticeTests.KnowsKeysAsync(gs, "FR", "US");
+        await NoticeTests.KnowsKeysAsync(fr, "GS");
 
         // Before DE exists: one notice for all, one restricted from DE, one cancelled, one still pending review.
         var ids = await RequestAsync(fr, 3);
