@@ -32,7 +32,8 @@ public sealed class NoticeTests(ITestOutputHelper output) : Scenario(output)
 
     private sealed record ProblemBody(string Title, int Status);
 
-    private static async Task KnowsKeysAsync(NodeProcess node, params string[] bureaus) =>
+    /// <summary>Waits until <paramref name="node"/> knows the keys of every one of <paramref name="bureaus"/>.</summary>
+    internal static async Task KnowsKeysAsync(NodeProcess node, params string[] bureaus) =>
         await Eventually.TrueAsync(async () =>
         {
             var known = await node.BureausAsync();

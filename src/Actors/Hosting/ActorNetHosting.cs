@@ -32,6 +32,7 @@ public sealed class SealerKey;
 public sealed class NoticeCopiesKey;
 public sealed class NoticeRegionKey;
 public sealed class NoticeResumerKey;
+public sealed class NoticeCatchUpKey;
 
 /// <summary>The Akka.Hosting wiring every ActorNet process shares, one extension per concern.</summary>
 public static class ActorNetHosting
@@ -170,6 +171,9 @@ public static class ActorNetHosting
                 PassivateIdleEntityAfter = TimeSpan.FromMinutes(2),
             })
         .WithSingleton<NoticeResumerKey>("notice-resumer", (_, registry, _) => NoticeResumerActor.Props(registry.Get<NoticeRegionKey>()),
+            new ClusterSingletonOptions { Role = "secretariat" })
+        .WithSingleton<NoticeCatchUpKey>(NoticeCatchUpActor.Name,
+            (_, registry, _) => Restarting.Props(NoticeCatchUpActor.Props(crypto.Directory, registry.Get<NoticeRegionKey>()), NoticeCatchUpActor.Name),
             new ClusterSingletonOptions { Role = "secretariat" });
 }
 

@@ -17,7 +17,7 @@ public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset A
 /// its signature and address; acknowledges to the sender's outbox only what it has persisted. Never opens an envelope:
 /// the API opens it for its authorised reader.
 /// </summary>
-public sealed class InboxActor : ReceivePersistentActor
+public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 {
     public const string Name = "inbox";
 
@@ -29,6 +29,8 @@ public sealed class InboxActor : ReceivePersistentActor
     private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
     private readonly Func<BureauCode, IActorRef>? _outboxOverride;
     private readonly IActorRef? _notices;
+    private readonly NoticeHandOverQueue _handOver = new();
+    private bool _markWriting;
     private long _refused;
 
     /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
@@ -41,21 +43,26 @@ public sealed class InboxActor : ReceivePersistentActor
         _notices = notices;
         PersistenceId = "inbox-" + bureau.Value;
 
-        Recover<InboxEvents.Received>(_state.Apply);
+        Recover<InboxEvents.Received>(Keep);
         Recover<InboxEvents.Read>(_state.Apply);
+        Recover<NoticeHandOver.HandedOver>(h => _handOver.Marked(h.UpTo));
         Recover<RecoveryCompleted>(_ =>
         {
             _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count);
-            HandOverLatestAgain();
+            StartHandOver();
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
         Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
         Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
+        Command<NoticeHandOver.Taken>(OnTaken);
+        Command<HandOverDue>(_ => HandOverNow());
     }
 
     public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null) =>
         Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices));
@@ -65,28 +72,77 @@ public sealed class InboxActor : ReceivePersistentActor
     /// <summary>Whether an arrival is a message for the messages API, rather than a notice document the notice side holds.</summary>
     private bool IsMessage(InboxEvents.Received received) => _notices is null || !NoticeEnvelopes.Owns(received.Id);
 
+    /// <summary>
+    /// Applies a persisted arrival. A notice envelope is kept in memory without its sealed bytes (its id still refuses a replay),
+    /// and only until the notice side has taken it, in the hand-over queue, under the journal sequence number it was persisted with.
+    /// </summary>
+    private void Keep(InboxEvents.Received received)
+    {
+        if (IsMessage(received))
+        {
+            _state.Apply(received);
+            return;
+        }
+        _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty });
+        _handOver.Arrived(LastSequenceNr, received);
+    }
+
     /// <summary>Hands a persisted arrival on: a notice envelope to the notice side (which opens it), a message to the live events.</summary>
     private void HandOver(InboxEvents.Received received)
     {
         if (IsMessage(received))
             Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At));
         else
-            _notices!.Tell(received);
+            HandOverNow();
     }
 
     /// <summary>
-    /// A hand-over is a tell after the write: a node stopped in between leaves the notice side without the last documents. After a
-    /// restart it gets the latest again, and keeps each once.
+    /// After recovery: hands over what the notice side had not taken when the inbox last stopped (the persisted mark says up to
+    /// where it had), and from then on resends what it does not take in time.
     /// </summary>
-    private void HandOverLatestAgain()
+    private void StartHandOver()
     {
         if (_notices is null)
             return;
-        foreach (var received in _state.Latest(HandOverAgainCount, r => !IsMessage(r)))
-            _notices.Tell(received);
+        if (_handOver.Count > 0)
+            _log.Info("Inbox of {Bureau}: {Count} notice envelopes not yet taken by the notice side; handing them over", _bureau, _handOver.Count);
+        Timers.StartPeriodicTimer("notice-hand-over", HandOverDue.Instance, TimeSpan.FromSeconds(5));
+        HandOverNow();
     }
 
-    private const int HandOverAgainCount = 1000;
+    private void HandOverNow()
+    {
+        foreach (var received in _handOver.Due(DateTimeOffset.UtcNow))
+            _notices!.Tell(received);
+    }
+
+    private void OnTaken(NoticeHandOver.Taken taken)
+    {
+        if (!_handOver.Taken(taken.EnvelopeId))
+            return;
+        HandOverNow();
+        WriteMark();
+    }
+
+    /// <summary>Persists how far the notice side has taken everything; one write at a time, the latest mark after it.</summary>
+    private void WriteMark()
+    {
+        var upTo = _handOver.TakenUpTo;
+        if (_markWriting || upTo <= _handOver.Mark)
+            return;
+        _markWriting = true;
+        PersistAsync(new NoticeHandOver.HandedOver(upTo, DateTimeOffset.UtcNow), marked =>
+        {
+            _handOver.Marked(marked.UpTo);
+            _markWriting = false;
+            WriteMark();
+        });
+    }
+
+    private sealed class HandOverDue : INoSerializationVerificationNeeded
+    {
+        public static readonly HandOverDue Instance = new();
+    }
 
     // --- end of the dispatch hook ---
 
@@ -109,7 +165,7 @@ public sealed class InboxActor : ReceivePersistentActor
         var remaining = accepted.Count;
         PersistAll(accepted, received =>
         {
-            _state.Apply(received);
+            Keep(received);
             _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, received.Id, received.From.Value, $"from {received.From}, sequence {received.Sequence}"));
             HandOver(received);
             if (--remaining == 0)

@@ -95,16 +95,5 @@ public sealed class InboxState
         return new InboxQueries.Page(_arrivals.Skip(start).Where(listed ?? (_ => true)).Take(limit).ToArray(), false);
     }
 
-    /// <summary>The last <paramref name="count"/> arrivals that <paramref name="which"/> keeps, oldest first.</summary>
-    public IReadOnlyList<InboxEvents.Received> Latest(int count, Func<InboxEvents.Received, bool> which)
-    {
-        var latest = new List<InboxEvents.Received>(Math.Min(count, _arrivals.Count));
-        for (var i = _arrivals.Count - 1; i >= 0 && latest.Count < count; i--)
-            if (which(_arrivals[i]))
-                latest.Add(_arrivals[i]);
-        latest.Reverse();
-        return latest;
-    }
-
     public InboxEvents.Received? Find(string id) => _positionById.TryGetValue(id, out var i) ? _arrivals[i] : null;
 }

@@ -77,6 +77,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         Command<InboxEvents.Received>(OnEnvelope);
         Command<NoticeCommands.Review>(OnReview);
         Command<NoticeCommands.Cancel>(OnCancel);
+        Command<NoticeCommands.Extend>(OnExtend);
         Command<NoticeQueries.Get>(_ => Sender.Tell(_state.Exists ? _state.ToRecord() : NotFound()));
         Command<OutboxCommands.Posted>(_ => { }); // a late answer to a post already settled
     }
@@ -89,20 +90,27 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         CommandAny(_ => Stash.Stash());
     }
 
+    /// <summary>A document from a bureau, handed over by GS's inbox (told once it is taken: kept or ignored for good) or made by GS's own API.</summary>
     private void OnEnvelope(InboxEvents.Received received)
     {
+        var handedBy = Sender;
         if (_state.Envelopes.Contains(received.Id))
+        {
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
+        }
         var opened = NoticeSealing.Open(_crypto.Opener, received.Sealed);
         if (opened is null || opened.Document.NoticeId != Id)
         {
             _log.Warning("Notice {NoticeId}: envelope {EnvelopeId} from {Sender} is not a notice document for it; ignored", Id, received.Id, received.From);
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
         }
         var (header, document) = (opened.Header, opened.Document);
         if (header.From != document.RequestedBy)
         {
             _log.Warning("Notice {NoticeId}: {Sender} sent a {Operation} in the name of {RequestedBy}; ignored", Id, header.From, document.Operation, document.RequestedBy);
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
         }
         var now = DateTimeOffset.UtcNow;
@@ -120,7 +128,8 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
                     ApplyPersisted(e);
                     if (e is not NoticeEvents.ComplianceChecked checkedEvent)
                         return;
-                    _copies().Tell(received);
+                    _copies().Tell(received, ActorRefs.NoSender);
+                    NoticeHandOverQueue.Acknowledge(handedBy, received);
                     _log.Info("Notice {NoticeId} ({Kind}, {Type}) from {RequestedBy} is {State} with {FindingCount} compliance findings",
                         Id, _state.Kind, _state.Type, _state.RequestedBy, _state.State, checkedEvent.Findings.Count);
                     _audit.Tell(new AuditCommands.Record(AuditKinds.NoticeRequested, Id.Value, _state.RequestedBy!.Value,
@@ -135,17 +144,19 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
                 }.Select(Tag), e =>
                 {
                     ApplyPersisted(e);
-                    if (e is NoticeEvents.ComplianceChecked)
-                        SendUnsent(null, null);
+                    if (e is not NoticeEvents.ComplianceChecked)
+                        return;
+                    NoticeHandOverQueue.Acknowledge(handedBy, received);
+                    SendUnsent(null, null);
                 });
                 break;
             case NoticeDocument.StateChange when document.State == NoticeStates.Cancelled && _state.Exists && !_state.IsClosed:
-                Close(header.From.Value, document.Reason ?? "cancelled by the requesting bureau", null);
+                Close(header.From.Value, document.Reason ?? "cancelled by the requesting bureau", null, () => NoticeHandOverQueue.Acknowledge(handedBy, received));
                 break;
             default:
-                // Also what an inbox's hand-over after a restart brings again: not worth a warning.
                 _log.Info("Notice {NoticeId}: a {Operation} from {Sender} does not apply to a notice that is {State}; ignored",
                     Id, document.Operation, header.From, _state.Exists ? _state.State : "unknown");
+                NoticeHandOverQueue.Acknowledge(handedBy, received);
                 break;
         }
     }
@@ -190,8 +201,31 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
             Close(cancel.By, cancel.Reason, Sender);
     }
 
-    /// <summary>Cancels a notice, or withdraws a diffusion, and tells everyone who holds it.</summary>
-    private void Close(string by, string reason, IActorRef? replyTo)
+    /// <summary>Sends the published notice, as it now stands, to bureaus approved after its publication that do not have it.</summary>
+    private void OnExtend(NoticeCommands.Extend extend)
+    {
+        var bureaus = _state.NotReached(extend.Bureaus);
+        if (bureaus.Count == 0)
+        {
+            Sender.Tell(new NoticeCommands.Done(Id, _state.Exists ? _state.State : "unknown"));
+            return;
+        }
+        if (bureaus.FirstOrDefault(b => _crypto.Directory.Latest(b) is null) is { } unknown)
+        {
+            Sender.Tell(new NoticeCommands.Refused(Id, 503, $"this GS node does not know the keys of {unknown} yet"));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(Tag(new NoticeEvents.Extended(Id, bureaus, DateTimeOffset.UtcNow)), e =>
+        {
+            ApplyPersisted(e);
+            _log.Info("Notice {NoticeId}: published before {Bureaus} were approved; sending it to them", Id, string.Join(",", bureaus));
+            SendUnsent(replyTo, null);
+        });
+    }
+
+    /// <summary>Cancels a notice, or withdraws a diffusion, and tells everyone who holds it; <paramref name="persisted"/> runs once that is in the journal.</summary>
+    private void Close(string by, string reason, IActorRef? replyTo, Action? persisted = null)
     {
         var now = DateTimeOffset.UtcNow;
         object closed = _state.IsDiffusion && by == "GS"
@@ -201,6 +235,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         {
             ApplyPersisted(e);
             _audit.Tell(new AuditCommands.Record(AuditKinds.NoticeClosed, Id.Value, _state.RequestedBy!.Value, $"{_state.State} by {by}"));
+            persisted?.Invoke();
             SendUnsent(replyTo, null);
         });
     }
@@ -221,7 +256,9 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
             replyTo?.Tell(new NoticeCommands.Refused(Id, 500, $"Notice {Id}'s content does not open on this GS node: see its log"));
             return;
         }
-        var recipients = unsent.Operation == NoticeDocument.Publish
+        var recipients = unsent.To is { } only
+            ? only.Where(b => _crypto.Directory.Latest(b) is not null).ToArray()
+            : unsent.Operation == NoticeDocument.Publish
             ? _crypto.Directory.Bureaus.Where(b => !b.IsSecretariat && !_state.RestrictedFrom.Contains(b)).ToArray()
             : _state.Audience.Where(b => _crypto.Directory.Latest(b) is not null).ToArray();
         var now = DateTimeOffset.UtcNow;
@@ -267,7 +304,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
         {
             ApplyPersisted(e);
             _sending = null;
-            _copies().Tell(new InboxEvents.Received(BureauCode.Secretariat, 0, sending.EnvelopeId, sending.Sealed, DateTimeOffset.UtcNow));
+            _copies().Tell(new InboxEvents.Received(BureauCode.Secretariat, 0, sending.EnvelopeId, sending.Sealed, DateTimeOffset.UtcNow), ActorRefs.NoSender);
             _log.Info("Notice {NoticeId} ({State}): {EnvelopeId} is in GS's outbox for {RecipientCount} bureaus", Id, _state.State, sending.EnvelopeId, sending.Recipients.Count);
             _audit.Tell(new AuditCommands.Record(AuditKinds.NoticeSent, sending.EnvelopeId, string.Join(",", sending.Recipients), $"notice {Id} {_state.State}"));
             sending.ReplyTo?.Tell(sending.Reply);
@@ -275,6 +312,7 @@ public sealed class NoticeActor : ReceivePersistentActor, IWithTimers
             Stash.UnstashAll();
         });
     }
+
 
     private void ApplyPersisted(object e) => _state = _state.Apply(e is Tagged tagged ? tagged.Payload : e, LastSequenceNr);
 

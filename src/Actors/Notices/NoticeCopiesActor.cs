@@ -31,6 +31,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     private readonly Func<Opener> _opener;
     private readonly INoticeNameIndex _names;
     private readonly NoticeCopiesState _state = new();
+    private readonly HashSet<string> _opening = new(StringComparer.Ordinal);
 
     /// <param name="opener">This bureau's opener, current keys: the copies are opened only to check, index and answer this bureau.</param>
     public NoticeCopiesActor(BureauCode bureau, Func<Opener> opener, INoticeNameIndex names)
@@ -43,8 +44,12 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation)));
         Recover<RecoveryCompleted>(_ => _log.Info("Notice copies of {Bureau} recovered: {Count} notices", _bureau, _state.Count));
 
-        Command<InboxEvents.Received>(r => OnReceived(r, 1));
-        Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt));
+        Command<InboxEvents.Received>(r =>
+        {
+            if (!_opening.Contains(r.Id)) // handed over again while its sender's keys are awaited: that retry goes on
+                OnReceived(r, 1, Sender);
+        });
+        Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt, r.HandedBy));
         Command<NoticeCopyQueries.List>(OnList);
         Command<NoticeCopyQueries.Get>(q =>
         {
@@ -60,34 +65,45 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>An envelope that did not open yet: its sender's keys may not have reached this node's directory copy.</summary>
-    private sealed record RetryOpen(InboxEvents.Received Received, int Attempt) : INoSerializationVerificationNeeded;
+    private sealed record RetryOpen(InboxEvents.Received Received, int Attempt, IActorRef HandedBy) : INoSerializationVerificationNeeded;
 
     public static Props Props(BureauCode bureau, Func<Opener> opener, INoticeNameIndex names) =>
         Akka.Actor.Props.Create(() => new NoticeCopiesActor(bureau, opener, names));
 
-    private void OnReceived(InboxEvents.Received received, int attempt)
+    /// <param name="handedBy">The inbox that handed the envelope over, told once it is taken (kept, or refused for good); none for this node's own documents.</param>
+    private void OnReceived(InboxEvents.Received received, int attempt, IActorRef handedBy)
     {
+        _opening.Remove(received.Id);
         if (_state.HasKept(received.Id))
+        {
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
+        }
         var opened = NoticeSealing.Open(_opener(), received.Sealed);
         if (opened is null)
         {
             if (attempt < OpenAttempts)
-                Timers.StartSingleTimer("open-" + received.Id, new RetryOpen(received, attempt + 1), OpenRetry);
-            else
-                _log.Warning("Notice copies of {Bureau}: envelope {EnvelopeId} from {Sender} does not open here as a notice document after {Attempts} tries; not kept",
-                    _bureau, received.Id, received.From, attempt);
+            {
+                _opening.Add(received.Id);
+                Timers.StartSingleTimer("open-" + received.Id, new RetryOpen(received, attempt + 1, handedBy), OpenRetry);
+                return;
+            }
+            _log.Warning("Notice copies of {Bureau}: envelope {EnvelopeId} from {Sender} does not open here as a notice document after {Attempts} tries; not kept",
+                _bureau, received.Id, received.From, attempt);
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
         }
         var (header, document) = (opened.Header, opened.Document);
         if (NoticeEnvelopes.NoticeOf(received.Id) != document.NoticeId)
         {
             _log.Warning("Notice copies of {Bureau}: envelope {EnvelopeId} names notice {NoticeId} inside; not kept", _bureau, received.Id, document.NoticeId);
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
         }
         if (NoticeCopiesState.Refusal(header.From, document) is { } refusal)
         {
             _log.Warning("Notice copies of {Bureau} refused envelope {EnvelopeId} about notice {NoticeId}: {Reason}", _bureau, received.Id, document.NoticeId, refusal);
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
             return;
         }
         var kept = new NoticeCopyEvents.Kept(document.NoticeId, received.Id, header.From, document.Operation, document.Kind,
@@ -104,8 +120,10 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
             _log.Info("Notice {NoticeId} ({Type}) is {State} at {Bureau}, after a {Operation} from {Sender}",
                 k.NoticeId, k.Type, k.State, _bureau, k.Operation, k.From);
             Context.System.EventStream.Publish(new NoticeChanged(k.NoticeId, k.From, k.State, k.At));
+            NoticeHandOverQueue.Acknowledge(handedBy, received);
         });
     }
+
 
     private void OnList(NoticeCopyQueries.List q)
     {

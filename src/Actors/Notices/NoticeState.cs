@@ -65,11 +65,17 @@ public sealed record NoticeState(
             Reviewed = true, State = IsDiffusion ? State : NoticeStates.Rejected, History = [.. History, new("rejected", e.Reviewer, e.Reason, e.At)], UpdatedAt = e.At,
             Unsent = IsDiffusion ? null : new UnsentChange(NoticeDocument.StateChange, sequence),
         },
+        NoticeEvents.Published e when State != NoticeStates.PendingReview => this with
+        {
+            Recipients = Recipients.Union(e.Recipients).ToArray(), Unsent = null,
+            History = [.. History, new("extended", "GS", $"published to {string.Join(", ", e.Recipients)}, approved after the publication", e.At)],
+        },
         NoticeEvents.Published e => this with
         {
-            State = State == NoticeStates.PendingReview ? NoticeStates.Published : State, Recipients = e.Recipients, Unsent = null,
+            State = NoticeStates.Published, Recipients = e.Recipients, Unsent = null,
             History = [.. History, new("published", "GS", $"to {e.Recipients.Count} bureaus", e.At)], UpdatedAt = e.At,
         },
+        NoticeEvents.Extended e => this with { Unsent = new UnsentChange(NoticeDocument.Publish, sequence, e.Bureaus) },
         NoticeEvents.Updated e => this with
         {
             Content = e.Sealed, Envelopes = Envelopes.Add(e.EnvelopeId), History = [.. History, new("updated", e.By, null, e.At)], UpdatedAt = e.At,
@@ -96,8 +102,15 @@ public sealed record NoticeState(
         : !IsDiffusion && State != NoticeStates.PendingReview ? (409, $"Notice {NoticeId} was already decided: it is {State}")
         : null;
 
+    /// <summary>Those of <paramref name="bureaus"/> a published notice has not reached and may: none unless it is published.</summary>
+    public IReadOnlyList<BureauCode> NotReached(IEnumerable<BureauCode> bureaus) =>
+        State != NoticeStates.Published || IsDiffusion
+            ? []
+            : bureaus.Where(b => !b.IsSecretariat && b != RequestedBy && !RestrictedFrom.Contains(b) && !Recipients.Contains(b)).Distinct().ToArray();
+
     public NoticeQueries.Record ToRecord() => new(NoticeId, Kind, Type, State, RequestedBy!, Findings, History, UpdatedAt);
 }
 
 /// <summary>A change persisted but not yet handed to GS's outbox: sent again after a restart, under the same envelope id.</summary>
-public sealed record UnsentChange(string Operation, long Sequence);
+/// <param name="To">Only these bureaus (a publication extended to bureaus approved after it); null: all the change concerns.</param>
+public sealed record UnsentChange(string Operation, long Sequence, IReadOnlyList<BureauCode>? To = null);

@@ -27,6 +27,12 @@ public static class NoticeEvents
 
     /// <summary>A change other than the publication (rejection, update, cancellation, withdrawal) is in GS's outbox for <paramref name="Recipients"/>.</summary>
     public sealed record Notified(NoticeId NoticeId, string EnvelopeId, IReadOnlyList<BureauCode> Recipients, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>
+    /// The published notice is to go to <paramref name="Bureaus"/> too, approved after its publication; a <see cref="Published"/> for
+    /// them follows once it is in GS's outbox.
+    /// </summary>
+    public sealed record Extended(NoticeId NoticeId, IReadOnlyList<BureauCode> Bureaus, DateTimeOffset At) : IWithNoticeId, IActorNetMessage;
 }
 
 /// <summary>What GS's API asks of a Notice actor.</summary>
@@ -37,6 +43,13 @@ public static class NoticeCommands
 
     /// <summary>Cancels a notice (or withdraws a diffusion) on GS's own authority.</summary>
     public sealed record Cancel(NoticeId NoticeId, string By, string Reason) : IWithNoticeId, IActorNetMessage;
+
+    /// <summary>
+    /// Sends the notice, if it is published, to those of <paramref name="Bureaus"/> that do not have it and are not restricted from it:
+    /// bureaus approved after its publication. Answered with <see cref="Done"/>, or <see cref="Refused"/> (503) while this GS node
+    /// does not know one of their keys yet.
+    /// </summary>
+    public sealed record Extend(NoticeId NoticeId, IReadOnlyList<BureauCode> Bureaus) : IWithNoticeId, IActorNetMessage;
 
     public sealed record Done(NoticeId NoticeId, string State) : IWithNoticeId, IActorNetMessage;
 
@@ -81,4 +94,10 @@ public static class NoticeCopyQueries
     /// <summary>One notice as this bureau holds it: the latest sealed content and its state.</summary>
     public sealed record Entry(
         NoticeId NoticeId, string Kind, string Type, string State, BureauCode RequestedBy, string? Reason, DateTimeOffset UpdatedAt, ReadOnlyMemory<byte> Sealed);
+}
+
+/// <summary>What the Secretariat's <c>NoticeCatchUpActor</c> persists: the bureaus it has given every notice published before their approval.</summary>
+public static class NoticeCatchUpEvents
+{
+    public sealed record CaughtUp(IReadOnlyList<BureauCode> Bureaus, DateTimeOffset At) : IActorNetMessage;
 }

@@ -287,6 +287,21 @@ public static class WireFormat
             },
             p => new(Notice(p.NoticeId), p.EnvelopeId, Code(p.From), p.Operation, p.Kind, p.Type, p.State, Code(p.RequestedBy), p.Sealed.Memory, Time(p.At)),
             P.NoticeCopyKept.Parser);
+        Add<NoticeEvents.Extended, P.NoticeExtended>("n.extended",
+            m => With(new P.NoticeExtended { NoticeId = m.NoticeId.Value, At = Ms(m.At) }, x => x.Bureaus.AddRange(m.Bureaus.Select(b => b.Value))),
+            p => new(Notice(p.NoticeId), p.Bureaus.Select(Code).ToArray(), Time(p.At)), P.NoticeExtended.Parser);
+        Add<NoticeCommands.Extend, P.NoticeExtend>("n.extend",
+            m => With(new P.NoticeExtend { NoticeId = m.NoticeId.Value }, x => x.Bureaus.AddRange(m.Bureaus.Select(b => b.Value))),
+            p => new(Notice(p.NoticeId), p.Bureaus.Select(Code).ToArray()), P.NoticeExtend.Parser);
+        Add<NoticeCatchUpEvents.CaughtUp, P.NoticeBureausCaughtUp>("n.caught-up",
+            m => With(new P.NoticeBureausCaughtUp { At = Ms(m.At) }, x => x.Bureaus.AddRange(m.Bureaus.Select(b => b.Value))),
+            p => new(p.Bureaus.Select(Code).ToArray(), Time(p.At)), P.NoticeBureausCaughtUp.Parser);
+        Add<NoticeHandOver.HandedOver, P.NoticeHandedOver>("i.handed-over",
+            m => new() { UpTo = m.UpTo, At = Ms(m.At) },
+            p => new(p.UpTo, Time(p.At)), P.NoticeHandedOver.Parser);
+        Add<NoticeHandOver.Taken, P.NoticeTaken>("i.taken",
+            m => new() { EnvelopeId = m.EnvelopeId },
+            p => new(p.EnvelopeId), P.NoticeTaken.Parser);
         Add<NoticeCopyQueries.List, P.NoticeCopyList>("nc.list",
             m => With(new P.NoticeCopyList { Bureau = m.Bureau.Value, Limit = m.Limit }, x =>
             {

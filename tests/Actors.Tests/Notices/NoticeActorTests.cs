@@ -201,4 +201,48 @@ public sealed class NoticeActorTests : IAsyncLifetime
         Assert.Equal(404, (await notice.Ask<NoticeCommands.Refused>(new NoticeCommands.Review(id, true, "r", "ok"), Bound)).Status);
         Assert.Equal(404, (await notice.Ask<NoticeCommands.Refused>(new NoticeQueries.Get(id), Bound)).Status);
     }
+
+    [Fact]
+    public async Task A_bureau_approved_after_the_publication_is_sent_the_notice_once_and_the_catch_up_asks_for_it()
+    {
+        var id = NoticeId.New();
+        var posts = _kit.CreateTestProbe();
+        var notice = Notice(id, OutboxFor(posts), _kit.CreateTestProbe().Ref, "notice-e");
+        notice.Tell(Sealed(FR, Request(id), FR));
+        await notice.Ask<NoticeCommands.Done>(new NoticeCommands.Review(id, true, "reviewer-1", "fine"), Bound);
+        Assert.Equal(new[] { FR, US }, (await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound)).To.Order());
+
+        // IT is approved after the publication: GS's node learns its keys only now.
+        var IT = new BureauCode("IT");
+        var itFolder = Path.Combine(Path.GetTempPath(), "actornet-notice-keys-it-" + Guid.NewGuid().ToString("N")[..8]);
+        var it = BureauCrypto.LoadOrCreate(IT, itFolder);
+        var gs = _crypto[BureauCode.Secretariat];
+        Assert.Equal(503, (await notice.Ask<NoticeCommands.Refused>(new NoticeCommands.Extend(id, [IT]), Bound)).Status);
+        gs.Directory.Add(it.PublicKeys);
+        it.Directory.Add(gs.PublicKeys);
+        System.IO.Directory.Delete(itFolder, recursive: true);
+
+        // The catch-up finds the open notice IT is not among the recipients of, and asks its Notice actor to extend it.
+        var region = _kit.CreateTestProbe();
+        var catchUp = _kit.Sys.ActorOf(NoticeCatchUpActor.Props(gs.Directory, region.Ref));
+        var extend = await region.FishForMessageAsync<NoticeCommands.Extend>(e => e.NoticeId == id, Bound);
+        Assert.Contains(IT, extend.Bureaus);
+        Assert.DoesNotContain(US, extend.Bureaus);
+
+        notice.Tell(extend, region.Ref);
+        Assert.Equal(NoticeStates.Published, (await region.ExpectMsgAsync<NoticeCommands.Done>(Bound)).State);
+        var extension = await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound);
+        Assert.Equal(new[] { IT }, extension.To); // DE is restricted from it
+        var document = NoticeSealing.Open(it.Opener, extension.Sealed)!.Document;
+        Assert.Equal((NoticeDocument.Publish, NoticeStates.Published), (document.Operation, document.State));
+        Assert.Equal("Zyxwvut", document.Content!.Subject.Name);
+
+        // Asked again (a resend, or the next catch-up): nothing more is sent; a later cancellation reaches IT too.
+        catchUp.Tell(new NoticeCommands.Done(id, NoticeStates.Published));
+        Assert.Equal(NoticeStates.Published, (await notice.Ask<NoticeCommands.Done>(new NoticeCommands.Extend(id, [IT, US]), Bound)).State);
+        await posts.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await notice.Ask<NoticeCommands.Done>(new NoticeCommands.Cancel(id, "GS", "arrested"), Bound);
+        Assert.Equal(new[] { FR, IT, US }, (await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound)).To.Order());
+        Assert.Contains((await RecordOf(notice)).History, h => h.What == "extended" && h.Reason!.Contains("IT"));
+    }
 }

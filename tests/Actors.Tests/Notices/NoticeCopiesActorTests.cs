@@ -74,6 +74,29 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
         Assert.Empty(await ListAsync(copies));
     }
 
+    [Fact]
+    public async Task Tells_the_inbox_that_handed_a_document_over_once_it_is_kept_or_refused_for_good()
+    {
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var inbox = CreateTestProbe();
+        var id = NoticeId.New();
+
+        var publication = Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.Publish, NoticeStates.Published), BureauCode.Secretariat, US);
+        copies.Tell(publication, inbox);
+        Assert.Equal(publication.Id, (await inbox.ExpectMsgAsync<NoticeHandOver.Taken>(Bound)).EnvelopeId);
+        Assert.Single(await ListAsync(copies));
+
+        // Handed over again (the inbox restarted before it heard back): kept once, taken again.
+        copies.Tell(publication, inbox);
+        Assert.Equal(publication.Id, (await inbox.ExpectMsgAsync<NoticeHandOver.Taken>(Bound)).EnvelopeId);
+
+        // Refused for good (FR cannot publish): taken too, so the inbox does not hand it over for ever.
+        var forged = Sealed(FR, Document(NoticeId.New(), NoticeDocument.Publish, NoticeStates.Published), US);
+        copies.Tell(forged, inbox);
+        Assert.Equal(forged.Id, (await inbox.ExpectMsgAsync<NoticeHandOver.Taken>(Bound)).EnvelopeId);
+        Assert.Single(await ListAsync(copies));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
