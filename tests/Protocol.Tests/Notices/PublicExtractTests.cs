@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Notices.PublicExtract;
 using ActorNet.Protocol.Notices.Search;
 using Xunit;
 
 namespace ActorNet.Protocol.Tests.Notices;
 
-using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
 
 public class PublicExtractTests
 {

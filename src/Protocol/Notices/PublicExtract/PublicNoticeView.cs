@@ -2,7 +2,6 @@ using ActorNet.Protocol.Notices.Search;
 
 namespace ActorNet.Protocol.Notices.PublicExtract;
 
-using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
 
 /// <summary>What the public extract may show of a notice that its bureau marked public and GS published.</summary>
 /// <remarks>The notice domain maps its own record onto this; the extract never sees anything else of a notice.</remarks>
