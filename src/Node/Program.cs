@@ -92,6 +92,7 @@ app.MapTokenEndpoints(options.Bureau);
 app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
 app.MapNoticeEndpoints(options.Bureau);
+app.MapPublicExtractEndpoints(options.Bureau);
 app.MapEventEndpoints();
 
 // Start-up leaves far more garbage than an idle node holds: hand it back to the OS once the node has settled.

@@ -50,3 +50,33 @@ public sealed record PublicNoticeView
     public DateOnly? UnReferenceDate { get; init; }
     public string? Summary { get; init; }
 }
+
+/// <summary>What of a notice's content the public extract shows.</summary>
+public static class PublicNoticeViews
+{
+    /// <summary>
+    /// The public view of a notice <paramref name="requestedBy"/> asked for: the subject's particulars, the requesting country as
+    /// the issuer of a red notice's warrant, a UN notice's sanctions reference. Attachments are references held by the requesting
+    /// bureau, not pictures this node can serve: the view lists none.
+    /// </summary>
+    public static PublicNoticeView Of(NoticeId notice, BureauCode requestedBy, NoticeContent content)
+    {
+        var s = content.Subject;
+        return new PublicNoticeView
+        {
+            EntityId = PublicEntityId.For(notice),
+            Forename = s.Forename,
+            Name = s.Name,
+            DateOfBirth = s.DateOfBirth,
+            Nationalities = s.Nationalities,
+            SexId = s.Sex,
+            PlaceOfBirth = s.PlaceOfBirth,
+            DistinguishingMarks = s.Description,
+            ArrestWarrants = content.Warrant is { } w ? [new PublicArrestWarrant(requestedBy.Value, w.Charge, null)] : [],
+            NameInOriginalScript = s.OriginalScriptNames.FirstOrDefault(),
+            Aliases = s.Aliases,
+            UnReference = content.SanctionsReference,
+            Summary = content.Type.Name == NoticeType.UnSpecial.Name ? content.Details : null,
+        };
+    }
+}
