@@ -67,6 +67,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         Command<InboxEvents.Received>(r => OnReceived(r, 1));
         Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt));
         Command<Opened>(OnOpened);
+        Command<Searched>(OnSearched);
         Command<NoticeCopyQueries.Search>(q => OnSearch(q.Query));
         Command<NoticeCopyQueries.List>(q => OnSearch(new NoticeSearchQuery
         {
@@ -97,14 +98,14 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     private sealed record Opened(IReadOnlyList<(NoticeId Id, ReadOnlyMemory<byte> Content, OpenedNotice? Notice)> Copies, bool Last)
         : INoSerializationVerificationNeeded;
 
+    /// <summary>A search that ran off the actor's thread, for <paramref name="ReplyTo"/>; <paramref name="Problem"/> when it could not run.</summary>
+    private sealed record Searched(NoticeSearchResult? Result, IActorRef ReplyTo, string? Problem) : INoSerializationVerificationNeeded;
+
     public static Props Props(BureauCode bureau, Func<Opener> opener) =>
         Akka.Actor.Props.Create(() => new NoticeCopiesActor(bureau, opener));
 
-    protected override void PostStop()
-    {
-        _index.Dispose();
-        base.PostStop();
-    }
+    // The index is not disposed when the actor stops: a search may still be reading it on the thread pool, and its lock
+    // holds nothing the GC does not reclaim.
 
     private void OnReceived(InboxEvents.Received received, int attempt)
     {
@@ -148,24 +149,40 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// Runs the search off the actor's thread (the index takes any number of readers beside its one writer, this actor), so
+    /// that searches run side by side and copies keep arriving meanwhile; the hits come back here to be read from the copies.
+    /// </summary>
     private void OnSearch(NoticeSearchQuery query)
     {
         if (_unopened.Count > 0 && DateTimeOffset.UtcNow - _lastOpening > OpenRetry)
             OpenInBackground();
-        NoticeSearchResult result;
-        try
+        var (index, replyTo) = (_index, Sender);
+        Task.Run(() =>
         {
-            result = _index.Search(query);
-        }
-        catch (ArgumentException e)
+            try
+            {
+                return new Searched(index.Search(query), replyTo, null);
+            }
+            catch (ArgumentException e)
+            {
+                return new Searched(null, replyTo, e.Message);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void OnSearched(Searched searched)
+    {
+        if (searched.Result is not { } result)
         {
             // The API checks queries first; this is a node sending one it did not check.
-            _log.Warning("Notice copies of {Bureau}: a search that cannot run: {Problem}", _bureau, e.Message);
-            Sender.Tell(new NoticeCopyQueries.Found([]));
+            _log.Warning("Notice copies of {Bureau}: a search that cannot run: {Problem}", _bureau, searched.Problem);
+            searched.ReplyTo.Tell(new NoticeCopyQueries.Found([]));
             return;
         }
-        var entries = result.Hits.Select(h => _state.Find(new NoticeId(h.NoticeId))).OfType<NoticeCopiesState.Copy>().Select(Entry).ToArray();
-        Sender.Tell(new NoticeCopyQueries.Found(entries, Total: result.Total));
+        // A copy withdrawn since the search ran is left out.
+        var entries = result.Hits.Select(h => _state.Find(new NoticeId(h.NoticeId))).OfType<NoticeCopiesState.Copy>().Where(c => c.IsListed).Select(Entry).ToArray();
+        searched.ReplyTo.Tell(new NoticeCopyQueries.Found(entries, Total: result.Total));
     }
 
     private NoticeCopyQueries.Entry Entry(NoticeCopiesState.Copy copy)
