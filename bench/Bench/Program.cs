@@ -10,7 +10,8 @@ const string usage = """
     usage: ActorNet.Bench <scenario> [--json PATH] [--messages N] [--repo DIR]
       scenarios: pingpong, startup, cluster12, wire, all (those four),
                  messaging (throughput, latency, fan-out; TLS, SQLite), messaging-p2p (throughput and latency), messaging-fanout,
-                 offline100k (100,000 queued for an offline recipient), noticesearch (100,000 notices in the name index)
+                 offline100k (100,000 queued for an offline recipient), noticesearch (100,000 notices in the name index),
+                 noticesearch-http (GET /api/notices?q= against a node holding 100,000 notices; --messages sets how many)
       --json PATH     also write the results as JSON
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
@@ -33,7 +34,7 @@ if (args[0] == "compare")
     return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
 
 string[] everyday = ["pingpong", "startup", "cluster12", "wire"];
-string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "all"];
+string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
@@ -69,6 +70,7 @@ try
                 case "messaging-p2p": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: true, fanout: false); break;
                 case "messaging-fanout": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: false, fanout: true); break;
                 case "noticesearch": NoticeSearchScenario.Run(report); break;
+                case "noticesearch-http": await NoticeSearchHttpScenario.RunAsync(report, new Binaries(repo), work, messages); break;
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or Akka.Actor.ActorNotFoundException)

@@ -92,6 +92,7 @@ app.MapTokenEndpoints(options.Bureau);
 app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
 app.MapNoticeEndpoints(options.Bureau);
+app.MapPublicExtractEndpoints(options.Bureau);
 app.MapEventEndpoints();
 app.MapDiagnosticsEndpoints();
 

@@ -105,6 +105,13 @@ public static class Samples
         new NoticeCopyQueries.List(US, "red", "published", "muhammad alhassan", "FR", 100),
         new NoticeCopyQueries.Get(US, Notice),
         new NoticeCopyQueries.Found([new NoticeCopyQueries.Entry(Notice, "notice", "red", "cancelled", FR, "subject arrested", At, Sealed)], false),
+        new NoticeCopyQueries.Search(US, new ActorNet.Protocol.Notices.Search.NoticeSearchQuery
+        {
+            Text = "muhammad alhassan", Forename = "muhammad", Name = "al hassan", Type = "red", State = "published", Nationality = "SY", Sex = "M",
+            WarrantCountry = "FR", IsPublic = true, BornFrom = new DateOnly(1980, 1, 1), BornTo = new DateOnly(1980, 12, 31), AgeMin = 30, AgeMax = 60,
+            Today = new DateOnly(2026, 11, 28), Page = 2, PageSize = 20,
+        }),
+        new NoticeCopyQueries.GetPublic(US, "2026/12345"),
     ];
 
     private static byte[] Pattern(int start, int length) => Enumerable.Range(start, length).Select(i => (byte)i).ToArray();

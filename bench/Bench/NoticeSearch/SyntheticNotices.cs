@@ -1,3 +1,4 @@
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Notices.Search;
 
 namespace ActorNet.Bench.NoticeSearch;

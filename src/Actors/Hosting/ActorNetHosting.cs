@@ -126,7 +126,7 @@ public static class ActorNetHosting
         builder.WithSingleton<BureauKey>("bureau", Restarting.Props(BureauActor.Props(bureau), "bureau"), bureauRole, createProxyToo: true);
         builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => Restarting.Props(OutboxActor.Props(bureau, registry.Get<AuditKey>()), "outbox"), bureauRole, createProxyToo: true);
         builder.WithSingleton<NoticeCopiesKey>(NoticeCopiesActor.Name,
-            Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener, new PlaceholderNameIndex()), NoticeCopiesActor.Name), bureauRole, createProxyToo: true);
+            Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name), bureauRole, createProxyToo: true);
         // Notice envelopes go, once in the inbox, to this bureau's copies; on a GS node to the Secretariat's Notice actors.
         builder.WithSingleton<InboxKey>(InboxActor.Name,
             (_, registry, _) => Restarting.Props(InboxActor.Props(bureau, crypto.Gate, registry.Get<AuditKey>(),

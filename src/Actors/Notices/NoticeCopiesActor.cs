@@ -3,6 +3,8 @@ using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Notices.PublicExtract;
+using ActorNet.Protocol.Notices.Search;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Event;
@@ -18,6 +20,9 @@ public sealed record NoticeChanged(NoticeId NoticeId, BureauCode From, string St
 /// Keeps each sealed notice document its inbox hands over (or its own API makes) once, after checking who may send it;
 /// the journal holds the documents sealed and only clear metadata beside them. A singleton on the bureau's role.
 /// On a GS node it holds the Secretariat's view, fed by the Notice actors.
+/// Searches run on its <see cref="NoticeSearchIndex"/>, which holds each copy's opened names and particulars in memory only:
+/// after a restart every copy is listed again at once from its clear metadata, and found by name once a background task
+/// has opened its content again.
 /// </summary>
 public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
 {
@@ -25,32 +30,59 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     public const int MaxPage = 1000;
     private const int OpenAttempts = 12;
     private static readonly TimeSpan OpenRetry = TimeSpan.FromSeconds(5);
+    private const int OpenedBatch = 500;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BureauCode _bureau;
     private readonly Func<Opener> _opener;
-    private readonly INoticeNameIndex _names;
     private readonly NoticeCopiesState _state = new();
-    private readonly HashSet<string> _opening = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _awaitingKeys = new(StringComparer.Ordinal);
+    private readonly NoticeSearchIndex _index = new();
+    // Public notices by entity id; the first notice to claim an id keeps it (see PublicEntityId.For).
+    private readonly Dictionary<string, NoticeId> _publicIds = new(StringComparer.Ordinal);
+    // Copies whose latest content has not opened here yet: after recovery, or while their sender's keys are unknown.
+    private readonly HashSet<NoticeId> _unopened = [];
+    private bool _opening;
+    private DateTimeOffset _lastOpening = DateTimeOffset.MinValue;
 
     /// <param name="opener">This bureau's opener, current keys: the copies are opened only to check, index and answer this bureau.</param>
-    public NoticeCopiesActor(BureauCode bureau, Func<Opener> opener, INoticeNameIndex names)
+    public NoticeCopiesActor(BureauCode bureau, Func<Opener> opener)
     {
         _bureau = bureau;
         _opener = opener;
-        _names = names;
         PersistenceId = "notice-copies-" + bureau.Value;
 
         Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation)));
-        Recover<RecoveryCompleted>(_ => _log.Info("Notice copies of {Bureau} recovered: {Count} notices", _bureau, _state.Count));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var copy in _state.All.Where(c => c.IsListed))
+            {
+                _index.Upsert(copy.SearchEntry());
+                if (!copy.Content.IsEmpty)
+                    _unopened.Add(copy.Id);
+            }
+            _log.Info("Notice copies of {Bureau} recovered: {Count} notices; opening {Unopened} again for search", _bureau, _state.Count, _unopened.Count);
+            OpenInBackground();
+        });
 
         Command<InboxEvents.Received>(r =>
         {
-            if (!_opening.Contains(r.Id)) // handed over again while its sender's keys are awaited: that retry goes on
+            if (!_awaitingKeys.Contains(r.Id)) // handed over again while its sender's keys are awaited: that retry goes on
                 OnReceived(r, 1, Sender);
         });
         Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt, r.HandedBy));
-        Command<NoticeCopyQueries.List>(OnList);
+                        Command<Opened>(OnOpened);
+        Command<Searched>(OnSearched);
+        Command<NoticeCopyQueries.Search>(q => OnSearch(q.Query));
+        Command<NoticeCopyQueries.List>(q => OnSearch(new NoticeSearchQuery
+        {
+            Text = q.Query, Type = q.Type, State = q.State, Nationality = q.Nationality, PageSize = Math.Clamp(q.Limit, 1, MaxPage),
+        }));
+        Command<NoticeCopyQueries.GetPublic>(q =>
+        {
+            var copy = _publicIds.TryGetValue(q.EntityId, out var id) ? _state.Find(id) : null;
+            Sender.Tell(copy is { IsPublic: true, State: NoticeStates.Published } ? new NoticeCopyQueries.Found([Entry(copy)]) : new NoticeCopyQueries.Found([]));
+        });
         Command<NoticeCopyQueries.Get>(q =>
         {
             var copy = _state.Find(q.NoticeId);
@@ -67,13 +99,23 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     /// <summary>An envelope that did not open yet: its sender's keys may not have reached this node's directory copy.</summary>
     private sealed record RetryOpen(InboxEvents.Received Received, int Attempt, IActorRef HandedBy) : INoSerializationVerificationNeeded;
 
-    public static Props Props(BureauCode bureau, Func<Opener> opener, INoticeNameIndex names) =>
-        Akka.Actor.Props.Create(() => new NoticeCopiesActor(bureau, opener, names));
+    /// <summary>Copies opened in the background: each with the sealed content it opened (null when it did not open).</summary>
+    private sealed record Opened(IReadOnlyList<(NoticeId Id, ReadOnlyMemory<byte> Content, OpenedNotice? Notice)> Copies, bool Last)
+        : INoSerializationVerificationNeeded;
+
+    /// <summary>A search that ran off the actor's thread, for <paramref name="ReplyTo"/>; <paramref name="Problem"/> when it could not run.</summary>
+    private sealed record Searched(NoticeSearchResult? Result, IActorRef ReplyTo, string? Problem) : INoSerializationVerificationNeeded;
+
+    public static Props Props(BureauCode bureau, Func<Opener> opener) =>
+        Akka.Actor.Props.Create(() => new NoticeCopiesActor(bureau, opener));
+
+    // The index is not disposed when the actor stops: a search may still be reading it on the thread pool, and its lock
+    // holds nothing the GC does not reclaim.
 
     /// <param name="handedBy">The inbox that handed the envelope over, told once it is taken (kept, or refused for good); none for this node's own documents.</param>
     private void OnReceived(InboxEvents.Received received, int attempt, IActorRef handedBy)
     {
-        _opening.Remove(received.Id);
+        _awaitingKeys.Remove(received.Id);
         if (_state.HasKept(received.Id))
         {
             NoticeHandOverQueue.Acknowledge(handedBy, received);
@@ -84,7 +126,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         {
             if (attempt < OpenAttempts)
             {
-                _opening.Add(received.Id);
+                _awaitingKeys.Add(received.Id);
                 Timers.StartSingleTimer("open-" + received.Id, new RetryOpen(received, attempt + 1, handedBy), OpenRetry);
                 return;
             }
@@ -114,9 +156,9 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
             _state.Apply(k, document.Content is not null);
             var copy = _state.Find(k.NoticeId)!;
             if (document.Content is not null)
-                Index(copy, document.Content);
-            if (!copy.IsListed)
-                _names.Remove(copy.Id);
+                Index(copy, opened);
+            else
+                Reindex(copy);
             _log.Info("Notice {NoticeId} ({Type}) is {State} at {Bureau}, after a {Operation} from {Sender}",
                 k.NoticeId, k.Type, k.State, _bureau, k.Operation, k.From);
             Context.System.EventStream.Publish(new NoticeChanged(k.NoticeId, k.From, k.State, k.At));
@@ -124,23 +166,40 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-
-    private void OnList(NoticeCopyQueries.List q)
+    /// <summary>
+    /// Runs the search off the actor's thread (the index takes any number of readers beside its one writer, this actor), so
+    /// that searches run side by side and copies keep arriving meanwhile; the hits come back here to be read from the copies.
+    /// </summary>
+    private void OnSearch(NoticeSearchQuery query)
     {
-        IndexPending();
-        IEnumerable<NoticeCopiesState.Copy> copies = _state.All.Where(c => c.IsListed);
-        if (q.Query is { Length: > 0 } text)
+        if (_unopened.Count > 0 && DateTimeOffset.UtcNow - _lastOpening > OpenRetry)
+            OpenInBackground();
+        var (index, replyTo) = (_index, Sender);
+        Task.Run(() =>
         {
-            var hits = _names.Search(text).ToHashSet();
-            copies = copies.Where(c => hits.Contains(c.Id));
+            try
+            {
+                return new Searched(index.Search(query), replyTo, null);
+            }
+            catch (ArgumentException e)
+            {
+                return new Searched(null, replyTo, e.Message);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void OnSearched(Searched searched)
+    {
+        if (searched.Result is not { } result)
+        {
+            // The API checks queries first; this is a node sending one it did not check.
+            _log.Warning("Notice copies of {Bureau}: a search that cannot run: {Problem}", _bureau, searched.Problem);
+            searched.ReplyTo.Tell(new NoticeCopyQueries.Found([]));
+            return;
         }
-        if (q.Type is not null)
-            copies = copies.Where(c => c.Type == q.Type);
-        if (q.State is not null)
-            copies = copies.Where(c => c.State == q.State);
-        if (q.Nationality is not null)
-            copies = copies.Where(c => c.Nationalities.Contains(q.Nationality, StringComparer.OrdinalIgnoreCase));
-        Sender.Tell(new NoticeCopyQueries.Found(copies.OrderByDescending(c => c.UpdatedAt).Take(Math.Clamp(q.Limit, 1, MaxPage)).Select(Entry).ToArray()));
+        // A copy withdrawn since the search ran is left out.
+        var entries = result.Hits.Select(h => _state.Find(new NoticeId(h.NoticeId))).OfType<NoticeCopiesState.Copy>().Where(c => c.IsListed).Select(Entry).ToArray();
+        searched.ReplyTo.Tell(new NoticeCopyQueries.Found(entries, Total: result.Total));
     }
 
     private NoticeCopyQueries.Entry Entry(NoticeCopiesState.Copy copy)
@@ -151,19 +210,82 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Opens what recovery could not index: a copy's sender keys may reach this node's directory after the copies recovered.
+    /// Opens the copies whose content has not opened here yet, off the actor's thread (the opener is thread-safe and opening
+    /// 100,000 notices takes seconds), and hands them back in batches; searches meanwhile find them by filters only.
     /// </summary>
-    private void IndexPending()
+    private void OpenInBackground()
     {
-        foreach (var copy in _state.All.Where(c => !c.Indexed && c.IsListed && !c.Content.IsEmpty))
-            if (NoticeSealing.Open(_opener(), copy.Content)?.Document.Content is { } content)
-                Index(copy, content);
+        if (_opening || _unopened.Count == 0)
+            return;
+        (_opening, _lastOpening) = (true, DateTimeOffset.UtcNow);
+        var work = _unopened.Select(id => _state.Find(id)!).Select(c => (c.Id, c.Content)).ToArray();
+        var (opener, self) = (_opener(), Self);
+        Task.Run(() =>
+        {
+            var batch = new List<(NoticeId, ReadOnlyMemory<byte>, OpenedNotice?)>(OpenedBatch);
+            try
+            {
+                foreach (var (id, content) in work)
+                {
+                    batch.Add((id, content, NoticeSealing.Open(opener, content)));
+                    if (batch.Count < OpenedBatch)
+                        continue;
+                    self.Tell(new Opened(batch, Last: false));
+                    batch = new(OpenedBatch);
+                }
+            }
+            finally
+            {
+                self.Tell(new Opened(batch, Last: true));
+            }
+        });
     }
 
-    private void Index(NoticeCopiesState.Copy copy, NoticeContent content)
+    private void OnOpened(Opened opened)
     {
-        _names.Add(copy.Id, content.Subject.AllNames());
-        copy.Nationalities = content.Subject.Nationalities;
+        foreach (var (id, content, notice) in opened.Copies)
+        {
+            // A copy whose content changed meanwhile was indexed (or left unopened) by the document that changed it.
+            if (notice?.Document.Content is null || _state.Find(id) is not { } copy || !copy.Content.Equals(content))
+                continue;
+            Index(copy, notice);
+        }
+        if (!opened.Last)
+            return;
+        _opening = false;
+        _log.Info("Notice copies of {Bureau}: {Count} notices searchable by name, {Unopened} not opened yet", _bureau, _index.Count - _unopened.Count, _unopened.Count);
+    }
+
+    /// <summary>Puts the content just opened into the search index.</summary>
+    private void Index(NoticeCopiesState.Copy copy, OpenedNotice opened)
+    {
+        var (header, document) = (opened.Header, opened.Document);
+        // The requesting bureau's own copy of its update says nothing of the public flag: its request and GS's documents do.
+        if (document.Operation != NoticeDocument.Update || header.From.IsSecretariat)
+            copy.IsPublic = document.Public;
+        copy.Searchable = NoticeSearchEntry.Of(copy.Id, copy.RequestedBy, document.Content!, copy.State, copy.IsPublic);
         copy.Indexed = true;
+        _unopened.Remove(copy.Id);
+        Reindex(copy);
+    }
+
+    /// <summary>Brings the index in line with the copy: its state, its names once opened; a withdrawn diffusion leaves it.</summary>
+    private void Reindex(NoticeCopiesState.Copy copy)
+    {
+        if (!copy.IsListed)
+        {
+            _index.Remove(copy.Id.Value);
+            _unopened.Remove(copy.Id);
+            return;
+        }
+        if (!copy.Indexed && !copy.Content.IsEmpty)
+            _unopened.Add(copy.Id);
+        _index.Upsert(copy.SearchEntry());
+        if (!copy.IsPublic)
+            return;
+        var entityId = PublicEntityId.For(copy.Id);
+        if (!_publicIds.TryAdd(entityId, copy.Id) && _publicIds[entityId] != copy.Id)
+            _log.Warning("Notice copies of {Bureau}: notices {NoticeId} and {Other} share the public entity id {EntityId}; the public extract shows the first",
+                _bureau, copy.Id, _publicIds[entityId], entityId);
     }
 }

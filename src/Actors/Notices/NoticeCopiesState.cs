@@ -1,6 +1,7 @@
 using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Notices.Search;
 
 namespace ActorNet.Actors.Notices;
 
@@ -28,11 +29,18 @@ public sealed class NoticeCopiesState
         /// <summary>The sealed document of the latest change of state, which holds its reason.</summary>
         public ReadOnlyMemory<byte> StateChange { get; set; }
 
-        /// <summary>Whether the content has been opened into the name index since it last changed.</summary>
+        /// <summary>Whether the content has been opened into the search index since it last changed.</summary>
         public bool Indexed { get; set; }
 
-        /// <summary>The subject's nationalities, known once <see cref="Indexed"/>.</summary>
-        public IReadOnlyList<string> Nationalities { get; set; } = [];
+        /// <summary>What the search index holds of the latest content opened; null until one opens here.</summary>
+        public NoticeSearchEntry? Searchable { get; set; }
+
+        /// <summary>Whether the requesting bureau allowed the public extract, as the latest content opened says.</summary>
+        public bool IsPublic { get; set; }
+
+        /// <summary>What the search index holds of this notice now: its opened content, or only its clear metadata.</summary>
+        public NoticeSearchEntry SearchEntry() =>
+            (Searchable ?? NoticeSearchEntry.Bare(Id, Type, State)) with { Type = Type, State = State, IsPublic = IsPublic };
 
         public bool IsListed => State != NoticeStates.Withdrawn;
 

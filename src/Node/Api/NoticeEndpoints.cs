@@ -1,10 +1,13 @@
 using System.Security.Claims;
 using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Notices;
 using ActorNet.Actors.Messaging;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Notices.PublicExtract;
+using ActorNet.Protocol.Notices.Search;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Hosting;
@@ -28,7 +31,8 @@ public static class NoticeEndpoints
         app.MapPost("/api/diffusions", (NoticeRequest request, NoticeSide side, CancellationToken ct) => side.RequestAsync(request, diffusion: true, ct))
             .RequireAuthorization(p => p.RequireRole(Roles.Officer));
 
-        api.MapGet("", async (string? type, string? state, string? q, string? nationality, int? limit, NoticeSide side, CancellationToken ct) =>
+        api.MapGet("", async (string? type, string? state, string? q, string? nationality, string? dateOfBirth, string? sex, int? limit, int? page,
+            HttpResponse response, NoticeSide side, CancellationToken ct) =>
         {
             if (type is not null && !NoticeType.TryParse(type, out _))
                 return Problems.Result(400, $"\"type\": {NoticeType.Explain(type)}");
@@ -36,10 +40,25 @@ public static class NoticeEndpoints
                 return Problems.Result(400, $"\"state\": '{state}' is not a notice state: use one of {string.Join(", ", NoticeStates.All)}");
             if (nationality is not null && !BureauCode.IsCountryCode(nationality))
                 return Problems.Result(400, $"\"nationality\": '{nationality}' is not an ISO 3166-1 alpha-2 country code such as FR");
-            if (limit is < 1 or > 1000)
-                return Problems.Result(400, "\"limit\" must be between 1 and 1000");
-            var found = await side.Copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.List(bureau, type is null ? null : NoticeType.Parse(type).Name,
-                state, q, nationality?.Trim().ToUpperInvariant(), limit ?? 100), AskTimeout, ct);
+            PartialDate? born = null;
+            if (dateOfBirth is not null && !PartialDate.TryParseQuery(dateOfBirth, out born, out var dateProblem))
+                return Problems.Result(400, $"\"dateOfBirth\": {dateProblem} (1980/04 works too)");
+            if (sex is not null && sex.Trim().ToUpperInvariant() is not ("M" or "F" or "U"))
+                return Problems.Result(400, $"\"sex\": '{sex}' is not a sex: write M, F or U");
+            if (limit is < 1 or > NoticeCopiesActor.MaxPage)
+                return Problems.Result(400, $"\"limit\" must be between 1 and {NoticeCopiesActor.MaxPage}");
+            if (page is < 1)
+                return Problems.Result(400, "\"page\" counts from 1");
+            if (q?.Length > 200)
+                return Problems.Result(400, "\"q\" is longer than 200 characters: search by fewer words");
+            var search = new NoticeSearchQuery
+            {
+                Text = q, Type = type is null ? null : NoticeType.Parse(type).Name, State = state, Nationality = nationality?.Trim().ToUpperInvariant(),
+                Sex = sex?.Trim().ToUpperInvariant(), BornFrom = born?.Earliest, BornTo = born?.Latest, Page = page ?? 1, PageSize = limit ?? 100,
+            };
+            var found = await side.Copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Search(bureau, search), AskTimeout, ct);
+            // The body stays the array it always was; the header says how many pages there are.
+            response.Headers["X-Total-Count"] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Ok(found.Entries.Select(side.Summary).OfType<NoticeSummaryInfo>().ToArray());
         }).RequireAuthorization(p => p.RequireRole(Roles.Officer));
 
@@ -197,6 +216,10 @@ public sealed class NoticeSide(BureauCode bureau, BureauCrypto crypto, ActorRegi
             c.SanctionsReference, c.Attachments, document.RestrictedFrom.Select(b => b.Value).ToArray(), document.Public, document.To.Select(b => b.Value).ToArray(),
             entry.Reason, entry.UpdatedAt, document.Findings.Count > 0 ? document.Findings.Select(NoticeEndpoints.ToInfo).ToArray() : null);
     }
+
+    /// <summary>What the public extract shows of a copy; null when it does not open here.</summary>
+    public PublicNoticeView? PublicView(NoticeCopyQueries.Entry entry) =>
+        Open(entry)?.Content is { } content ? PublicNoticeViews.Of(entry.NoticeId, entry.RequestedBy, content) : null;
 
     private NoticeDocument? Open(NoticeCopyQueries.Entry entry) => NoticeSealing.Open(crypto.Opener, entry.Sealed)?.Document;
 

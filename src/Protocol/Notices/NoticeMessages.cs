@@ -1,3 +1,5 @@
+using ActorNet.Protocol.Notices.Search;
+
 namespace ActorNet.Protocol.Notices;
 
 /// <summary>What the Secretariat's Notice actor persists: one notice's life, its content only ever sealed.</summary>
@@ -83,13 +85,21 @@ public static class NoticeCopyEvents
 public static class NoticeCopyQueries
 {
     /// <summary>The notices this bureau holds, newest first, filtered; answered with <see cref="Found"/>.</summary>
+    /// <remarks>The first form of the query, still answered for nodes that send it; <see cref="Search"/> says more.</remarks>
     public sealed record List(BureauCode Bureau, string? Type, string? State, string? Query, string? Nationality, int Limit) : IWithBureauCode, IActorNetMessage;
 
     /// <summary>One notice; answered with <see cref="Found"/> of none or one.</summary>
     public sealed record Get(BureauCode Bureau, NoticeId NoticeId) : IWithBureauCode, IActorNetMessage;
 
+    /// <summary>A page of the notices this bureau holds that answer <paramref name="Query"/>, best match first; answered with <see cref="Found"/> and its total.</summary>
+    public sealed record Search(BureauCode Bureau, NoticeSearchQuery Query) : IWithBureauCode, IActorNetMessage;
+
+    /// <summary>A notice of the public extract by its entity id (<c>YYYY/NNNNN</c>): answered with <see cref="Found"/> of one only when it is published and public.</summary>
+    public sealed record GetPublic(BureauCode Bureau, string EntityId) : IWithBureauCode, IActorNetMessage;
+
     /// <param name="Withdrawn">Notices asked for by id that GS took back: the API says so rather than "unknown".</param>
-    public sealed record Found(IReadOnlyList<Entry> Entries, bool Withdrawn = false) : IActorNetMessage;
+    /// <param name="Total">For a <see cref="Search"/>: how many notices answer it in all, of which <paramref name="Entries"/> is one page.</param>
+    public sealed record Found(IReadOnlyList<Entry> Entries, bool Withdrawn = false, int Total = 0) : IActorNetMessage;
 
     /// <summary>One notice as this bureau holds it: the latest sealed content and its state.</summary>
     public sealed record Entry(

@@ -315,14 +315,20 @@ public static class WireFormat
         Add<NoticeCopyQueries.Get, P.NoticeCopyGet>("nc.get",
             m => new() { Bureau = m.Bureau.Value, NoticeId = m.NoticeId.Value },
             p => new(Code(p.Bureau), Notice(p.NoticeId)), P.NoticeCopyGet.Parser);
+        Add<NoticeCopyQueries.Search, P.NoticeCopySearch>("nc.search",
+            m => ToProto(m),
+            p => FromProto(p), P.NoticeCopySearch.Parser);
+        Add<NoticeCopyQueries.GetPublic, P.NoticeCopyGetPublic>("nc.get-public",
+            m => new() { Bureau = m.Bureau.Value, EntityId = m.EntityId },
+            p => new(Code(p.Bureau), p.EntityId), P.NoticeCopyGetPublic.Parser);
         Add<NoticeCopyQueries.Found, P.NoticeCopyFound>("nc.found",
-            m => With(new P.NoticeCopyFound { Withdrawn = m.Withdrawn }, x => x.Entries.AddRange(m.Entries.Select(e => With(new P.NoticeCopyEntry
+            m => With(new P.NoticeCopyFound { Withdrawn = m.Withdrawn, Total = m.Total }, x => x.Entries.AddRange(m.Entries.Select(e => With(new P.NoticeCopyEntry
             {
                 NoticeId = e.NoticeId.Value, Kind = e.Kind, Type = e.Type, State = e.State, RequestedBy = e.RequestedBy.Value, UpdatedAt = Ms(e.UpdatedAt),
                 Sealed = Bytes(e.Sealed),
             }, y => { if (e.Reason is not null) y.Reason = e.Reason; })))),
             p => new(p.Entries.Select(e => new NoticeCopyQueries.Entry(Notice(e.NoticeId), e.Kind, e.Type, e.State, Code(e.RequestedBy),
-                e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory)).ToArray(), p.Withdrawn), P.NoticeCopyFound.Parser);
+                e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory)).ToArray(), p.Withdrawn, p.Total), P.NoticeCopyFound.Parser);
 
         ByType = codecs.ToFrozenDictionary(c => c.Type);
         ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
@@ -465,6 +471,51 @@ public static class WireFormat
         fill(proto);
         return proto;
     }
+
+    private static P.NoticeCopySearch ToProto(NoticeCopyQueries.Search m)
+    {
+        var q = m.Query;
+        var p = new P.NoticeCopySearch { Bureau = m.Bureau.Value, Page = q.Page, PageSize = q.PageSize };
+        if (q.Text is not null) p.Text = q.Text;
+        if (q.Forename is not null) p.Forename = q.Forename;
+        if (q.Name is not null) p.Name = q.Name;
+        if (q.Type is not null) p.Type = q.Type;
+        if (q.State is not null) p.State = q.State;
+        if (q.Nationality is not null) p.Nationality = q.Nationality;
+        if (q.Sex is not null) p.Sex = q.Sex;
+        if (q.WarrantCountry is not null) p.WarrantCountry = q.WarrantCountry;
+        if (q.IsPublic is { } isPublic) p.IsPublic = isPublic;
+        if (q.BornFrom is { } from) p.BornFrom = IsoDay(from);
+        if (q.BornTo is { } to) p.BornTo = IsoDay(to);
+        if (q.AgeMin is { } min) p.AgeMin = min;
+        if (q.AgeMax is { } max) p.AgeMax = max;
+        if (q.Today is { } today) p.Today = IsoDay(today);
+        return p;
+    }
+
+    private static NoticeCopyQueries.Search FromProto(P.NoticeCopySearch p) => new(Code(p.Bureau), new Notices.Search.NoticeSearchQuery
+    {
+        Text = p.HasText ? p.Text : null,
+        Forename = p.HasForename ? p.Forename : null,
+        Name = p.HasName ? p.Name : null,
+        Type = p.HasType ? p.Type : null,
+        State = p.HasState ? p.State : null,
+        Nationality = p.HasNationality ? p.Nationality : null,
+        Sex = p.HasSex ? p.Sex : null,
+        WarrantCountry = p.HasWarrantCountry ? p.WarrantCountry : null,
+        IsPublic = p.HasIsPublic ? p.IsPublic : null,
+        BornFrom = p.HasBornFrom ? IsoDay(p.BornFrom) : null,
+        BornTo = p.HasBornTo ? IsoDay(p.BornTo) : null,
+        AgeMin = p.HasAgeMin ? p.AgeMin : null,
+        AgeMax = p.HasAgeMax ? p.AgeMax : null,
+        Today = p.HasToday ? IsoDay(p.Today) : null,
+        Page = p.Page,
+        PageSize = p.PageSize,
+    });
+
+    private static string IsoDay(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateOnly IsoDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 

@@ -5,6 +5,8 @@ using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Notices.PublicExtract;
+using ActorNet.Protocol.Notices.Search;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
@@ -36,14 +38,14 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
     [Fact]
     public async Task Keeps_what_GS_publishes_refuses_what_others_claim_and_stays_cancelled()
     {
-        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener));
         var id = NoticeId.New();
 
         // FR cannot publish: only GS does.
         copies.Tell(Sealed(FR, Document(id, NoticeDocument.Publish, NoticeStates.Published), US));
         copies.Tell(Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.Publish, NoticeStates.Published), BureauCode.Secretariat, US));
         await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 1, Bound);
-        var entry = Assert.Single(await ListAsync(copies, q: "al hassan muhammad".Replace("muhammad", "mohammed"), nationality: "DZ"));
+        var entry = Assert.Single(await ListAsync(copies, q: "muhammad alhassan", nationality: "DZ"));
         Assert.Equal((NoticeStates.Published, FR), (entry.State, entry.RequestedBy));
         Assert.Empty(await ListAsync(copies, nationality: "FR"));
 
@@ -58,7 +60,7 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
     [Fact]
     public async Task A_withdrawn_diffusion_is_no_longer_listed_and_a_document_for_others_is_not_kept()
     {
-        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener));
         var id = NoticeId.New();
         var diffusion = Document(id, NoticeDocument.Diffusion, NoticeStates.Circulated) with { Kind = NoticeKinds.Diffusion, To = [US] };
         copies.Tell(Sealed(FR, diffusion, BureauCode.Secretariat, US, FR));
@@ -77,7 +79,7 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
     [Fact]
     public async Task Tells_the_inbox_that_handed_a_document_over_once_it_is_kept_or_refused_for_good()
     {
-        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener, new PlaceholderNameIndex()));
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener));
         var inbox = CreateTestProbe();
         var id = NoticeId.New();
 
@@ -95,6 +97,36 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
         copies.Tell(forged, inbox);
         Assert.Equal(forged.Id, (await inbox.ExpectMsgAsync<NoticeHandOver.Taken>(Bound)).EnvelopeId);
         Assert.Single(await ListAsync(copies));
+    }
+
+    [Fact]
+    public async Task Searches_by_transliterated_name_and_partial_date_of_birth_and_finds_public_notices_by_entity_id()
+    {
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener));
+        var (open, closed) = (NoticeId.New(), NoticeId.New());
+        NoticeDocument Published(NoticeId id, bool isPublic) => Document(id, NoticeDocument.Publish, NoticeStates.Published) with
+        {
+            Public = isPublic,
+            Content = Document(id, NoticeDocument.Publish, NoticeStates.Published).Content! with
+            {
+                Subject = SubjectParticulars.None with { Forename = "Mohammed", Name = "Al-Hassan", DateOfBirth = new PartialDate(1980, 4, 2), Nationalities = ["SY"] },
+            },
+        };
+        copies.Tell(Sealed(BureauCode.Secretariat, Published(open, isPublic: true), US));
+        copies.Tell(Sealed(BureauCode.Secretariat, Published(closed, isPublic: false), US));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 2, Bound);
+
+        async Task<NoticeCopyQueries.Found> SearchAsync(NoticeSearchQuery query) =>
+            await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Search(US, query), Bound);
+        var born1980s04 = PartialDate.ParseQuery("1980/04");
+        Assert.Equal(2, (await SearchAsync(new() { Text = "muhammad alhassan", BornFrom = born1980s04.Earliest, BornTo = born1980s04.Latest })).Total);
+        Assert.Equal(0, (await SearchAsync(new() { Text = "muhammad alhassan", BornFrom = new DateOnly(1981, 1, 1) })).Total);
+        var onlyPublic = await SearchAsync(new() { Name = "al hassan", IsPublic = true, State = NoticeStates.Published });
+        Assert.Equal(open, Assert.Single(onlyPublic.Entries).NoticeId);
+
+        var found = await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.GetPublic(US, PublicEntityId.For(open)), Bound);
+        Assert.Equal(open, Assert.Single(found.Entries).NoticeId);
+        Assert.Empty((await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.GetPublic(US, PublicEntityId.For(closed)), Bound)).Entries);
     }
 
     protected override void Dispose(bool disposing)

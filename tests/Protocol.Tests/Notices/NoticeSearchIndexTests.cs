@@ -1,9 +1,9 @@
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Notices.Search;
 using Xunit;
 
 namespace ActorNet.Protocol.Tests.Notices;
 
-using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
 
 public sealed class NoticeSearchIndexTests : IDisposable
 {
@@ -147,7 +147,7 @@ public sealed class NoticeSearchIndexTests : IDisposable
     [InlineData("1980-04-02", "1980-04-02", "1980-04-02", "1980-04-02")]
     public void Partial_dates_read_and_bound(string text, string iso, string earliest, string latest)
     {
-        var date = PartialDate.Parse(text);
+        var date = PartialDate.ParseQuery(text);
 
         Assert.Equal(iso, date.ToString());
         Assert.Equal(iso.Replace('-', '/'), date.ToInterpolString());
@@ -163,7 +163,7 @@ public sealed class NoticeSearchIndexTests : IDisposable
     [InlineData("yesterday")]
     public void Bad_dates_say_what_is_wrong(string text)
     {
-        Assert.False(PartialDate.TryParse(text, out _, out var error));
+        Assert.False(PartialDate.TryParseQuery(text, out _, out var error));
         Assert.StartsWith($"'{text}' is not a date", error);
     }
 

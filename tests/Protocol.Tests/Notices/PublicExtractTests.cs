@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Notices.PublicExtract;
 using ActorNet.Protocol.Notices.Search;
 using Xunit;
 
 namespace ActorNet.Protocol.Tests.Notices;
 
-using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
 
 public class PublicExtractTests
 {
@@ -200,5 +200,17 @@ public class PublicExtractTests
         var actualNode = JsonSerializer.SerializeToNode(actual, ApiOptions)!;
         Assert.True(JsonNode.DeepEquals(expectedNode, actualNode),
             $"expected\n{expectedNode.ToJsonString()}\nactual\n{actualNode.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })}");
+    }
+
+    [Fact]
+    public void Every_node_gives_a_notice_the_same_entity_id_dated_by_its_id()
+    {
+        var notice = new NoticeId("0192f0c4a1b27c3d8e9f0a1b2c3d4e5f".Remove(12, 1).Insert(12, "7"));
+        var entityId = PublicEntityId.For(notice);
+
+        Assert.True(PublicEntityId.IsValid(entityId));
+        Assert.StartsWith(DateTimeOffset.FromUnixTimeMilliseconds(0x0192f0c4a1b2).Year + "/", entityId);
+        Assert.Equal(entityId, PublicEntityId.For(new NoticeId(notice.Value)));
+        Assert.NotEqual(entityId, PublicEntityId.For(NoticeId.New()));
     }
 }

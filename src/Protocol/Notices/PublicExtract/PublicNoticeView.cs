@@ -2,7 +2,6 @@ using ActorNet.Protocol.Notices.Search;
 
 namespace ActorNet.Protocol.Notices.PublicExtract;
 
-using PartialDate = ActorNet.Protocol.Notices.Search.PartialDate;
 
 /// <summary>What the public extract may show of a notice that its bureau marked public and GS published.</summary>
 /// <remarks>The notice domain maps its own record onto this; the extract never sees anything else of a notice.</remarks>
@@ -50,4 +49,34 @@ public sealed record PublicNoticeView
     public string? UnReference { get; init; }
     public DateOnly? UnReferenceDate { get; init; }
     public string? Summary { get; init; }
+}
+
+/// <summary>What of a notice's content the public extract shows.</summary>
+public static class PublicNoticeViews
+{
+    /// <summary>
+    /// The public view of a notice <paramref name="requestedBy"/> asked for: the subject's particulars, the requesting country as
+    /// the issuer of a red notice's warrant, a UN notice's sanctions reference. Attachments are references held by the requesting
+    /// bureau, not pictures this node can serve: the view lists none.
+    /// </summary>
+    public static PublicNoticeView Of(NoticeId notice, BureauCode requestedBy, NoticeContent content)
+    {
+        var s = content.Subject;
+        return new PublicNoticeView
+        {
+            EntityId = PublicEntityId.For(notice),
+            Forename = s.Forename,
+            Name = s.Name,
+            DateOfBirth = s.DateOfBirth,
+            Nationalities = s.Nationalities,
+            SexId = s.Sex,
+            PlaceOfBirth = s.PlaceOfBirth,
+            DistinguishingMarks = s.Description,
+            ArrestWarrants = content.Warrant is { } w ? [new PublicArrestWarrant(requestedBy.Value, w.Charge, null)] : [],
+            NameInOriginalScript = s.OriginalScriptNames.FirstOrDefault(),
+            Aliases = s.Aliases,
+            UnReference = content.SanctionsReference,
+            Summary = content.Type.Name == NoticeType.UnSpecial.Name ? content.Details : null,
+        };
+    }
 }

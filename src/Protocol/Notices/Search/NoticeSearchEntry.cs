@@ -17,4 +17,23 @@ public sealed record NoticeSearchEntry(
     PartialDate? DateOfBirth = null,
     string? Sex = null,
     bool IsPublic = false,
-    IReadOnlyList<string>? WarrantCountries = null);
+    IReadOnlyList<string>? WarrantCountries = null)
+{
+    /// <summary>
+    /// What the index keeps of a notice <paramref name="requestedBy"/> asked for: the subject's name with the forename, each alias
+    /// and each name in its original script (as family names), and the requesting country as the issuer of its warrant.
+    /// </summary>
+    public static NoticeSearchEntry Of(NoticeId notice, BureauCode requestedBy, NoticeContent content, string state, bool isPublic)
+    {
+        var s = content.Subject;
+        var names = new List<PersonName>();
+        if (s.Name is not null || s.Forename is not null)
+            names.Add(new PersonName(s.Forename, s.Name));
+        names.AddRange(s.Aliases.Concat(s.OriginalScriptNames).Select(n => new PersonName(null, n)));
+        return new NoticeSearchEntry(notice.Value, names, content.Type.Name, state, s.Nationalities, s.DateOfBirth, s.Sex, isPublic,
+            content.Warrant is null ? null : [requestedBy.Value]);
+    }
+
+    /// <summary>A notice known only by what is kept in clear (its content does not open here yet): found by filters, never by name.</summary>
+    public static NoticeSearchEntry Bare(NoticeId notice, string type, string state) => new(notice.Value, [], type, state, []);
+}
