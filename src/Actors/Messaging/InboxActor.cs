@@ -42,6 +42,7 @@ public sealed class InboxActor : ReceivePersistentActor
         PersistenceId = "inbox-" + bureau.Value;
 
         Recover<InboxEvents.Received>(_state.Apply);
+        Recover<InboxEvents.ReceivedBatch>(_state.Apply);
         Recover<InboxEvents.Read>(_state.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
@@ -106,14 +107,18 @@ public sealed class InboxActor : ReceivePersistentActor
             sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
             return;
         }
-        var remaining = accepted.Count;
-        PersistAll(accepted, received =>
+        // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
+        var batch = new InboxEvents.ReceivedBatch(delivery.From, accepted.Select(r => new Parcel(r.Sequence, r.Id, r.Sealed)).ToArray(), accepted[0].At);
+        Persist(batch, received =>
         {
             _state.Apply(received);
-            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, received.Id, received.From.Value, $"from {received.From}, sequence {received.Sequence}"));
-            HandOver(received);
-            if (--remaining == 0)
-                sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+            var first = received.Parcels[0].Sequence;
+            var last = received.Parcels[^1].Sequence;
+            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, null, received.From.Value,
+                $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
+            foreach (var arrival in received.Arrivals)
+                HandOver(arrival);
+            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
         });
     }
 
@@ -122,14 +127,17 @@ public sealed class InboxActor : ReceivePersistentActor
         var ids = command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)).Distinct().ToArray();
         if (ids.Length == 0)
             return;
-        PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), read =>
+        PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), persisted =>
         {
-            _state.Apply(read);
+            _state.Apply(persisted);
+            var at = persisted.At;
             foreach (var group in ids.GroupBy(id => _state.Find(id)!.From))
             {
-                foreach (var id in group)
-                    _audit.Tell(new AuditCommands.Record(AuditKinds.MessageRead, id, group.Key.Value, "opened by its reader"));
-                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, group.ToArray(), read.At));
+                var read = group.ToArray();
+                _audit.Tell(read.Length == 1
+                    ? new AuditCommands.Record(AuditKinds.MessageRead, read[0], group.Key.Value, "opened by its reader")
+                    : new AuditCommands.Record(AuditKinds.MessageRead, null, group.Key.Value, $"{read.Length} opened by their reader", read));
+                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, read, at));
             }
         });
     }
