@@ -16,6 +16,7 @@ const string usage = """
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
+      --rate N        messages per second in the messaging latency run (default 1000)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
@@ -42,7 +43,7 @@ if (!known.Contains(args[0]))
 }
 var scenarios = args[0] == "all" ? everyday : [args[0]];
 var messages = int.Parse(Option("--messages") ?? "100000");
-var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"),
+var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
     FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length));
 var repo = Option("--repo") ?? FindRepositoryRoot();
 var json = Option("--json");

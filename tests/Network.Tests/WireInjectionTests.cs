@@ -155,7 +155,7 @@ public sealed class WireInjectionTests(ITestOutputHelper output) : Scenario(outp
             Assert.Contains(reason, refusal.Detail);
             Assert.Equal("FR", refusal.Peer);
         }
-        Assert.Single(audit, e => e.Kind == AuditKinds.MessageReceived && e.MessageId == genuine[0]);
+        Assert.Single(audit, e => e.Kind == AuditKinds.MessageReceived && e.Names(genuine[0]));
         Assert.Equal(HttpStatusCode.OK, (await us.Http.GetAsync("/health/ready")).StatusCode);
 
         // Genuine mail still flows, in order, and nothing the rogue sent is in the inbox.

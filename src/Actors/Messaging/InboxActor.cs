@@ -43,7 +43,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         _notices = notices;
         PersistenceId = "inbox-" + bureau.Value;
 
-        Recover<InboxEvents.Received>(Keep);
+        Recover<InboxEvents.Received>(r => Keep(r, 0));
+        Recover<InboxEvents.ReceivedBatch>(KeepAll);
         Recover<InboxEvents.Read>(_state.Apply);
         Recover<NoticeHandOver.HandedOver>(h => _handOver.Marked(h.UpTo));
         Recover<RecoveryCompleted>(_ =>
@@ -76,7 +77,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// Applies a persisted arrival. A notice envelope is kept in memory without its sealed bytes (its id still refuses a replay),
     /// and only until the notice side has taken it, in the hand-over queue, under the journal sequence number it was persisted with.
     /// </summary>
-    private void Keep(InboxEvents.Received received)
+    private void Keep(InboxEvents.Received received, int index)
     {
         if (IsMessage(received))
         {
@@ -84,7 +85,14 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty });
-        _handOver.Arrived(LastSequenceNr, received);
+        _handOver.Arrived(LastSequenceNr, index, received);
+    }
+
+    private void KeepAll(InboxEvents.ReceivedBatch batch)
+    {
+        var index = 0;
+        foreach (var arrival in batch.Arrivals)
+            Keep(arrival, index++);
     }
 
     /// <summary>Hands a persisted arrival on: a notice envelope to the notice side (which opens it), a message to the live events.</summary>
@@ -162,14 +170,18 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
             return;
         }
-        var remaining = accepted.Count;
-        PersistAll(accepted, received =>
+        // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
+        var batch = new InboxEvents.ReceivedBatch(delivery.From, accepted.Select(r => new Parcel(r.Sequence, r.Id, r.Sealed)).ToArray(), accepted[0].At);
+        Persist(batch, received =>
         {
-            Keep(received);
-            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, received.Id, received.From.Value, $"from {received.From}, sequence {received.Sequence}"));
-            HandOver(received);
-            if (--remaining == 0)
-                sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+            KeepAll(received);
+            var first = received.Parcels[0].Sequence;
+            var last = received.Parcels[^1].Sequence;
+            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, null, received.From.Value,
+                $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
+            foreach (var arrival in received.Arrivals)
+                HandOver(arrival);
+            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
         });
     }
 
@@ -178,14 +190,17 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         var ids = command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)).Distinct().ToArray();
         if (ids.Length == 0)
             return;
-        PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), read =>
+        PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), persisted =>
         {
-            _state.Apply(read);
+            _state.Apply(persisted);
+            var at = persisted.At;
             foreach (var group in ids.GroupBy(id => _state.Find(id)!.From))
             {
-                foreach (var id in group)
-                    _audit.Tell(new AuditCommands.Record(AuditKinds.MessageRead, id, group.Key.Value, "opened by its reader"));
-                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, group.ToArray(), read.At));
+                var read = group.ToArray();
+                _audit.Tell(read.Length == 1
+                    ? new AuditCommands.Record(AuditKinds.MessageRead, read[0], group.Key.Value, "opened by its reader")
+                    : new AuditCommands.Record(AuditKinds.MessageRead, null, group.Key.Value, $"{read.Length} opened by their reader", read));
+                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, read, at));
             }
         });
     }

@@ -73,6 +73,10 @@ public sealed class InboxState
                 _positionById[r.Id] = _arrivals.Count;
                 _arrivals.Add(r);
                 break;
+            case InboxEvents.ReceivedBatch batch:
+                foreach (var arrival in batch.Arrivals)
+                    Apply(arrival);
+                break;
             case InboxEvents.Read r:
                 _read.UnionWith(r.Ids.Where(_positionById.ContainsKey));
                 break;

@@ -5,14 +5,14 @@ namespace ActorNet.Actors.Messaging;
 
 /// <summary>
 /// The inbox's notice envelopes that the notice side has not taken yet, by the inbox journal sequence number they were persisted
-/// under, and the mark up to which all were taken. Only these are held with their sealed bytes: a taken envelope is dropped.
+/// under (and their place in that event: one delivery is one event), and the mark up to which all were taken. Only these are held with their sealed bytes: a taken envelope is dropped.
 /// At most <see cref="Window"/> are out with the notice side at a time; one not taken after <see cref="ResendAfter"/> goes again.
 /// Mutable; the inbox actor is its only writer.
 /// </summary>
 public sealed class NoticeHandOverQueue(int window = 256, TimeSpan? resendAfter = null)
 {
-    private readonly SortedDictionary<long, Entry> _untaken = new();
-    private readonly Dictionary<string, long> _positionOf = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<(long Position, int Index), Entry> _untaken = new();
+    private readonly Dictionary<string, (long, int)> _positionOf = new(StringComparer.Ordinal);
     private long _lastArrival;
 
     private sealed class Entry(InboxEvents.Received received)
@@ -29,17 +29,20 @@ public sealed class NoticeHandOverQueue(int window = 256, TimeSpan? resendAfter 
     public long Mark { get; private set; }
 
     /// <summary>Up to where everything is taken now: the mark to persist when it is past <see cref="Mark"/>.</summary>
-    public long TakenUpTo => _untaken.Count == 0 ? _lastArrival : _untaken.First().Key - 1;
+    public long TakenUpTo => _untaken.Count == 0 ? _lastArrival : _untaken.First().Key.Position - 1;
 
     public int Count => _untaken.Count;
 
-    /// <summary>A notice envelope the inbox persisted under <paramref name="position"/> (live, or replayed in recovery).</summary>
-    public void Arrived(long position, InboxEvents.Received received)
+    /// <summary>
+    /// A notice envelope the inbox persisted under <paramref name="position"/> (live, or replayed in recovery), the
+    /// <paramref name="index"/>th of that event's envelopes.
+    /// </summary>
+    public void Arrived(long position, int index, InboxEvents.Received received)
     {
         if (position <= Mark)
             return;
-        _untaken[position] = new Entry(received);
-        _positionOf[received.Id] = position;
+        _untaken[(position, index)] = new Entry(received);
+        _positionOf[received.Id] = (position, index);
         _lastArrival = Math.Max(_lastArrival, position);
     }
 
@@ -48,7 +51,7 @@ public sealed class NoticeHandOverQueue(int window = 256, TimeSpan? resendAfter 
     {
         Mark = Math.Max(Mark, upTo);
         _lastArrival = Math.Max(_lastArrival, upTo);
-        while (_untaken.Count > 0 && _untaken.First().Key <= Mark)
+        while (_untaken.Count > 0 && _untaken.First().Key.Position <= Mark)
         {
             var (position, entry) = _untaken.First();
             _untaken.Remove(position);

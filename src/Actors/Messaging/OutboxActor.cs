@@ -123,8 +123,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             PersistAsync(new OutboxEvents.ReadBy(receipt.Recipient, receipt.Ids, receipt.At), e =>
             {
                 Applied(e);
-                foreach (var id in e.Ids)
-                    _audit.Tell(new AuditCommands.Record(AuditKinds.MessageRead, id, e.Recipient.Value, $"read by {e.Recipient}"));
+                _audit.Tell(e.Ids.Count == 1
+                    ? new AuditCommands.Record(AuditKinds.MessageRead, e.Ids[0], e.Recipient.Value, $"read by {e.Recipient}")
+                    : new AuditCommands.Record(AuditKinds.MessageRead, null, e.Recipient.Value, $"{e.Ids.Count} read by {e.Recipient}", e.Ids));
             }));
         Command<OutboxQueries.GetStatus>(q =>
             Sender.Tell(_state.Status(_bureau, q.Id) is { } status ? status : new OutboxQueries.NotFound(q.Id)));
@@ -209,11 +210,25 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             if (_writing.Remove(posted.Id, out var waiting))
                 foreach (var replyTo in waiting)
                     replyTo.Tell(new OutboxCommands.Posted(posted.Id));
-            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, posted.Id, string.Join(",", posted.To), $"queued for {string.Join(", ", posted.To)}"));
-            if (--remaining == 0)
-                foreach (var recipient in touched)
-                    Pump(recipient);
+            if (--remaining > 0)
+                return;
+            RecordSent(events);
+            foreach (var recipient in touched)
+                Pump(recipient);
         });
+    }
+
+    /// <summary>One audit entry per set of recipients in a written batch, naming every message in it.</summary>
+    private void RecordSent(IReadOnlyList<OutboxEvents.Posted> written)
+    {
+        foreach (var group in written.GroupBy(p => string.Join(",", p.To), StringComparer.Ordinal))
+        {
+            var ids = group.Select(p => p.Id).ToArray();
+            var to = string.Join(", ", group.First().To);
+            _audit.Tell(ids.Length == 1
+                ? new AuditCommands.Record(AuditKinds.MessageSent, ids[0], group.Key, $"queued for {to}")
+                : new AuditCommands.Record(AuditKinds.MessageSent, null, group.Key, $"{ids.Length} queued for {to}", ids));
+        }
     }
 
     private void OnAccepted(DeliveryProtocol.Accepted accepted)
@@ -240,8 +255,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         {
             Applied(e);
             channel.Window.Acknowledge(e.UpToSequence);
-            foreach (var id in delivered)
-                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, id, recipient.Value, $"persisted by {recipient}"));
+            if (delivered.Count == 1)
+                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, delivered[0], recipient.Value, $"persisted by {recipient}"));
+            else if (delivered.Count > 1)
+                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
+                    $"{delivered.Count} persisted by {recipient}, up to sequence {e.UpToSequence}", delivered));
             // Parcels sent before a restart of this outbox are acknowledged without their ids in memory.
             if (delivered.Count < e.UpToSequence - before)
                 _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,

@@ -33,7 +33,15 @@ public sealed class AuditPalette : Palette
         var entries = await i.Node.GetAsync<AuditEntry[]>($"api/audit?after={after ?? "0"}&limit=1000", i.Cancel);
         i.Out.Result(entries, all => Table.Render(
             ["SEQ", "AT", "KIND", "MESSAGE", "PEER", "DETAIL"],
-            all.Select(e => new[] { e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(e.At), e.Kind, e.MessageId ?? "-", e.Peer ?? "-", e.Detail })));
+            all.Select(e => new[] { e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(e.At), e.Kind, e.MessageId ?? Several(e.MessageIds), e.Peer ?? "-", e.Detail })));
         return CliApp.Success;
     }
+
+    /// <summary>An entry about several messages shows the first and how many more (the JSON output has them all).</summary>
+    private static string Several(IReadOnlyList<string>? ids) => ids switch
+    {
+        null or [] => "-",
+        [var one] => one,
+        _ => $"{ids[0]} +{ids.Count - 1}",
+    };
 }

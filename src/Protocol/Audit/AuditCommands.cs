@@ -4,7 +4,8 @@ namespace ActorNet.Protocol.Audit;
 public static class AuditCommands
 {
     /// <summary>Appends an entry; not answered (the log is written in order, after what came before).</summary>
-    public sealed record Record(string Kind, string? MessageId, string? Peer, string Detail);
+    /// <param name="MessageIds">Several messages one entry is about (a batch); <paramref name="MessageId"/> is then null.</param>
+    public sealed record Record(string Kind, string? MessageId, string? Peer, string Detail, IReadOnlyList<string>? MessageIds = null);
 }
 
 public static class AuditQueries

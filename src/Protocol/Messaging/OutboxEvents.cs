@@ -18,4 +18,13 @@ public static class InboxEvents
     public sealed record Received(BureauCode From, long Sequence, string Id, ReadOnlyMemory<byte> Sealed, DateTimeOffset At) : IActorNetMessage;
 
     public sealed record Read(IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
+
+    /// <summary>
+    /// The parcels of one delivery from <paramref name="From"/> that the inbox took, in sequence order, as one event (one journal
+    /// row for the batch). Recovery and the inbox see it as one <see cref="Received"/> per parcel (<see cref="Arrivals"/>).
+    /// </summary>
+    public sealed record ReceivedBatch(BureauCode From, IReadOnlyList<Parcel> Parcels, DateTimeOffset At) : IActorNetMessage
+    {
+        public IEnumerable<Received> Arrivals => Parcels.Select(p => new Received(From, p.Sequence, p.Id, p.Sealed, At));
+    }
 }

@@ -21,7 +21,13 @@ namespace ActorNet.Protocol.Serialization;
 /// </remarks>
 public static class WireFormat
 {
-    private sealed record Codec(string Manifest, Type Type, Func<object, byte[]> Encode, Func<ReadOnlyMemory<byte>, object> Decode);
+    private sealed record Codec(string Manifest, Type Type, Func<object, byte[]> Encode, Func<ReadOnlyMemory<byte>, object> Decode)
+    {
+        /// <summary>A newer shape of the same type under its own manifest, written for the messages that need it.</summary>
+        public (Func<object, bool> Needs, Codec Codec)? Variant { get; init; }
+
+        public Codec For(object message) => Variant is { } variant && variant.Needs(message) ? variant.Codec : this;
+    }
 
     private static readonly FrozenDictionary<Type, Codec> ByType;
     private static readonly FrozenDictionary<string, Codec> ByManifest;
@@ -30,14 +36,21 @@ public static class WireFormat
     {
         var codecs = new List<Codec>();
 
+        Codec Make<TMessage, TProto>(string manifest, Func<TMessage, TProto> toProto, Func<TProto, TMessage> fromProto, MessageParser<TProto> parser)
+            where TMessage : IActorNetMessage
+            where TProto : IMessage<TProto> =>
+            new(manifest,
+                typeof(TMessage),
+                message => toProto((TMessage)message).ToByteArray(),
+                bytes => fromProto(parser.ParseFrom(bytes.Span))!);
+
         void Add<TMessage, TProto>(string manifest, Func<TMessage, TProto> toProto, Func<TProto, TMessage> fromProto, MessageParser<TProto> parser)
             where TMessage : IActorNetMessage
             where TProto : IMessage<TProto> =>
-            codecs.Add(new Codec(
-                manifest,
-                typeof(TMessage),
-                message => toProto((TMessage)message).ToByteArray(),
-                bytes => fromProto(parser.ParseFrom(bytes.Span))!));
+            codecs.Add(Make(manifest, toProto, fromProto, parser));
+
+        // Decoded by its manifest, written only through the codec it is the variant of.
+        var variants = new List<Codec>();
 
         // Bureau actor
         Add<BureauEvents.Established, P.BureauEstablished>("b.est",
@@ -146,6 +159,9 @@ public static class WireFormat
             p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
         Add<OutboxSnapshot, P.OutboxSnapshot>("o.snapshot", ToProto, FromProto, P.OutboxSnapshot.Parser);
         Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
+        Add<InboxEvents.ReceivedBatch, P.InboxReceivedBatch>("i.received-batch",
+            m => With(new P.InboxReceivedBatch { From = m.From.Value, At = Ms(m.At) }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
+            p => new(Code(p.From), p.Parcels.Select(FromProto).ToArray(), Time(p.At)), P.InboxReceivedBatch.Parser);
         Add<InboxEvents.Read, P.InboxRead>("i.read",
             m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(p.Ids.ToArray(), Time(p.At)), P.InboxRead.Parser);
@@ -182,15 +198,24 @@ public static class WireFormat
             m => With(new P.MarkRead { Bureau = m.Bureau.Value }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Bureau), p.Ids.ToArray()), P.MarkRead.Parser);
 
-        // Audit log
-        Add<AuditEntry, P.AuditEntry>("a.entry",
+        // Audit log: an entry about several messages is written under its own manifest.
+        var auditBatch = Make<AuditEntry, P.AuditBatchEntry>("a.entry-batch",
+            m => With(new P.AuditBatchEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
+            {
+                if (m.Peer is not null) x.Peer = m.Peer;
+                x.MessageIds.AddRange(m.MessageIds ?? []);
+            }),
+            p => new(p.Sequence, Time(p.At), p.Kind, null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash, p.MessageIds.ToArray()),
+            P.AuditBatchEntry.Parser);
+        variants.Add(auditBatch);
+        codecs.Add(Make<AuditEntry, P.AuditEntry>("a.entry",
             m => With(new P.AuditEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
             {
                 if (m.MessageId is not null) x.MessageId = m.MessageId;
                 if (m.Peer is not null) x.Peer = m.Peer;
             }),
             p => new(p.Sequence, Time(p.At), p.Kind, p.HasMessageId ? p.MessageId : null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash),
-            P.AuditEntry.Parser);
+            P.AuditEntry.Parser) with { Variant = (m => ((AuditEntry)m).MessageIds is { Count: > 0 }, auditBatch) });
 
         // Diagnostics
         Add<Probe, P.Probe>("x.probe",
@@ -331,7 +356,7 @@ public static class WireFormat
                 e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory)).ToArray(), p.Withdrawn, p.Total), P.NoticeCopyFound.Parser);
 
         ByType = codecs.ToFrozenDictionary(c => c.Type);
-        ByManifest = codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+        ByManifest = codecs.Concat(variants).ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
     }
 
     /// <summary>Every type the wire format carries, with its manifest.</summary>
@@ -339,9 +364,9 @@ public static class WireFormat
 
     public static bool Handles(Type type) => ByType.ContainsKey(type);
 
-    public static string ManifestOf(object message) => CodecFor(message.GetType()).Manifest;
+    public static string ManifestOf(object message) => CodecFor(message.GetType()).For(message).Manifest;
 
-    public static byte[] Encode(object message) => CodecFor(message.GetType()).Encode(message);
+    public static byte[] Encode(object message) => CodecFor(message.GetType()).For(message).Encode(message);
 
     /// <exception cref="WireFormatException">The manifest is unknown or the bytes do not decode.</exception>
     public static object Decode(ReadOnlyMemory<byte> bytes, string manifest)

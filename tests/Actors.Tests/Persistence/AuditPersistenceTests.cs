@@ -16,8 +16,10 @@ public sealed class AuditPersistenceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    [Fact]
-    public async Task Editing_an_entry_in_the_database_makes_verify_fail_and_name_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Editing_an_entry_in_the_database_makes_verify_fail_and_name_it(bool batchEntry)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -27,7 +29,9 @@ public sealed class AuditPersistenceTests
         var audit = host.Services.GetRequiredService<ActorSystem>().ActorOf(AuditActor.Props("n1"));
 
         for (var i = 0; i < 5; i++)
-            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"));
+            audit.Tell(batchEntry && i == 2
+                ? new AuditCommands.Record(AuditKinds.MessageSent, null, "US", "3 messages", ["m2", "m2b", "m2c"])
+                : new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"));
         var before = await audit.Ask<AuditQueries.Verification>(new AuditQueries.Verify(), Timeout);
         Assert.True(before.Intact, before.Problem);
         Assert.Equal(5, before.EntriesChecked);
@@ -41,7 +45,9 @@ public sealed class AuditPersistenceTests
             await using var reader = await select.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
             var entry = (AuditEntry)WireFormat.Decode((byte[])reader["message"], (string)reader["manifest"]);
-            var edited = WireFormat.Encode(entry with { Detail = "nothing happened" });
+            Assert.Equal(batchEntry ? "a.entry-batch" : "a.entry", (string)reader["manifest"]);
+            // A batch entry loses one of the messages it named; a single one its detail.
+            var edited = WireFormat.Encode(batchEntry ? entry with { MessageIds = ["m2", "m2c"] } : entry with { Detail = "nothing happened" });
             await reader.DisposeAsync();
             var update = connection.CreateCommand();
             update.CommandText = "UPDATE journal SET message = $m WHERE persistence_id = 'audit-n1' AND sequence_number = 3";
