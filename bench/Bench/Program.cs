@@ -11,12 +11,15 @@ const string usage = """
       scenarios: pingpong, startup, cluster12, wire, all (those four),
                  messaging (throughput, latency, fan-out; TLS, SQLite), messaging-p2p (throughput and latency), messaging-fanout,
                  offline100k (100,000 queued for an offline recipient), noticesearch (100,000 notices in the name index),
-                 noticesearch-http (GET /api/notices?q= against a node holding 100,000 notices; --messages sets how many)
+                 noticesearch-http (GET /api/notices?q= against a node holding 100,000 notices; --messages sets how many),
+                 notices-fanout (red notices requested at FR, approved at GS, timed into every bureau node's copy)
       --json PATH     also write the results as JSON
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
       --rate N        messages per second in the messaging latency run (default 1000)
+      --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
+      --notices N     notices-fanout: red notices timed after one warm-up (default 20)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
@@ -35,7 +38,7 @@ if (args[0] == "compare")
     return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
 
 string[] everyday = ["pingpong", "startup", "cluster12", "wire"];
-string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "all"];
+string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "notices-fanout", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
@@ -72,6 +75,10 @@ try
                 case "messaging-fanout": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: false, fanout: true); break;
                 case "noticesearch": NoticeSearchScenario.Run(report); break;
                 case "noticesearch-http": await NoticeSearchHttpScenario.RunAsync(report, new Binaries(repo), work, messages); break;
+                case "notices-fanout":
+                    await ActorNet.Bench.Notices.NoticesFanoutScenario.RunAsync(report, new Binaries(repo), work,
+                        int.Parse(Option("--bureaus") ?? "10"), int.Parse(Option("--notices") ?? "20"));
+                    break;
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or Akka.Actor.ActorNotFoundException)

@@ -48,9 +48,12 @@ else
 if (options.AutoEnrol)
     Log.Warning("Running with --auto-enrol: the directory approves every new bureau at once, with no operator's approval. Use it for development only");
 
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+// The empty builder, not the slim one: options come from flags, so no appsettings.json (and no file watcher for it),
+// no console logger under Serilog, no host filtering or forwarded headers; only Kestrel and routing.
+var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
 builder.Host.UseSerilog();
-builder.WebHost.ConfigureKestrel(kestrel =>
+builder.Services.AddRoutingCore();
+builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(PortCheck.Resolve(options.HttpHost), options.HttpPort);
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
@@ -67,7 +70,6 @@ builder.Services.AddWebEncoders();
 builder.Services.AddAuthenticationCore(o => o.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, null));
 builder.Services.AddOptions<AuthenticationSchemeOptions>(BearerTokenHandler.SchemeName);
 builder.Services.AddAuthorization();
-builder.Services.AddOpenApi();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
     akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls)
@@ -84,7 +86,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapOpenApi();
+app.MapOpenApiDocument(builder.Services);
 app.MapHealthEndpoints(options.Bureau);
 app.MapClusterEndpoints();
 app.MapBureauEndpoints(options.Bureau);

@@ -104,9 +104,16 @@ public sealed class Machine
     }
 }
 
-/// <summary>Min, median and max of a handful of samples.</summary>
+/// <summary>Median and percentiles of samples.</summary>
 public static class Stats
 {
+    /// <summary>The nearest-rank percentile (<paramref name="p"/> from 0 to 1); NaN for no samples.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -118,11 +118,7 @@ public static class MessagingScenario
             Detail: $"sender {cpuAfter[Sender] - cpuBefore[Sender]:0.0} s"));
     }
 
-    private static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    private static double Percentile(IReadOnlyList<double> values, double p) => Stats.Percentile(values, p);
 
     /// <summary>One measured run: messages tagged with its name and numbered, sent from the sender's node, followed at each recipient's.</summary>
     private sealed class Run : IAsyncDisposable

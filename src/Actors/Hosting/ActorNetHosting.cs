@@ -50,6 +50,7 @@ public static class ActorNetHosting
         this AkkaConfigurationBuilder builder, RemoteEndpoint remote, IReadOnlyList<string> seeds, IReadOnlyList<string> roles, string appVersion,
         NetworkTls? tls)
     {
+        AppConfigFile.Ignore();
         var remoteOptions = new RemoteOptions
         {
             HostName = remote.Host,
