@@ -1,3 +1,4 @@
+using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -21,4 +22,13 @@ public static class Journal
                 events.Add(e);
         return events;
     }
+
+    /// <summary>What an inbox took, one arrival per envelope, whether persisted one by one or as one event per delivery.</summary>
+    public static List<InboxEvents.Received> InboxArrivals(string dataDirectory, string persistenceId) =>
+        Events<object>(dataDirectory, persistenceId).SelectMany(e => e switch
+        {
+            InboxEvents.Received received => [received],
+            InboxEvents.ReceivedBatch batch => batch.Arrivals,
+            _ => Enumerable.Empty<InboxEvents.Received>(),
+        }).ToList();
 }

@@ -66,7 +66,7 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
     private void AssertEachOnce(NodeProcess node, string bureau, IReadOnlyCollection<string> published, IReadOnlyCollection<string> cancelled)
     {
         var kept = Journal.Events<NoticeCopyEvents.Kept>(node.DataDirectory!, "notice-copies-" + bureau);
-        var taken = Journal.Events<InboxEvents.Received>(node.DataDirectory!, "inbox-" + bureau).Where(r => NoticeEnvelopes.Owns(r.Id)).ToList();
+        var taken = Journal.InboxArrivals(node.DataDirectory!, "inbox-" + bureau).Where(r => NoticeEnvelopes.Owns(r.Id)).ToList();
         Output.WriteLine($"{bureau}: {kept.Count} documents kept, {taken.Count} notice envelopes in its inbox");
         foreach (var (operation, ids) in new[] { (NoticeDocument.Publish, published), (NoticeDocument.StateChange, cancelled) })
         {
@@ -196,7 +196,7 @@ public sealed class NoticeSurvivalTests(ITestOutputHelper output) : Scenario(out
         await Eventually.TrueAsync(async () => (await first.Http.GetFromJsonAsync<List<NoticeSummaryInfo>>("/api/notices?limit=1000"))!.Count >= total / 5,
             Propagation, $"US to hold {total / 5} notices");
         first.Kill();
-        var inInbox = Journal.Events<InboxEvents.Received>(us.DataDirectory!, "inbox-US").Count(r => NoticeEnvelopes.Owns(r.Id));
+        var inInbox = Journal.InboxArrivals(us.DataDirectory!, "inbox-US").Count(r => NoticeEnvelopes.Owns(r.Id));
         var inCopies = Journal.Events<NoticeCopyEvents.Kept>(us.DataDirectory!, "notice-copies-US").Count;
         Output.WriteLine($"US killed while catching up: {inInbox} notice envelopes in its inbox, {inCopies} in its copies");
 
