@@ -81,9 +81,15 @@ public static class MessagingScenario
     private static async Task LatencyAsync(Report report, MessagingNetwork network, MessagingOptions o)
     {
         var count = o.Rate * o.Seconds;
+        var cpuBefore = network.CpuSeconds();
         await using var run = await Run.StartAsync(network, [Recipient], "lat", count);
         var confirmLatencies = await run.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window);
         await run.AllReceivedAsync(TimeSpan.FromSeconds(120));
+        // Single sends cost more per message than batches: whether a node is near saturation at this rate shows here.
+        var cpu = network.CpuSeconds().ToDictionary(kv => kv.Key, kv => kv.Value - cpuBefore.GetValueOrDefault(kv.Key));
+        report.Details["messagingLatencyCpuSeconds"] = cpu.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 2));
+        report.Note($"messaging latency: CPU per 1,000 single sends at {o.Rate:N0} msg/s: " +
+            string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value / count * 1000 * 1000:0} ms")));
         var latencies = run.Latencies(lastOfAll: false);
         var p99 = Percentile(latencies, 0.99);
         report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
