@@ -8,8 +8,9 @@ using Xunit;
 
 namespace ActorNet.Actors.Tests.Notices;
 
+// Expectations wait up to 15 s (the default is 3): the suite runs beside multi-node tests on two cores.
 /// <summary>The inbox's dispatch hook: notice envelopes are delivered like messages, then handed to the notice side and kept out of the messages API.</summary>
-public sealed class InboxHandOverTests() : TestKit("akka.loglevel = WARNING")
+public sealed class InboxHandOverTests() : TestKit("akka.loglevel = WARNING\nakka.test.single-expect-default = 15s")
 {
     private static readonly BureauCode FR = new("FR"), US = new("US");
 
