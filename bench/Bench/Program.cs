@@ -18,6 +18,7 @@ const string usage = """
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
       --rate N        messages per second in the messaging latency run (default 1000)
+      --warmup N      messages sent and thrown away before the messaging throughput run (default 2000, as PeerBench)
       --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
       --notices N     notices-fanout: red notices timed after one warm-up (default 20)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
@@ -47,6 +48,7 @@ if (!known.Contains(args[0]))
 var scenarios = args[0] == "all" ? everyday : [args[0]];
 var messages = int.Parse(Option("--messages") ?? "100000");
 var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
+    Warmup: int.Parse(Option("--warmup") ?? "2000"),
     FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length));
 var repo = Option("--repo") ?? FindRepositoryRoot();
 var json = Option("--json");
