@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Serialization;
 using Xunit;
 
@@ -103,6 +104,21 @@ public class WireFormatTests
     public void Unknown_type_cannot_be_encoded()
     {
         Assert.Throws<WireFormatException>(() => WireFormat.Encode("not a message"));
+    }
+
+    [Fact]
+    public void A_search_page_carries_each_notice_s_summary_and_older_answers_without_one_still_read()
+    {
+        var sample = (NoticeCopyQueries.Found)Samples.All.Single(s => s is NoticeCopyQueries.Found);
+        var summary = new NoticeCopyQueries.Summary("Al-Hassan", "Mohammed", new PartialDate(1980, 4), ["SY", "DZ"]);
+        var page = sample with { Entries = [sample.Entries[0] with { Sealed = ReadOnlyMemory<byte>.Empty, Summary = summary }], Total = 7 };
+
+        var decoded = (NoticeCopyQueries.Found)WireFormat.Decode(WireFormat.Encode(page), "nc.found");
+        var entry = Assert.Single(decoded.Entries);
+        Assert.Equal((summary.Name, summary.Forename, summary.DateOfBirth), (entry.Summary!.Name, entry.Summary.Forename, entry.Summary.DateOfBirth));
+        Assert.Equal(summary.Nationalities, entry.Summary.Nationalities);
+        Assert.Equal(7, decoded.Total);
+        Assert.Null(((NoticeCopyQueries.Found)WireFormat.Decode(WireFormat.Encode(sample), "nc.found")).Entries[0].Summary);
     }
 
     private static string RepoRoot()

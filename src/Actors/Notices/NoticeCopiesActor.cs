@@ -52,7 +52,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         _opener = opener;
         PersistenceId = "notice-copies-" + bureau.Value;
 
-        Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation)));
+        Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation), LastSequenceNr));
         Recover<RecoveryCompleted>(_ =>
         {
             foreach (var copy in _state.All.Where(c => c.IsListed))
@@ -71,7 +71,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
                 OnReceived(r, 1, Sender);
         });
         Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt, r.HandedBy));
-                        Command<Opened>(OnOpened);
+        Command<Opened>(OnOpened);
         Command<Searched>(OnSearched);
         Command<NoticeCopyQueries.Search>(q => OnSearch(q.Query));
         Command<NoticeCopyQueries.List>(q => OnSearch(new NoticeSearchQuery
@@ -81,15 +81,20 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         Command<NoticeCopyQueries.GetPublic>(q =>
         {
             var copy = _publicIds.TryGetValue(q.EntityId, out var id) ? _state.Find(id) : null;
-            Sender.Tell(copy is { IsPublic: true, State: NoticeStates.Published } ? new NoticeCopyQueries.Found([Entry(copy)]) : new NoticeCopyQueries.Found([]));
+            if (copy is { IsPublic: true, State: NoticeStates.Published })
+                AnswerWithContent(copy, Sender, isPublic: true);
+            else
+                Sender.Tell(new NoticeCopyQueries.Found([]));
         });
         Command<NoticeCopyQueries.Get>(q =>
         {
             var copy = _state.Find(q.NoticeId);
-            Sender.Tell(copy is null ? new NoticeCopyQueries.Found([])
-                : copy.IsListed ? new NoticeCopyQueries.Found([Entry(copy)])
-                : new NoticeCopyQueries.Found([], Withdrawn: true));
+            if (copy is { IsListed: true })
+                AnswerWithContent(copy, Sender, isPublic: false);
+            else
+                Sender.Tell(copy is null ? new NoticeCopyQueries.Found([]) : new NoticeCopyQueries.Found([], Withdrawn: true));
         });
+        Command<NoticeContentReader.Read>(OnContentRead);
     }
 
     public override string PersistenceId { get; }
@@ -153,8 +158,10 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
             received.Sealed, DateTimeOffset.UtcNow);
         Persist(kept, k =>
         {
-            _state.Apply(k, document.Content is not null);
+            _state.Apply(k, document.Content is not null, LastSequenceNr);
             var copy = _state.Find(k.NoticeId)!;
+            if (document.Content is null)
+                (copy.Reason, copy.StateChange) = (document.Reason, ReadOnlyMemory<byte>.Empty); // opened already: keep the reason, not the bytes
             if (document.Content is not null)
                 Index(copy, opened);
             else
@@ -205,8 +212,40 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     private NoticeCopyQueries.Entry Entry(NoticeCopiesState.Copy copy)
     {
         if (copy.Reason is null && !copy.StateChange.IsEmpty)
+        {
             copy.Reason = NoticeSealing.Open(_opener(), copy.StateChange)?.Document.Reason;
+            if (copy.Reason is not null)
+                copy.StateChange = ReadOnlyMemory<byte>.Empty;
+        }
         return copy.ToEntry();
+    }
+
+    /// <summary>Answers one notice asked for by id with its sealed content: from memory, or read back from the journal.</summary>
+    private void AnswerWithContent(NoticeCopiesState.Copy copy, IActorRef replyTo, bool isPublic)
+    {
+        if (!copy.ContentInJournal)
+        {
+            replyTo.Tell(new NoticeCopyQueries.Found([Entry(copy)]));
+            return;
+        }
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId);
+        Context.ActorOf(NoticeContentReader.Props(journal, PersistenceId, new NoticeContentReader.Request(copy.Id, copy.ContentSequenceNr, replyTo, isPublic)));
+    }
+
+    private void OnContentRead(NoticeContentReader.Read read)
+    {
+        var (request, copy) = (read.Request, _state.Find(read.Request.NoticeId));
+        if (read.Failure is not null || copy is null)
+        {
+            _log.Warning("Notice copies of {Bureau}: the content of notice {NoticeId} could not be read back from the journal: {Failure}",
+                _bureau, request.NoticeId, read.Failure ?? "the copy is gone");
+            request.ReplyTo.Tell(new Status.Failure(new InvalidOperationException($"notice {request.NoticeId} could not be read from this node's journal")));
+            return;
+        }
+        // The state may have moved on while the journal answered; the content read is the one asked for.
+        var visible = request.Public ? copy is { IsPublic: true, State: NoticeStates.Published } : copy.IsListed;
+        request.ReplyTo.Tell(!visible ? new NoticeCopyQueries.Found([], Withdrawn: !copy.IsListed)
+            : new NoticeCopyQueries.Found([Entry(copy) with { Sealed = read.Sealed }]));
     }
 
     /// <summary>
@@ -263,8 +302,13 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         // The requesting bureau's own copy of its update says nothing of the public flag: its request and GS's documents do.
         if (document.Operation != NoticeDocument.Update || header.From.IsSecretariat)
             copy.IsPublic = document.Public;
-        copy.Searchable = NoticeSearchEntry.Of(copy.Id, copy.RequestedBy, document.Content!, copy.State, copy.IsPublic);
+        var subject = document.Content!.Subject;
+        copy.Searchable = NoticeSearchEntry.Of(copy.Id, copy.RequestedBy, document.Content, copy.State, copy.IsPublic);
+        copy.Summary = new NoticeCopyQueries.Summary(subject.Name, subject.Forename, subject.DateOfBirth, subject.Nationalities);
         copy.Indexed = true;
+        // Lists are answered from the summary from now on; one notice asked for by id is read back from the journal.
+        if (copy.ContentSequenceNr > 0)
+            copy.Content = ReadOnlyMemory<byte>.Empty;
         _unopened.Remove(copy.Id);
         Reindex(copy);
     }

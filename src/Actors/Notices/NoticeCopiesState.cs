@@ -14,7 +14,11 @@ public sealed class NoticeCopiesState
     private readonly Dictionary<NoticeId, Copy> _copies = new();
     private readonly HashSet<string> _envelopes = new(StringComparer.Ordinal);
 
-    /// <summary>One notice as this bureau holds it; <see cref="Content"/> is the sealed envelope of its latest content.</summary>
+    /// <summary>
+    /// One notice as this bureau holds it. <see cref="Content"/> is the sealed envelope of its latest content until it has opened
+    /// here: then the copy keeps only its <see cref="Summary"/> and where the content lies in the journal, since a publication
+    /// sealed for every bureau carries a wrapped key per recipient (some 15 KB a notice with 195 bureaus).
+    /// </summary>
     public sealed class Copy(NoticeId id, string kind, string type, BureauCode requestedBy)
     {
         public NoticeId Id { get; } = id;
@@ -25,6 +29,15 @@ public sealed class NoticeCopiesState
         public string? Reason { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
         public ReadOnlyMemory<byte> Content { get; set; }
+
+        /// <summary>The journal sequence number of the event that holds the latest content.</summary>
+        public long ContentSequenceNr { get; set; }
+
+        /// <summary>What a list shows of the subject, from the latest content opened; null until one opens here.</summary>
+        public NoticeCopyQueries.Summary? Summary { get; set; }
+
+        /// <summary>Whether the latest content is in the journal only (it opened here, and was dropped from memory).</summary>
+        public bool ContentInJournal => Content.IsEmpty && ContentSequenceNr > 0 && Indexed;
 
         /// <summary>The sealed document of the latest change of state, which holds its reason.</summary>
         public ReadOnlyMemory<byte> StateChange { get; set; }
@@ -44,7 +57,7 @@ public sealed class NoticeCopiesState
 
         public bool IsListed => State != NoticeStates.Withdrawn;
 
-        public NoticeCopyQueries.Entry ToEntry() => new(Id, Kind, Type, State, RequestedBy, Reason, UpdatedAt, Content);
+        public NoticeCopyQueries.Entry ToEntry() => new(Id, Kind, Type, State, RequestedBy, Reason, UpdatedAt, Content, Summary);
     }
 
     public int Count => _copies.Count;
@@ -91,7 +104,8 @@ public sealed class NoticeCopiesState
         };
     }
 
-    public void Apply(NoticeCopyEvents.Kept kept, bool carriesContent)
+    /// <param name="sequenceNr">The journal sequence number <paramref name="kept"/> was persisted under.</param>
+    public void Apply(NoticeCopyEvents.Kept kept, bool carriesContent, long sequenceNr)
     {
         _envelopes.Add(kept.EnvelopeId);
         if (!_copies.TryGetValue(kept.NoticeId, out var copy))
@@ -101,6 +115,7 @@ public sealed class NoticeCopiesState
         if (carriesContent)
         {
             copy.Content = kept.Sealed;
+            copy.ContentSequenceNr = sequenceNr;
             copy.Type = kept.Type;
             copy.Indexed = false;
         }

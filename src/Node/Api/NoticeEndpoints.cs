@@ -198,12 +198,18 @@ public sealed class NoticeSide(BureauCode bureau, BureauCrypto crypto, ActorRegi
         return found.Entries.Count == 0 ? (null, Problems.Result(404, $"No notice {id} is known to this bureau")) : (found.Entries[0], null);
     }
 
+    /// <summary>A list's line about a copy: from the summary the copies keep once its content opened, else opened here.</summary>
     public NoticeSummaryInfo? Summary(NoticeCopyQueries.Entry entry)
     {
-        var subject = Open(entry)?.Content?.Subject;
-        return new NoticeSummaryInfo(entry.NoticeId.Value, entry.Kind, entry.Type, entry.State, entry.RequestedBy.Value, subject?.Name, subject?.Forename,
-            subject?.DateOfBirth?.ToString(), subject?.Nationalities ?? [], entry.UpdatedAt);
+        var summary = entry.Summary ?? (Open(entry)?.Content?.Subject is { } s ? new NoticeCopyQueries.Summary(s.Name, s.Forename, s.DateOfBirth, s.Nationalities) : null);
+        return new NoticeSummaryInfo(entry.NoticeId.Value, entry.Kind, entry.Type, entry.State, entry.RequestedBy.Value, summary?.Name, summary?.Forename,
+            summary?.DateOfBirth?.ToString(), summary?.Nationalities ?? [], entry.UpdatedAt);
     }
+
+    /// <summary>What the public extract's list shows of a copy (names, date of birth, nationalities); the full view when only that is at hand.</summary>
+    public PublicNoticeView? PublicListView(NoticeCopyQueries.Entry entry) => entry.Summary is { } s
+        ? new PublicNoticeView { EntityId = PublicEntityId.For(entry.NoticeId), Forename = s.Forename, Name = s.Name, DateOfBirth = s.DateOfBirth, Nationalities = s.Nationalities }
+        : PublicView(entry);
 
     public NoticeInfo? Details(NoticeCopyQueries.Entry entry)
     {

@@ -34,7 +34,7 @@ public static class PublicExtractEndpoints
                     string.Join("\n", problems.Select(p => $"{p.Parameter}: {p.Message}")));
             var search = query.ToSearch(DateOnly.FromDateTime(DateTime.UtcNow));
             var found = await side.Copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Search(bureau, search), AskTimeout, ct);
-            var views = found.Entries.Select(side.PublicView).OfType<PublicNoticeView>().ToArray();
+            var views = found.Entries.Select(side.PublicListView).OfType<PublicNoticeView>().ToArray();
             return Results.Json(Extract(request).List(query, found.Total, views));
         }
 

@@ -101,9 +101,17 @@ public static class NoticeCopyQueries
     /// <param name="Total">For a <see cref="Search"/>: how many notices answer it in all, of which <paramref name="Entries"/> is one page.</param>
     public sealed record Found(IReadOnlyList<Entry> Entries, bool Withdrawn = false, int Total = 0) : IActorNetMessage;
 
-    /// <summary>One notice as this bureau holds it: the latest sealed content and its state.</summary>
+    /// <summary>
+    /// One notice as this bureau holds it: its state and, asked for by id, its latest sealed content. A page of a search carries
+    /// the <paramref name="Summary"/> of each notice instead, and no sealed content once the copy has opened it (the copies keep
+    /// only the summary in memory; the sealed content stays in the journal and is read back for one notice asked for by id).
+    /// </summary>
     public sealed record Entry(
-        NoticeId NoticeId, string Kind, string Type, string State, BureauCode RequestedBy, string? Reason, DateTimeOffset UpdatedAt, ReadOnlyMemory<byte> Sealed);
+        NoticeId NoticeId, string Kind, string Type, string State, BureauCode RequestedBy, string? Reason, DateTimeOffset UpdatedAt, ReadOnlyMemory<byte> Sealed,
+        Summary? Summary = null);
+
+    /// <summary>What a list shows of a notice's subject, opened from its latest content.</summary>
+    public sealed record Summary(string? Name, string? Forename, PartialDate? DateOfBirth, IReadOnlyList<string> Nationalities);
 }
 
 /// <summary>What the Secretariat's <c>NoticeCatchUpActor</c> persists: the bureaus it has given every notice published before their approval.</summary>

@@ -351,9 +351,14 @@ public static class WireFormat
             {
                 NoticeId = e.NoticeId.Value, Kind = e.Kind, Type = e.Type, State = e.State, RequestedBy = e.RequestedBy.Value, UpdatedAt = Ms(e.UpdatedAt),
                 Sealed = Bytes(e.Sealed),
-            }, y => { if (e.Reason is not null) y.Reason = e.Reason; })))),
+            }, y =>
+            {
+                if (e.Reason is not null) y.Reason = e.Reason;
+                if (e.Summary is { } summary) y.Summary = ToProto(summary);
+            })))),
             p => new(p.Entries.Select(e => new NoticeCopyQueries.Entry(Notice(e.NoticeId), e.Kind, e.Type, e.State, Code(e.RequestedBy),
-                e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory)).ToArray(), p.Withdrawn, p.Total), P.NoticeCopyFound.Parser);
+                e.HasReason ? e.Reason : null, Time(e.UpdatedAt), e.Sealed.Memory, e.Summary is null ? null : FromProto(e.Summary))).ToArray(),
+                p.Withdrawn, p.Total), P.NoticeCopyFound.Parser);
 
         ByType = codecs.ToFrozenDictionary(c => c.Type);
         ByManifest = codecs.Concat(variants).ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
@@ -517,6 +522,21 @@ public static class WireFormat
         if (q.Today is { } today) p.Today = IsoDay(today);
         return p;
     }
+
+    private static P.NoticeCopySummary ToProto(NoticeCopyQueries.Summary m)
+    {
+        var p = new P.NoticeCopySummary();
+        if (m.Name is not null) p.Name = m.Name;
+        if (m.Forename is not null) p.Forename = m.Forename;
+        if (m.DateOfBirth is { } born) p.DateOfBirth = born.ToString();
+        p.Nationalities.AddRange(m.Nationalities);
+        return p;
+    }
+
+    // A date of birth that does not parse is left out rather than failing the whole answer: it is shown, not acted on.
+    private static NoticeCopyQueries.Summary FromProto(P.NoticeCopySummary p) => new(
+        p.HasName ? p.Name : null, p.HasForename ? p.Forename : null,
+        p.HasDateOfBirth && PartialDate.TryParse(p.DateOfBirth, out var born) ? born : null, p.Nationalities.ToArray());
 
     private static NoticeCopyQueries.Search FromProto(P.NoticeCopySearch p) => new(Code(p.Bureau), new Notices.Search.NoticeSearchQuery
     {

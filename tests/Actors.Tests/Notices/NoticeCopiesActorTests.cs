@@ -129,6 +129,33 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
         Assert.Empty((await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.GetPublic(US, PublicEntityId.For(closed)), Bound)).Entries);
     }
 
+    [Fact]
+    public async Task Keeps_a_summary_in_memory_once_opened_and_reads_a_notice_asked_for_by_id_back_from_its_journal_also_after_a_restart()
+    {
+        var id = NoticeId.New();
+        async Task<NoticeCopyQueries.Entry> GetAsync(IActorRef copies) =>
+            Assert.Single((await copies.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Get(US, id), Bound)).Entries);
+        void AssertOpensToTheNotice(NoticeCopyQueries.Entry entry) =>
+            Assert.Equal(id, NoticeSealing.Open(_keys[US].Opener, entry.Sealed)!.Document.NoticeId);
+
+        var copies = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener), "copies-1");
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(id, NoticeDocument.Publish, NoticeStates.Published), BureauCode.Secretariat, US));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count == 1, Bound);
+
+        // A list carries the summary, not the sealed publication (a wrapped key per recipient: ~15 KB with 195 bureaus).
+        var listed = Assert.Single(await ListAsync(copies, q: "muhammad alhassan"));
+        Assert.True(listed.Sealed.IsEmpty);
+        Assert.Equal("Mohammed Al-Hassan", listed.Summary!.Name);
+        Assert.Equal(["DZ"], listed.Summary.Nationalities);
+        AssertOpensToTheNotice(await GetAsync(copies));
+
+        // After a restart the copies open their content again in the background, drop it, and still answer by id.
+        await copies.GracefulStop(Bound);
+        var again = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener), "copies-2");
+        await AwaitConditionAsync(async () => (await ListAsync(again, q: "muhammad alhassan")) is [{ Summary: not null, Sealed.IsEmpty: true }], Bound);
+        AssertOpensToTheNotice(await GetAsync(again));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
