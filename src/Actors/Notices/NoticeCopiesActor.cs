@@ -30,7 +30,6 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     public const int MaxPage = 1000;
     private const int OpenAttempts = 12;
     private static readonly TimeSpan OpenRetry = TimeSpan.FromSeconds(5);
-    private const int OpenedBatch = 500;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BureauCode _bureau;
@@ -52,13 +51,19 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
         _opener = opener;
         PersistenceId = "notice-copies-" + bureau.Value;
 
-        Recover<NoticeCopyEvents.Kept>(k => _state.Apply(k, NoticeCopiesState.CarriesContent(k.Operation), LastSequenceNr));
+        // Recovery keeps where each copy's latest content lies, not its bytes: it is opened again from the journal (see
+        // OpenInBackground). A state change keeps its envelope until its reason is first read.
+        Recover<NoticeCopyEvents.Kept>(k =>
+        {
+            var carriesContent = NoticeCopiesState.CarriesContent(k.Operation);
+            _state.Apply(carriesContent ? k with { Sealed = ReadOnlyMemory<byte>.Empty } : k, carriesContent, LastSequenceNr);
+        });
         Recover<RecoveryCompleted>(_ =>
         {
             foreach (var copy in _state.All.Where(c => c.IsListed))
             {
                 _index.Upsert(copy.SearchEntry());
-                if (!copy.Content.IsEmpty)
+                if (copy.ContentSequenceNr > 0)
                     _unopened.Add(copy.Id);
             }
             _log.Info("Notice copies of {Bureau} recovered: {Count} notices; opening {Unopened} again for search", _bureau, _state.Count, _unopened.Count);
@@ -71,7 +76,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
                 OnReceived(r, 1, Sender);
         });
         Command<RetryOpen>(r => OnReceived(r.Received, r.Attempt, r.HandedBy));
-        Command<Opened>(OnOpened);
+        Command<NoticeContentOpener.Opened>(OnOpened);
         Command<Searched>(OnSearched);
         Command<NoticeCopyQueries.Search>(q => OnSearch(q.Query));
         Command<NoticeCopyQueries.List>(q => OnSearch(new NoticeSearchQuery
@@ -103,10 +108,6 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>An envelope that did not open yet: its sender's keys may not have reached this node's directory copy.</summary>
     private sealed record RetryOpen(InboxEvents.Received Received, int Attempt, IActorRef HandedBy) : INoSerializationVerificationNeeded;
-
-    /// <summary>Copies opened in the background: each with the sealed content it opened (null when it did not open).</summary>
-    private sealed record Opened(IReadOnlyList<(NoticeId Id, ReadOnlyMemory<byte> Content, OpenedNotice? Notice)> Copies, bool Last)
-        : INoSerializationVerificationNeeded;
 
     /// <summary>A search that ran off the actor's thread, for <paramref name="ReplyTo"/>; <paramref name="Problem"/> when it could not run.</summary>
     private sealed record Searched(NoticeSearchResult? Result, IActorRef ReplyTo, string? Problem) : INoSerializationVerificationNeeded;
@@ -249,43 +250,26 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Opens the copies whose content has not opened here yet, off the actor's thread (the opener is thread-safe and opening
-    /// 100,000 notices takes seconds), and hands them back in batches; searches meanwhile find them by filters only.
+    /// Opens the copies whose content has not opened here yet (after a restart, the content is in the journal only) in a child
+    /// that reads it back a chunk at a time and opens it off this actor's thread, handing back batches; searches meanwhile
+    /// find those copies by filters only.
     /// </summary>
     private void OpenInBackground()
     {
         if (_opening || _unopened.Count == 0)
             return;
         (_opening, _lastOpening) = (true, DateTimeOffset.UtcNow);
-        var work = _unopened.Select(id => _state.Find(id)!).Select(c => (c.Id, c.Content)).ToArray();
-        var (opener, self) = (_opener(), Self);
-        Task.Run(() =>
-        {
-            var batch = new List<(NoticeId, ReadOnlyMemory<byte>, OpenedNotice?)>(OpenedBatch);
-            try
-            {
-                foreach (var (id, content) in work)
-                {
-                    batch.Add((id, content, NoticeSealing.Open(opener, content)));
-                    if (batch.Count < OpenedBatch)
-                        continue;
-                    self.Tell(new Opened(batch, Last: false));
-                    batch = new(OpenedBatch);
-                }
-            }
-            finally
-            {
-                self.Tell(new Opened(batch, Last: true));
-            }
-        });
+        var wanted = _unopened.Select(id => _state.Find(id)!).Where(c => c.ContentSequenceNr > 0).ToDictionary(c => c.ContentSequenceNr, c => c.Id);
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId);
+        Context.ActorOf(NoticeContentOpener.Props(journal, PersistenceId, _opener(), wanted));
     }
 
-    private void OnOpened(Opened opened)
+    private void OnOpened(NoticeContentOpener.Opened opened)
     {
-        foreach (var (id, content, notice) in opened.Copies)
+        foreach (var (id, sequenceNr, notice) in opened.Copies)
         {
             // A copy whose content changed meanwhile was indexed (or left unopened) by the document that changed it.
-            if (notice?.Document.Content is null || _state.Find(id) is not { } copy || !copy.Content.Equals(content))
+            if (notice?.Document.Content is null || _state.Find(id) is not { } copy || copy.ContentSequenceNr != sequenceNr || copy.Indexed)
                 continue;
             Index(copy, notice);
         }
@@ -322,7 +306,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
             _unopened.Remove(copy.Id);
             return;
         }
-        if (!copy.Indexed && !copy.Content.IsEmpty)
+        if (!copy.Indexed && copy.ContentSequenceNr > 0)
             _unopened.Add(copy.Id);
         _index.Upsert(copy.SearchEntry());
         if (!copy.IsPublic)

@@ -36,8 +36,8 @@ public sealed class NoticeCopiesState
         /// <summary>What a list shows of the subject, from the latest content opened; null until one opens here.</summary>
         public NoticeCopyQueries.Summary? Summary { get; set; }
 
-        /// <summary>Whether the latest content is in the journal only (it opened here, and was dropped from memory).</summary>
-        public bool ContentInJournal => Content.IsEmpty && ContentSequenceNr > 0 && Indexed;
+        /// <summary>Whether the latest content is in the journal only: it opened here and was dropped, or the copies recovered.</summary>
+        public bool ContentInJournal => Content.IsEmpty && ContentSequenceNr > 0;
 
         /// <summary>The sealed document of the latest change of state, which holds its reason.</summary>
         public ReadOnlyMemory<byte> StateChange { get; set; }

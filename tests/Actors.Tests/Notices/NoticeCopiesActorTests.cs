@@ -149,11 +149,19 @@ public sealed class NoticeCopiesActorTests : TestKit, IDisposable
         Assert.Equal(["DZ"], listed.Summary.Nationalities);
         AssertOpensToTheNotice(await GetAsync(copies));
 
+        // A cancelled one keeps its reason across the restart.
+        var cancelled = NoticeId.New();
+        copies.Tell(Sealed(BureauCode.Secretariat, Document(cancelled, NoticeDocument.Publish, NoticeStates.Published), BureauCode.Secretariat, US));
+        copies.Tell(Sealed(FR, Document(cancelled, NoticeDocument.StateChange, NoticeStates.Cancelled, reason: "arrested"), BureauCode.Secretariat, US));
+        await AwaitConditionAsync(async () => (await ListAsync(copies)).Count(e => e.State == NoticeStates.Cancelled) == 1, Bound);
+
         // After a restart the copies open their content again in the background, drop it, and still answer by id.
         await copies.GracefulStop(Bound);
         var again = Sys.ActorOf(NoticeCopiesActor.Props(US, () => _keys[US].Opener), "copies-2");
-        await AwaitConditionAsync(async () => (await ListAsync(again, q: "muhammad alhassan")) is [{ Summary: not null, Sealed.IsEmpty: true }], Bound);
+        await AwaitConditionAsync(async () => (await ListAsync(again, q: "muhammad alhassan")).Count(e => e is { Summary: not null, Sealed.IsEmpty: true }) == 2, Bound);
         AssertOpensToTheNotice(await GetAsync(again));
+        var closed = Assert.Single((await again.Ask<NoticeCopyQueries.Found>(new NoticeCopyQueries.Get(US, cancelled), Bound)).Entries);
+        Assert.Equal((NoticeStates.Cancelled, "arrested"), (closed.State, closed.Reason));
     }
 
     protected override void Dispose(bool disposing)
