@@ -58,6 +58,12 @@ public static class SealingScenario
                 foreach (var envelope in batch)
                     gate.Open(envelope);
         });
+        Measure(report, "open for the reader (Opener.OpenAdmitted)", envelopes, () =>
+        {
+            foreach (var batch in sealedBatches)
+                foreach (var envelope in batch)
+                    gate.OpenAdmitted(envelope);
+        });
     }
 
     private static void Measure(Report report, string what, double envelopes, Action run)
