@@ -89,6 +89,8 @@ public class SealerOpenerTests : IDisposable
         { "header forwarding", OpenOutcome.Tampered },
         { "payload ciphertext", OpenOutcome.Tampered },
         { "payload tag", OpenOutcome.Tampered },
+        { "header sender", OpenOutcome.Tampered },
+        { "payload of another envelope", OpenOutcome.Tampered },
         { "wrapped key", OpenOutcome.Tampered },
         { "wrapped key version", OpenOutcome.Tampered },
         { "merkle path", OpenOutcome.Tampered },
@@ -105,27 +107,8 @@ public class SealerOpenerTests : IDisposable
         var opener = bureaus.Opener(US);
         // Opening the intact batch first puts its root in the verified cache: an alteration must be caught all the same.
         Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
-        var e = envelopes[1];
-        var h = e.Header;
 
-        var altered = part switch
-        {
-            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
-            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
-            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
-            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
-            "wrapped key version" => With(e, keys: [new WrappedKey(US, 2, e.Keys[0].Key), e.Keys[1]]),
-            "merkle path" => With(e, path: [Flip(e.Proof.Path[0], 0), .. e.Proof.Path.Skip(1)]),
-            "leaf index" => With(e, leafIndex: 0),
-            "root" => With(e, root: Flip(e.Proof.Root, 31)),
-            "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
-            _ => throw new ArgumentException(part),
-        };
+        var altered = Alter(envelopes, part);
 
         var result = opener.Open(altered);
 
@@ -145,25 +128,8 @@ public class SealerOpenerTests : IDisposable
         var opener = bureaus.Opener(US);
         Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
         Assert.All(envelopes, e => Assert.True(opener.OpenAdmitted(e).IsOpened));
-        var e = envelopes[1];
-        var h = e.Header;
 
-        var altered = part switch
-        {
-            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
-            // Another enrolled bureau's name: its pairwise secret with US is not the one the key was wrapped under.
-            "header sender" => With(e, header: new EnvelopeHeader(h.Id, ES, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
-            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
-            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
-            "payload of another envelope" => With(e, payload: envelopes[2].Payload.ToArray(), keys: envelopes[2].Keys),
-            _ => throw new ArgumentException(part),
-        };
+        var altered = Alter(envelopes, part);
 
         var result = opener.OpenAdmitted(altered);
 
@@ -340,6 +306,34 @@ public class SealerOpenerTests : IDisposable
     }
 
     // The envelope's parts validate in their constructors and so have no init accessors: alterations are rebuilt whole.
+    /// <summary>The batch's second envelope with one <paramref name="part"/> changed, as an attacker on the wire or in a journal would.</summary>
+    private static SealedEnvelope Alter(IReadOnlyList<SealedEnvelope> envelopes, string part)
+    {
+        var e = envelopes[1];
+        var h = e.Header;
+        return part switch
+        {
+            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
+            // Another enrolled bureau's name: its pairwise secret with US is not the one the key was wrapped under.
+            "header sender" => With(e, header: new EnvelopeHeader(h.Id, ES, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
+            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
+            "payload of another envelope" => With(e, payload: envelopes[2].Payload.ToArray(), keys: envelopes[2].Keys),
+            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
+            "wrapped key version" => With(e, keys: [new WrappedKey(US, 2, e.Keys[0].Key), e.Keys[1]]),
+            "merkle path" => With(e, path: [Flip(e.Proof.Path[0], 0), .. e.Proof.Path.Skip(1)]),
+            "leaf index" => With(e, leafIndex: 0),
+            "root" => With(e, root: Flip(e.Proof.Root, 31)),
+            "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
+            _ => throw new ArgumentException(part),
+        };
+    }
+
     private static SealedEnvelope With(SealedEnvelope e, EnvelopeHeader? header = null, byte[]? payload = null, IReadOnlyList<WrappedKey>? keys = null,
         IReadOnlyList<ReadOnlyMemory<byte>>? path = null, int? leafIndex = null, byte[]? root = null, byte[]? signature = null) =>
         new(header ?? e.Header, payload ?? e.Payload, keys ?? e.Keys,
