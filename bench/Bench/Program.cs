@@ -3,6 +3,7 @@ using ActorNet.Bench.Infrastructure;
 using ActorNet.Bench.Messaging;
 using ActorNet.Bench.NoticeSearch;
 using ActorNet.Bench.PingPong;
+using ActorNet.Bench.Sealing;
 using ActorNet.Bench.Startup;
 using ActorNet.Bench.Wire;
 
@@ -12,7 +13,8 @@ const string usage = """
                  messaging (throughput, latency, fan-out; TLS, SQLite), messaging-p2p (throughput and latency), messaging-fanout,
                  offline100k (100,000 queued for an offline recipient), noticesearch (100,000 notices in the name index),
                  noticesearch-http (GET /api/notices?q= against a node holding 100,000 notices; --messages sets how many),
-                 notices-fanout (red notices requested at FR, approved at GS, timed into every bureau node's copy)
+                 notices-fanout (red notices requested at FR, approved at GS, timed into every bureau node's copy),
+                 sealing (seal and open FR -> US in one process: CPU per envelope)
       --json PATH     also write the results as JSON
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
@@ -39,7 +41,7 @@ if (args[0] == "compare")
     return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
 
 string[] everyday = ["pingpong", "startup", "cluster12", "wire"];
-string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "notices-fanout", "all"];
+string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "notices-fanout", "sealing", "all"];
 if (!known.Contains(args[0]))
 {
     Console.Error.WriteLine($"unknown scenario '{args[0]}'\n{usage}");
@@ -71,6 +73,7 @@ try
                 case "startup": await StartupScenario.RunAsync(report, new Binaries(repo), work); break;
                 case "cluster12": await Cluster12Scenario.RunAsync(report, new Binaries(repo), work); break;
                 case "wire": WireScenario.Run(report); break;
+                case "sealing": SealingScenario.Run(report); break;
                 case "offline100k": await ActorNet.Bench.Offline.Offline100kScenario.RunAsync(report, new Binaries(repo), work, messages); break;
                 case "messaging": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: true, fanout: true); break;
                 case "messaging-p2p": await MessagingScenario.RunAsync(report, new Binaries(repo), work, messaging, pointToPoint: true, fanout: false); break;

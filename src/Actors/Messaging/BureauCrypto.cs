@@ -43,6 +43,19 @@ public sealed class BureauCrypto
     /// <summary>The inbox's gate, checking with whatever keys are current.</summary>
     public IEnvelopeGate Gate { get; }
 
+    /// <summary>
+    /// Opens an envelope of this bureau's inbox for its reader. The gate checked its signature and Merkle path when it
+    /// admitted it, so this only unwraps and decrypts (<see cref="Opener.OpenAdmitted"/>), whose AES-GCM tags still refuse
+    /// bytes altered at rest; the arrival's own id and sender must match the header, so that swapped rows are refused too.
+    /// </summary>
+    public OpenResult OpenForReader(InboxEvents.Received arrival)
+    {
+        var opened = Opener.OpenAdmitted(SealedEnvelope.FromBytes(arrival.Sealed));
+        return !opened.IsOpened || (opened.Header.Id == arrival.Id && opened.Header.From == arrival.From)
+            ? opened
+            : new OpenResult(OpenOutcome.Tampered, opened.Header, null, $"the inbox holds it as {arrival.Id} from {arrival.From}, but its header says {opened.Header.Id} from {opened.Header.From}");
+    }
+
     /// <summary>Loads the bureau's keys from <c>&lt;data&gt;/keys</c>, making them on first start.</summary>
     /// <exception cref="KeyFileException">A key file is corrupt or unreadable; the message names it.</exception>
     public static BureauCrypto LoadOrCreate(BureauCode bureau, string dataDirectory)

@@ -66,7 +66,7 @@ public static class MessageAttachments
     public static async Task<OpenResult?> OpenReceivedAsync(BureauCode bureau, string id, BureauCrypto crypto, IActorRef inbox, CancellationToken ct)
     {
         var page = await inbox.Ask<InboxQueries.Page>(new InboxQueries.Get(bureau, id), AskTimeout, ct);
-        return page.Items.Count == 0 ? null : crypto.Opener.Open(SealedEnvelope.FromBytes(page.Items[0].Sealed));
+        return page.Items.Count == 0 ? null : crypto.OpenForReader(page.Items[0]);
     }
 
     /// <summary><c>GET /api/messages/{id}/attachments/{index}</c>: the bytes of one attachment of a received message, with its content type.</summary>

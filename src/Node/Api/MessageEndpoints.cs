@@ -103,10 +103,10 @@ public static class MessageEndpoints
         api.MapAttachmentEndpoint(bureau);
     }
 
-    /// <summary>A received message as its reader sees it. The inbox admitted only envelopes that opened; opening again here is for this reader alone.</summary>
+    /// <summary>A received message as its reader sees it. The inbox admitted only envelopes that opened at its gate; opening again here is for this reader alone.</summary>
     private static InboxMessage Opened(InboxEvents.Received item, BureauCrypto crypto)
     {
-        var result = crypto.Opener.Open(SealedEnvelope.FromBytes(item.Sealed));
+        var result = crypto.OpenForReader(item);
         var h = result.Header;
         return new InboxMessage(item.Id, item.From.Value, result.Payload?.Subject ?? "", result.Payload?.Body ?? "",
             h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At, MessageAttachments.Describe(result.Payload));

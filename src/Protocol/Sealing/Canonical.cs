@@ -53,25 +53,48 @@ internal static class Canonical
     /// <summary>An envelope's leaf in its batch: SHA-256 over canonical header ‖ payload ciphertext ‖ wrapped keys.</summary>
     public static byte[] Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var w = new Writer();
-        w.String(DigestLabel);
-        w.Int32(canonicalHeader.Length);
-        hash.AppendData(w.Take());
-        hash.AppendData(canonicalHeader);
-        w.Int32(payload.Length);
-        hash.AppendData(w.Take());
-        hash.AppendData(payload);
-        w.Int32(keys.Count);
-        foreach (var key in keys)
-        {
-            w.String(key.Recipient.Value);
-            w.Int32(key.RecipientKeyVersion);
-            w.Bytes(key.Key.Span);
-        }
-        hash.AppendData(w.Take());
-        return hash.GetHashAndReset();
+        var digest = new byte[SHA256.HashSizeInBytes];
+        Digest(canonicalHeader, payload, keys, digest);
+        return digest;
     }
+
+    /// <summary>The same, written into <paramref name="digest"/> (32 bytes).</summary>
+    public static void Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, Span<byte> digest)
+    {
+        // One hash and one writer a thread, reset after each digest: creating them costs more OpenSSL calls than the hashing of a small envelope.
+        var hash = digestHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var w = digestWriter ??= new Writer();
+        try
+        {
+            w.String(DigestLabel);
+            w.Int32(canonicalHeader.Length);
+            w.AppendTo(hash);
+            hash.AppendData(canonicalHeader);
+            w.Int32(payload.Length);
+            w.AppendTo(hash);
+            hash.AppendData(payload);
+            w.Int32(keys.Count);
+            foreach (var key in keys)
+            {
+                w.String(key.Recipient.Value);
+                w.Int32(key.RecipientKeyVersion);
+                w.Bytes(key.Key.Span);
+            }
+            w.AppendTo(hash);
+            hash.GetHashAndReset(digest);
+        }
+        catch
+        {
+            // Half a digest must not leak into the next one.
+            hash.Dispose();
+            digestHash = null;
+            digestWriter = null;
+            throw;
+        }
+    }
+
+    [ThreadStatic] private static IncrementalHash? digestHash;
+    [ThreadStatic] private static Writer? digestWriter;
 
     /// <summary>What the batch signature covers: the sender and its key version, then the Merkle root.</summary>
     public static byte[] BatchToSign(BureauCode from, int senderKeyVersion, ReadOnlySpan<byte> root)
@@ -149,12 +172,11 @@ internal static class Canonical
 
         public byte[] ToArray() => buffer.WrittenSpan.ToArray();
 
-        /// <summary>Hands out what was written so far and starts again.</summary>
-        public byte[] Take()
+        /// <summary>Hashes what was written so far and starts again.</summary>
+        public void AppendTo(IncrementalHash hash)
         {
-            var bytes = buffer.WrittenSpan.ToArray();
+            hash.AppendData(buffer.WrittenSpan);
             buffer.ResetWrittenCount();
-            return bytes;
         }
     }
 }

@@ -7,6 +7,7 @@ namespace ActorNet.Protocol.Sealing;
 /// <summary>
 /// Checks and opens envelopes addressed to this bureau: Merkle path to the signed root, the root's signature
 /// against the sender's directory key (once a batch, thanks to a cache of verified roots), then unwraps and decrypts.
+/// The inbox's gate opens with <see cref="Open"/>; its reader, later, with <see cref="OpenAdmitted"/>.
 /// </summary>
 /// <remarks>Thread-safe. Replays are the inbox's to catch, by <see cref="SealedEnvelope.Id"/>.</remarks>
 public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory, int verifiedRootCapacity = 4096)
@@ -15,6 +16,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
 
+    /// <summary>The gate's opening: everything is checked, from the Merkle path and the batch signature to the payload's decryption and decoding.</summary>
     public OpenResult Open(SealedEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -26,7 +28,8 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
 
         var canonicalHeader = Canonical.Header(header);
-        var digest = Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys);
+        Span<byte> digest = stackalloc byte[MerkleTree.HashSize];
+        Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
         var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
         if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
             return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");
@@ -38,9 +41,37 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             verifiedRoots.Add(proof.Root.Span, sender, proof.Signature.ToArray());
         }
 
+        return Decrypt(envelope, canonicalHeader, sender);
+    }
+
+    /// <summary>
+    /// The reader's opening of an envelope that <see cref="Open"/> admitted into this bureau's inbox: unwraps and decrypts,
+    /// without recomputing the Merkle path or looking at the batch signature again.
+    /// </summary>
+    /// <remarks>
+    /// Safe because the two AES-GCM tags still bind everything the reader is shown. The payload's associated data is the whole
+    /// canonical header, and its content key comes only from a wrapped key derived from the pairwise secret of (sender, us) with
+    /// both key versions in the HKDF info: without the sender's or our agreement key, nobody can make bytes that pass, so a
+    /// header, payload or wrapped key altered at rest after admission is refused as <see cref="OpenOutcome.Tampered"/>.
+    /// What is skipped is the signature's extra, which is proof to third parties (non-repudiation): the gate checked it
+    /// on arrival, and only admitted envelopes are persisted. Never use this for bytes that did not come through the gate.
+    /// </remarks>
+    public OpenResult OpenAdmitted(SealedEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var header = envelope.Header;
+        var sender = directory.Find(header.From, header.SenderKeyVersion);
+        if (sender is null || sender.Bureau != header.From)
+            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
+        return Decrypt(envelope, Canonical.Header(header), sender);
+    }
+
+    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
+    {
+        var header = envelope.Header;
         if (!header.IsAddressedTo(bureau))
             return OpenResult.Refused(OpenOutcome.WronglyAddressed, header, $"{bureau} is not among the recipients {string.Join(",", header.To)}");
-        var wrapped = envelope.Keys.FirstOrDefault(k => k.Recipient == bureau);
+        var wrapped = OurKey(envelope.Keys);
         if (wrapped is null)
             return OpenResult.Refused(OpenOutcome.Tampered, header, $"the sender signed no content key for {bureau}");
         if (!keys.HasAgreementKey(wrapped.RecipientKeyVersion))
@@ -49,11 +80,13 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var secret = keys.PairwiseSecret(wrapped.RecipientKeyVersion, sender);
         Span<byte> kek = stackalloc byte[Aead.KeySize];
         Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
                 Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
-            if (!Aead.TryOpen(kek, wrapped.Key.Span, SHA256.HashData(canonicalHeader), contentKey))
+            SHA256.HashData(canonicalHeader, headerHash);
+            if (!Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey))
                 return OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
             var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
             try
@@ -77,6 +110,14 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             CryptographicOperations.ZeroMemory(kek);
             CryptographicOperations.ZeroMemory(contentKey);
         }
+    }
+
+    private WrappedKey? OurKey(IReadOnlyList<WrappedKey> wrappedKeys)
+    {
+        foreach (var key in wrappedKeys)
+            if (key.Recipient == bureau)
+                return key;
+        return null;
     }
 
     /// <summary>A sender's imported public signing key, kept so that each batch costs one verification and no parsing.</summary>

@@ -33,17 +33,35 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var version = keys.Version;
         var parts = new (EnvelopeHeader Header, byte[] CanonicalHeader, byte[] Payload, WrappedKey[] Keys)[batch.Count];
         var digests = new byte[batch.Count][];
-        for (var i = 0; i < batch.Count; i++)
+        var randomBytes = 0;
+        foreach (var (header, payload) in batch)
         {
-            var (header, payload) = batch[i];
             ArgumentNullException.ThrowIfNull(header);
             ArgumentNullException.ThrowIfNull(payload);
             if (header.From != Bureau)
                 throw new ArgumentException($"envelope {header.Id} is from {header.From}, but this sealer seals for {Bureau}", nameof(batch));
             if (header.SenderKeyVersion != version)
                 throw new ArgumentException($"envelope {header.Id} names key version {header.SenderKeyVersion}, but the current one is {version}", nameof(batch));
-            parts[i] = SealOne(header, payload, version);
-            digests[i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+            randomBytes += RandomBytesFor(header);
+        }
+
+        // One draw for the content keys and nonces of the whole batch: each call to the generator costs more than its bytes.
+        var random = RandomNumberGenerator.GetBytes(randomBytes);
+        try
+        {
+            var offset = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (header, payload) = batch[i];
+                var length = RandomBytesFor(header);
+                parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length));
+                offset += length;
+                digests[i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(random);
         }
 
         var (root, paths) = MerkleTree.Build(digests);
@@ -55,20 +73,22 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         return envelopes;
     }
 
-    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version)
+    /// <summary>A content key, and a nonce for the payload and for each recipient's wrapped key.</summary>
+    private static int RandomBytesFor(EnvelopeHeader header) => Aead.KeySize + Aead.NonceSize * (1 + header.To.Count);
+
+    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version, ReadOnlySpan<byte> random)
     {
         var canonicalHeader = Canonical.Header(header);
-        // One draw for the content key and every nonce of the envelope.
-        var random = RandomNumberGenerator.GetBytes(Aead.KeySize + Aead.NonceSize * (1 + header.To.Count));
-        var contentKey = random.AsSpan(0, Aead.KeySize);
+        var contentKey = random[..Aead.KeySize];
         var plaintext = PayloadCodec.Encode(payload);
+        Span<byte> kek = stackalloc byte[Aead.KeySize];
         try
         {
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext, canonicalHeader);
-            var headerHash = SHA256.HashData(canonicalHeader);
+            Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(canonicalHeader, headerHash);
             var salt = Canonical.WrapSalt(header.Id);
             var wrapped = new WrappedKey[header.To.Count];
-            Span<byte> kek = stackalloc byte[Aead.KeySize];
             for (var r = 0; r < header.To.Count; r++)
             {
                 var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
@@ -76,17 +96,16 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
                 wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash));
             }
-            CryptographicOperations.ZeroMemory(kek);
             return (header, canonicalHeader, sealedPayload, wrapped);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(random);
+            CryptographicOperations.ZeroMemory(kek);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
 
-    private static ReadOnlySpan<byte> Nonce(byte[] random, int index) => random.AsSpan(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
+    private static ReadOnlySpan<byte> Nonce(ReadOnlySpan<byte> random, int index) => random.Slice(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
 }
 
 /// <summary>A message names a recipient whose keys the directory does not hold.</summary>

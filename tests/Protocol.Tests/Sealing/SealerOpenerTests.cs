@@ -89,6 +89,8 @@ public class SealerOpenerTests : IDisposable
         { "header forwarding", OpenOutcome.Tampered },
         { "payload ciphertext", OpenOutcome.Tampered },
         { "payload tag", OpenOutcome.Tampered },
+        { "header sender", OpenOutcome.Tampered },
+        { "payload of another envelope", OpenOutcome.Tampered },
         { "wrapped key", OpenOutcome.Tampered },
         { "wrapped key version", OpenOutcome.Tampered },
         { "merkle path", OpenOutcome.Tampered },
@@ -105,32 +107,62 @@ public class SealerOpenerTests : IDisposable
         var opener = bureaus.Opener(US);
         // Opening the intact batch first puts its root in the verified cache: an alteration must be caught all the same.
         Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
-        var e = envelopes[1];
-        var h = e.Header;
 
-        var altered = part switch
-        {
-            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
-            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
-            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
-            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
-            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
-            "wrapped key version" => With(e, keys: [new WrappedKey(US, 2, e.Keys[0].Key), e.Keys[1]]),
-            "merkle path" => With(e, path: [Flip(e.Proof.Path[0], 0), .. e.Proof.Path.Skip(1)]),
-            "leaf index" => With(e, leafIndex: 0),
-            "root" => With(e, root: Flip(e.Proof.Root, 31)),
-            "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
-            _ => throw new ArgumentException(part),
-        };
+        var altered = Alter(envelopes, part);
 
         var result = opener.Open(altered);
 
         Assert.Equal(expected, result.Outcome);
         Assert.Null(result.Payload);
+    }
+
+    public static TheoryData<string> AlterationsAtRest() =>
+        new("header id", "header recipients", "header sent at", "header handling code", "header case id", "header forwarding",
+            "payload ciphertext", "payload tag", "wrapped key", "header sender", "payload of another envelope");
+
+    [Theory]
+    [MemberData(nameof(AlterationsAtRest))]
+    public void The_readers_opening_refuses_what_was_altered_after_the_gate_admitted_it(string part)
+    {
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var opener = bureaus.Opener(US);
+        Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
+        Assert.All(envelopes, e => Assert.True(opener.OpenAdmitted(e).IsOpened));
+
+        var altered = Alter(envelopes, part);
+
+        var result = opener.OpenAdmitted(altered);
+
+        Assert.Equal(OpenOutcome.Tampered, result.Outcome);
+        Assert.Null(result.Payload);
+    }
+
+    [Fact]
+    public void The_readers_opening_shows_what_the_gate_opened()
+    {
+        var envelope = SealedEnvelope.FromBytes(bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload()).ToBytes());
+        var opener = bureaus.Opener(US);
+
+        var atGate = opener.Open(envelope);
+        var forReader = opener.OpenAdmitted(envelope);
+
+        Assert.True(forReader.IsOpened, forReader.ToString());
+        Assert.Equal(atGate.Header, forReader.Header);
+        Assert.Equal(atGate.Payload!.Body, forReader.Payload!.Body);
+        Assert.Equal(atGate.Payload.Attachments[0].Content.ToArray(), forReader.Payload.Attachments[0].Content.ToArray());
+        Assert.Equal(OpenOutcome.WronglyAddressed, bureaus.Opener(ES).OpenAdmitted(envelope).Outcome);
+    }
+
+    [Fact]
+    public void The_batch_proof_is_the_gates_to_check_not_the_readers()
+    {
+        // What the reader's opening skips, on purpose: the gate refuses this, and only what the gate admitted is in an inbox.
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var badSignature = With(envelope, signature: Flip(envelope.Proof.Signature, 40));
+        var opener = bureaus.Opener(US);
+
+        Assert.Equal(OpenOutcome.Forged, opener.Open(badSignature).Outcome);
+        Assert.True(opener.OpenAdmitted(badSignature).IsOpened);
     }
 
     [Fact]
@@ -274,6 +306,34 @@ public class SealerOpenerTests : IDisposable
     }
 
     // The envelope's parts validate in their constructors and so have no init accessors: alterations are rebuilt whole.
+    /// <summary>The batch's second envelope with one <paramref name="part"/> changed, as an attacker on the wire or in a journal would.</summary>
+    private static SealedEnvelope Alter(IReadOnlyList<SealedEnvelope> envelopes, string part)
+    {
+        var e = envelopes[1];
+        var h = e.Header;
+        return part switch
+        {
+            "header id" => With(e, header: new EnvelopeHeader(h.Id + "x", h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header recipients" => With(e, header: new EnvelopeHeader(h.Id, h.From, [US], h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header sent at" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt.AddMilliseconds(1), h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header handling code" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, HandlingCode.H0, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header case id" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, null, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "header forwarding" => With(e, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, !h.ForwardingAllowed)),
+            // Another enrolled bureau's name: its pairwise secret with US is not the one the key was wrapped under.
+            "header sender" => With(e, header: new EnvelopeHeader(h.Id, ES, h.To, h.SentAt, h.HandlingCode, h.CaseId, h.SenderKeyVersion, h.ForwardingAllowed)),
+            "payload ciphertext" => With(e, payload: Flip(e.Payload, 12 + 3)),
+            "payload tag" => With(e, payload: Flip(e.Payload, e.Payload.Length - 1)),
+            "payload of another envelope" => With(e, payload: envelopes[2].Payload.ToArray(), keys: envelopes[2].Keys),
+            "wrapped key" => With(e, keys: [new WrappedKey(US, 1, Flip(e.Keys[0].Key, 20)), e.Keys[1]]),
+            "wrapped key version" => With(e, keys: [new WrappedKey(US, 2, e.Keys[0].Key), e.Keys[1]]),
+            "merkle path" => With(e, path: [Flip(e.Proof.Path[0], 0), .. e.Proof.Path.Skip(1)]),
+            "leaf index" => With(e, leafIndex: 0),
+            "root" => With(e, root: Flip(e.Proof.Root, 31)),
+            "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
+            _ => throw new ArgumentException(part),
+        };
+    }
+
     private static SealedEnvelope With(SealedEnvelope e, EnvelopeHeader? header = null, byte[]? payload = null, IReadOnlyList<WrappedKey>? keys = null,
         IReadOnlyList<ReadOnlyMemory<byte>>? path = null, int? leafIndex = null, byte[]? root = null, byte[]? signature = null) =>
         new(header ?? e.Header, payload ?? e.Payload, keys ?? e.Keys,

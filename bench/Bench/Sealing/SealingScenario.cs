@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using ActorNet.Bench.Infrastructure;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Sealing;
+
+namespace ActorNet.Bench.Sealing;
+
+/// <summary>
+/// Sealing and opening in one process, no network, no actors: FR seals batches of 32 messages to US (1 KiB bodies, as the
+/// messaging bench sends them), US opens them the way its inbox's gate does and the way its reader does.
+/// CPU time of the whole process per envelope, best of three repeats, so that a loaded machine counts less.
+/// </summary>
+public static class SealingScenario
+{
+    private const int BatchSize = 32;
+    private const int Batches = 128;
+    private const int Repeats = 5;
+
+    public static void Run(Report report)
+    {
+        var fr = new BureauCode("FR");
+        var us = new BureauCode("US");
+        using var frKeys = BureauKeyRing.Create();
+        using var usKeys = BureauKeyRing.Create();
+        var directory = new PublicKeyDirectory([frKeys.PublicKeys(fr), usKeys.PublicKeys(us)]);
+        var sealer = new Sealer(fr, frKeys, directory);
+        var body = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(768));
+        var sentAt = DateTimeOffset.UtcNow;
+        var sequence = 0;
+
+        IReadOnlyList<(EnvelopeHeader, MessagePayload)> NextBatch() =>
+            Enumerable.Range(0, BatchSize)
+                .Select(_ => (sealer.Header($"bench-{++sequence:D8}", [us], sentAt, HandlingCode.H1), new MessagePayload($"sealing {sequence}", body)))
+                .ToArray();
+
+        var batches = Enumerable.Range(0, Batches).Select(_ => NextBatch()).ToArray();
+        var sealedBatches = batches.Select(b => sealer.Seal(b)).ToArray(); // warms the JIT and the pairwise secrets
+        var bytes = sealedBatches.SelectMany(b => b).Select(e => e.ToBytes()).ToArray();
+        var gate = new Opener(us, usKeys, directory);
+        foreach (var envelope in sealedBatches.SelectMany(b => b))
+            if (!gate.Open(envelope).IsOpened)
+                throw new InvalidOperationException("the bench's own envelope did not open");
+
+        var envelopes = (double)Batches * BatchSize;
+        Measure(report, "seal, batches of 32, one recipient", envelopes, () =>
+        {
+            foreach (var batch in batches)
+                sealer.Seal(batch);
+        });
+        Measure(report, "parse (SealedEnvelope.FromBytes)", envelopes, () =>
+        {
+            foreach (var b in bytes)
+                SealedEnvelope.FromBytes(b);
+        });
+        Measure(report, "open at the gate (Opener.Open, root signature cached)", envelopes, () =>
+        {
+            foreach (var batch in sealedBatches)
+                foreach (var envelope in batch)
+                    gate.Open(envelope);
+        });
+        Measure(report, "open for the reader (Opener.OpenAdmitted)", envelopes, () =>
+        {
+            foreach (var batch in sealedBatches)
+                foreach (var envelope in batch)
+                    gate.OpenAdmitted(envelope);
+        });
+    }
+
+    private static void Measure(Report report, string what, double envelopes, Action run)
+    {
+        run();
+        var bestCpu = double.MaxValue;
+        var bestWall = double.MaxValue;
+        var process = Process.GetCurrentProcess();
+        for (var i = 0; i < Repeats; i++)
+        {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            run();
+            wall.Stop();
+            process.Refresh();
+            bestCpu = Math.Min(bestCpu, (process.TotalProcessorTime - cpu).TotalMicroseconds / envelopes);
+            bestWall = Math.Min(bestWall, wall.Elapsed.TotalMicroseconds / envelopes);
+        }
+        report.Add(new("sealing", $"{what}: CPU per envelope", bestCpu, "µs"));
+        report.Add(new("sealing", $"{what}: wall time per envelope", bestWall, "µs"));
+        Console.Error.WriteLine($"  {what}: {bestCpu:F1} µs CPU, {bestWall:F1} µs wall per envelope");
+    }
+}

@@ -1,0 +1,91 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+/// <summary>The inbox's gate checks everything and decrypts; its reader only decrypts, and still refuses bytes altered at rest.</summary>
+public sealed class GateAndReaderTests : IDisposable
+{
+    private static readonly BureauCode FR = new("FR"), US = new("US");
+    private readonly string _data = System.IO.Directory.CreateTempSubdirectory("actornet-gate-").FullName;
+    private readonly BureauCrypto _fr, _us;
+
+    public GateAndReaderTests()
+    {
+        _fr = BureauCrypto.LoadOrCreate(FR, Path.Combine(_data, "FR"));
+        _us = BureauCrypto.LoadOrCreate(US, Path.Combine(_data, "US"));
+        _fr.Directory.Add(_us.PublicKeys);
+        _us.Directory.Add(_fr.PublicKeys);
+    }
+
+    public void Dispose()
+    {
+        _fr.Keys.Dispose();
+        _us.Keys.Dispose();
+        try { System.IO.Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private IReadOnlyList<SealedEnvelope> Seal(int count) =>
+        _fr.Sealer.Seal(Enumerable.Range(0, count)
+            .Select(i => (_fr.Sealer.Header($"m-{Guid.NewGuid():N}", [US], DateTimeOffset.UtcNow, HandlingCode.H1), new MessagePayload("s", $"body {i}")))
+            .ToArray());
+
+    private static SealedEnvelope WithPayloadBitFlipped(SealedEnvelope e, int index)
+    {
+        var payload = e.Payload.ToArray();
+        payload[index] ^= 0x01;
+        return new SealedEnvelope(e.Header, payload, e.Keys, e.Proof);
+    }
+
+    private static InboxEvents.Received Arrival(SealedEnvelope e, string? id = null) => new(FR, 1, id ?? e.Id, e.ToBytes(), DateTimeOffset.UtcNow);
+
+    [Fact]
+    public void The_gate_admits_an_intact_envelope_and_the_reader_opens_it()
+    {
+        var envelope = Seal(2)[0];
+
+        Assert.Equal(GateVerdict.Pass, _us.Gate.Check(FR, new Parcel(1, envelope.Id, envelope.ToBytes())));
+        var opened = _us.OpenForReader(Arrival(envelope));
+
+        Assert.True(opened.IsOpened, opened.ToString());
+        Assert.Equal("body 0", opened.Payload!.Body);
+    }
+
+    [Fact]
+    public void The_gate_refuses_a_payload_whose_ciphertext_was_tampered_with()
+    {
+        var envelope = WithPayloadBitFlipped(Seal(2)[0], 20);
+
+        var verdict = _us.Gate.Check(FR, new Parcel(1, envelope.Id, envelope.ToBytes()));
+
+        Assert.False(verdict.Accepted);
+        Assert.StartsWith(nameof(OpenOutcome.Tampered), verdict.Refusal);
+    }
+
+    [Fact]
+    public void The_reader_refuses_an_inbox_entry_whose_payload_was_altered_after_admission()
+    {
+        var envelope = Seal(2)[0];
+        Assert.True(_us.Gate.Check(FR, new Parcel(1, envelope.Id, envelope.ToBytes())).Accepted);
+
+        var opened = _us.OpenForReader(Arrival(WithPayloadBitFlipped(envelope, envelope.Payload.Length - 1)));
+
+        Assert.Equal(OpenOutcome.Tampered, opened.Outcome);
+        Assert.Null(opened.Payload);
+    }
+
+    [Fact]
+    public void The_reader_refuses_an_inbox_entry_holding_another_messages_envelope()
+    {
+        var envelopes = Seal(2);
+
+        var opened = _us.OpenForReader(Arrival(envelopes[1], id: envelopes[0].Id));
+
+        Assert.Equal(OpenOutcome.Tampered, opened.Outcome);
+        Assert.Null(opened.Payload);
+        Assert.Contains(envelopes[0].Id, opened.Reason);
+    }
+}
