@@ -2,6 +2,7 @@
 # Builds the node, the Lighthouse and the bench in Release once, then runs every scenario.
 # The markdown table goes to stdout, progress to stderr, and the JSON to bench/results/<date>.json.
 # Usage: bench/run.sh [scenario ...]   (default: pingpong startup cluster12 wire)
+# BENCH_ARGS adds options to every scenario, e.g. BENCH_ARGS="--bureaus 10 --simulated 185" bench/run.sh notices-fanout
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ echo "== publishing the node ReadyToRun" >&2
 dotnet publish src/Node/Node.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   --nologo -v quiet -o bench/.publish/node >&2
 export ACTORNET_BENCH_NODE_DLL="$PWD/bench/.publish/node/ActorNet.Node.dll"
+# The bench too: notices-fanout's simulated bureaus run in copies of it, and a copy compiling Akka at start starves the cluster.
+dotnet publish bench/Bench/Bench.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  --nologo -v quiet -o bench/.publish/bench >&2
 
 mkdir -p bench/results
 date=$(date -u +%Y-%m-%d)
@@ -27,6 +31,6 @@ for scenario in "${scenarios[@]}"; do
   echo "== $scenario (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   # The bench bounds every wait itself; this outer bound only guards against a hang it did not foresee.
   timeout --signal=TERM --kill-after=30 1800 \
-    dotnet bench/Bench/bin/Release/net10.0/ActorNet.Bench.dll "$scenario" --json "$json" || status=$?
+    dotnet bench/.publish/bench/ActorNet.Bench.dll "$scenario" --json "$json" ${BENCH_ARGS:-} || status=$?
 done
 exit $status

@@ -23,9 +23,12 @@ const string usage = """
       --warmup N      messages sent and thrown away before the messaging throughput run (default 2000, as PeerBench)
       --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
       --notices N     notices-fanout: red notices timed after one warm-up (default 20)
+      --simulated N   notices-fanout: simulated bureaus beside the real ones (default 0; 185 with --bureaus 10 makes 195)
+      --per-host N    notices-fanout: simulated bureaus a host process runs (default 48)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
+              sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (notices-fanout's simulated bureaus)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -36,6 +39,9 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
 
 if (args[0] == "echo")
     return await PingPongScenario.RunEchoAsync(int.Parse(Option("--port") ?? throw new ArgumentException("echo needs --port")));
+
+if (args[0] == "sim-bureaus")
+    return await ActorNet.Bench.Notices.SimulatedBureaus.RunAsync(Option);
 
 if (args[0] == "compare")
     return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
@@ -82,7 +88,8 @@ try
                 case "noticesearch-http": await NoticeSearchHttpScenario.RunAsync(report, new Binaries(repo), work, messages); break;
                 case "notices-fanout":
                     await ActorNet.Bench.Notices.NoticesFanoutScenario.RunAsync(report, new Binaries(repo), work,
-                        int.Parse(Option("--bureaus") ?? "10"), int.Parse(Option("--notices") ?? "20"));
+                        int.Parse(Option("--bureaus") ?? "10"), int.Parse(Option("--notices") ?? "20"),
+                        int.Parse(Option("--simulated") ?? "0"), int.Parse(Option("--per-host") ?? "48"));
                     break;
             }
         }
@@ -96,7 +103,9 @@ try
 finally
 {
     ChildProcess.KillAll();
-    try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+    // ACTORNET_BENCH_KEEP=1 keeps the work directory (every process's log) for a look after a failed run.
+    if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_KEEP") != "1")
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { }
 }
 
 machine.LoadAfter = Machine.LoadAverage();

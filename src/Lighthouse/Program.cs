@@ -36,7 +36,7 @@ else
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
 builder.Services.AddSerilog();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
-    akka.WithActorNetCluster(options.Remote, options.Seeds, ["lighthouse"], version, tls));
+    akka.WithActorNetCluster(options.Remote, options.Seeds, ["lighthouse"], version, tls, options.HeartbeatPause));
 
 try
 {

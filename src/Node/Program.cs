@@ -72,7 +72,7 @@ builder.Services.AddOptions<AuthenticationSchemeOptions>(BearerTokenHandler.Sche
 builder.Services.AddAuthorization();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
-    akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls)
+    akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls, options.HeartbeatPause)
         .WithActorNetPersistence(options.Storage)
         .WithAuditLog(options.Bureau, nodeId, version, crypto);
     // GS signs the directory with its own CA-issued certificate; every node checks those signatures against the CA alone.

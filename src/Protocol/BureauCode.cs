@@ -61,6 +61,9 @@ public sealed record BureauCode : IComparable<BureauCode>
     /// <summary>Whether <paramref name="value"/> is an ISO 3166-1 alpha-2 country code (any case), as a nationality is written.</summary>
     public static bool IsCountryCode(string? value) => TryNormalize(value, out _);
 
+    /// <summary>Every code a bureau may have, GS included, in alphabetical order.</summary>
+    public static IReadOnlyList<string> Codes { get; } = Assigned.Order(StringComparer.Ordinal).ToArray();
+
     public static string Explain(string? value) =>
         $"'{value}' is not a bureau code: use GS or an ISO 3166-1 alpha-2 country code such as FR";
 

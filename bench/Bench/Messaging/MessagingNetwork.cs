@@ -15,7 +15,7 @@ namespace ActorNet.Bench.Messaging;
 /// </summary>
 public sealed class MessagingNetwork : IAsyncDisposable
 {
-    private const string Password = "bench-tls-password";
+    public const string Password = "bench-tls-password";
     private const int Wave = 6;
     private readonly List<ChildProcess> _processes = [];
     private readonly Dictionary<string, (ChildProcess Process, HttpClient Http)> _nodes = [];
@@ -31,6 +31,12 @@ public sealed class MessagingNetwork : IAsyncDisposable
     }
 
     public string Work { get; }
+    /// <summary>Where the development CA and every certificate it issued are.</summary>
+    public string Pki => _pki;
+    /// <summary>The Lighthouse's remoting address, HOST:PORT, for processes that join beside the nodes.</summary>
+    public string Seed { get; private set; } = "";
+    public string? HeartbeatPause { get; private init; }
+    private string[] Tuning => HeartbeatPause is null ? [] : ["--heartbeat-pause", HeartbeatPause];
     public string Token { get; }
     public IReadOnlyList<ChildProcess> Processes => _processes;
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
@@ -39,9 +45,11 @@ public sealed class MessagingNetwork : IAsyncDisposable
     public ChildProcess Process(string bureau) => _nodes[bureau].Process;
 
     /// <summary>Starts the Lighthouse, GS and the bureaus at once; returns when every node is ready and <paramref name="sender"/> holds every bureau's keys.</summary>
-    public static async Task<MessagingNetwork> StartAsync(Binaries binaries, string work, string sender, IReadOnlyList<string> bureaus, TimeSpan bound)
+    /// <param name="heartbeatPause">--heartbeat-pause for every process (null: the default), for networks larger than the machine holds comfortably.</param>
+    public static async Task<MessagingNetwork> StartAsync(Binaries binaries, string work, string sender, IReadOnlyList<string> bureaus, TimeSpan bound,
+        string? heartbeatPause = null)
     {
-        var network = new MessagingNetwork(work);
+        var network = new MessagingNetwork(work) { HeartbeatPause = heartbeatPause };
         try
         {
             await network.LaunchAsync(binaries, sender, bureaus, bound);
@@ -58,8 +66,9 @@ public sealed class MessagingNetwork : IAsyncDisposable
     {
         var launch = Stopwatch.GetTimestamp();
         var seed = Net.FreePort();
+        Seed = $"{Net.Loopback}:{seed}";
         _processes.Add(ChildProcess.Start("lighthouse", binaries.Lighthouse,
-            ["--listen", $"{Net.Loopback}:{seed}", "--seed", $"{Net.Loopback}:{seed}", .. Tls("lighthouse")], Path.Combine(Work, "lighthouse.log")));
+            ["--listen", $"{Net.Loopback}:{seed}", "--seed", $"{Net.Loopback}:{seed}", .. Tls("lighthouse"), .. Tuning], Path.Combine(Work, "lighthouse.log")));
         // In waves, each ready before the next starts: fifty nodes launched at once on two cores starve one another until
         // the failure detector and SBR down them. GS and the sender come first.
         var everyone = new[] { "GS", sender }.Concat(bureaus).Distinct().ToList();
@@ -77,25 +86,30 @@ public sealed class MessagingNetwork : IAsyncDisposable
             Console.Error.WriteLine($"    {_nodes.Count} nodes ready {Net.SecondsSince(launch):0.0} s after launch (load {Machine.LoadAverage()})");
         }
 
-        var expected = bureaus.Append(sender).ToHashSet();
+        await WaitForKeysAsync(sender, bureaus.Append(sender).ToHashSet(), launch, bound);
+        StartedIn = Net.SecondsSince(launch);
+        Console.Error.WriteLine($"    {sender} knows all {bureaus.Append(sender).Distinct().Count()} bureaus' keys {StartedIn:0.0} s after launch");
+    }
+
+    /// <summary>Polls <paramref name="at"/>'s GET /api/bureaus until it lists a key fingerprint for every one of <paramref name="expected"/>.</summary>
+    public async Task WaitForKeysAsync(string at, IReadOnlySet<string> expected, long since, TimeSpan bound)
+    {
         var last = 0;
         while (true)
         {
             try
             {
-                var known = (await Http(sender).GetFromJsonAsync<List<BureauInfo>>("/api/bureaus", Web) ?? [])
+                var known = (await Http(at).GetFromJsonAsync<List<BureauInfo>>("/api/bureaus", Web) ?? [])
                     .Where(b => b.Fingerprint is not null).Select(b => b.Code).ToHashSet();
                 last = expected.Count(known.Contains);
                 if (last == expected.Count)
-                    break;
+                    return;
             }
             catch (HttpRequestException) { }
-            if (Remaining(launch, bound) <= TimeSpan.Zero)
-                throw new TimeoutException($"{sender} knew the keys of only {last} of {expected.Count} bureaus within {bound.TotalSeconds:0} s");
+            if (Remaining(since, bound) <= TimeSpan.Zero)
+                throw new TimeoutException($"{at} knew the keys of only {last} of {expected.Count} bureaus within {bound.TotalSeconds:0} s");
             await Task.Delay(250);
         }
-        StartedIn = Net.SecondsSince(launch);
-        Console.Error.WriteLine($"    {sender} knows all {expected.Count} bureaus' keys {StartedIn:0.0} s after launch");
     }
 
     /// <summary>Seconds from launch until every node was ready and the sender knew every recipient's keys.</summary>
@@ -110,7 +124,7 @@ public sealed class MessagingNetwork : IAsyncDisposable
         var http = Net.FreePort();
         var process = ChildProcess.Start(bureau, binaries.Node,
             ["--bureau", bureau, "--seed", $"{Net.Loopback}:{seed}", "--http", $"{Net.Loopback}:{http}", "--data", Path.Combine(Work, bureau),
-                .. Tls(bureau), "--log-format", "json", .. bureau == "GS" ? new[] { "--auto-enrol" } : []],
+                .. Tls(bureau), .. Tuning, "--log-format", "json", .. bureau == "GS" ? new[] { "--auto-enrol" } : []],
             Path.Combine(Work, bureau + ".log"), new Dictionary<string, string> { ["ACTORNET_ADMIN_TOKEN"] = Token });
         var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
@@ -122,13 +136,17 @@ public sealed class MessagingNetwork : IAsyncDisposable
         _nodes[bureau] = (process, client);
     }
 
-    private string[] Tls(string holder)
+    private string[] Tls(string holder) =>
+        ["--tls-cert", IssueCertificate(holder), "--tls-password", Password, "--ca", Path.Combine(_pki, NetworkCa.CertificateFile)];
+
+    /// <summary>The CA's certificate for <paramref name="holder"/> (a bureau code or <c>lighthouse</c>) in Pki as HOLDER.p12, issued once.</summary>
+    public string IssueCertificate(string holder)
     {
         var file = Path.Combine(_pki, holder + ".p12");
         if (!File.Exists(file))
             _ca.IssueTo(file, CertificateHolder.TryParse(holder, out var h) ? h! : throw new ArgumentException(CertificateHolder.Explain(holder)),
                 Password, DateTimeOffset.UtcNow).Dispose();
-        return ["--tls-cert", file, "--tls-password", Password, "--ca", Path.Combine(_pki, NetworkCa.CertificateFile)];
+        return file;
     }
 
     private static TimeSpan Remaining(long since, TimeSpan bound) => bound - Stopwatch.GetElapsedTime(since);

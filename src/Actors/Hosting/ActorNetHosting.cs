@@ -48,7 +48,7 @@ public static class ActorNetHosting
     /// </summary>
     public static AkkaConfigurationBuilder WithActorNetCluster(
         this AkkaConfigurationBuilder builder, RemoteEndpoint remote, IReadOnlyList<string> seeds, IReadOnlyList<string> roles, string appVersion,
-        NetworkTls? tls)
+        NetworkTls? tls, TimeSpan? heartbeatPause = null)
     {
         AppConfigFile.Ignore();
         var remoteOptions = new RemoteOptions
@@ -74,6 +74,8 @@ public static class ActorNetHosting
         var scheme = AddressScheme(tls is not null);
         builder
             .AddHocon(EmbeddedConfig.Load(), HoconAddMode.Prepend)
+            .AddHocon($"akka.cluster.failure-detector.acceptable-heartbeat-pause = {(int)(heartbeatPause ?? NodeOptions.DefaultHeartbeatPause).TotalMilliseconds}ms",
+                HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = LogLevel.InfoLevel;

@@ -1,7 +1,7 @@
 namespace ActorNet.Actors.Hosting;
 
 /// <summary>What a Lighthouse seed is started with: where it listens, which seeds (itself included) form the cluster, and its TLS files.</summary>
-public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<string> Seeds, LogFormat LogFormat, TlsFiles? Tls, bool Insecure)
+public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<string> Seeds, LogFormat LogFormat, TlsFiles? Tls, bool Insecure, TimeSpan HeartbeatPause)
 {
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
@@ -13,6 +13,7 @@ public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<stri
         new("--ca", "ACTORNET_CA", "the network CA's certificate (PEM)"),
         new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
         new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
+        new("--heartbeat-pause", "ACTORNET_HEARTBEAT_PAUSE", "how long a peer may go unheard before it is marked unreachable (default 3s; more for links across continents)"),
         new("--help", null, "show this help", TakesValue: false),
     ];
 
@@ -30,6 +31,7 @@ public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<stri
         var logFormat = NodeOptions.ParseLogFormat(One("--log-format"));
         var insecure = One("--insecure") == "true";
         var tls = TlsFiles.FromOptions(One("--tls-cert"), One("--tls-password"), One("--ca"), insecure);
-        return new LighthouseOptions(new RemoteEndpoint(host, port, One("--public-host") ?? host), seeds, logFormat, tls, insecure);
+        return new LighthouseOptions(new RemoteEndpoint(host, port, One("--public-host") ?? host), seeds, logFormat, tls, insecure,
+            NodeOptions.ParseHeartbeatPause(One("--heartbeat-pause")));
     }
 }

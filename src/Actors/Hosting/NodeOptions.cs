@@ -22,8 +22,16 @@ public sealed record NodeOptions(
     string? CaCertificate,
     bool Insecure,
     bool AutoEnrol,
-    LogFormat LogFormat)
+    LogFormat LogFormat,
+    TimeSpan HeartbeatPause)
 {
+    /// <summary>Akka's acceptable heartbeat pause: tight enough for SBR to act within seconds on one site.</summary>
+    public static readonly TimeSpan DefaultHeartbeatPause = TimeSpan.FromSeconds(3);
+
+    /// <exception cref="OptionsException">Not a duration, or outside 1 s to 2 min.</exception>
+    public static TimeSpan ParseHeartbeatPause(string? value) => value is null ? DefaultHeartbeatPause
+        : OptionParser.ParseDuration("--heartbeat-pause", value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2));
+
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
         new("--bureau", "ACTORNET_BUREAU", "GS or an ISO 3166-1 alpha-2 code (required)"),
@@ -39,6 +47,7 @@ public sealed record NodeOptions(
         new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
         new("--auto-enrol", "ACTORNET_AUTO_ENROL", "GS only: accept new bureaus without approval (development only)", TakesValue: false),
         new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
+        new("--heartbeat-pause", "ACTORNET_HEARTBEAT_PAUSE", "how long a peer may go unheard before it is marked unreachable (default 3s; more for links across continents)"),
         new("--help", null, "show this help", TakesValue: false),
     ];
 
@@ -81,7 +90,8 @@ public sealed record NodeOptions(
             ca,
             insecure,
             autoEnrol,
-            logFormat);
+            logFormat,
+            ParseHeartbeatPause(One("--heartbeat-pause")));
     }
 
     public static bool WantsHelp(IReadOnlyList<string> args) => args.Contains("--help") || args.Contains("-h");

@@ -86,6 +86,24 @@ public static class OptionParser
         return (host, port);
     }
 
+    /// <summary>A duration written as 500ms, 15s or 2m, between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public static TimeSpan ParseDuration(string flag, string value, TimeSpan min, TimeSpan max)
+    {
+        var v = value.Trim();
+        var (digits, unit) = v.EndsWith("ms", StringComparison.Ordinal) ? (v[..^2], TimeSpan.FromMilliseconds(1))
+            : v.EndsWith('s') ? (v[..^1], TimeSpan.FromSeconds(1))
+            : v.EndsWith('m') ? (v[..^1], TimeSpan.FromMinutes(1))
+            : ("", TimeSpan.Zero);
+        if (unit == TimeSpan.Zero || !int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            throw new OptionsException($"{flag} '{value}' is not a duration: write a whole number with ms, s or m, for example 10s");
+        var duration = unit * n;
+        if (duration < min || duration > max)
+            throw new OptionsException($"{flag} '{value}' is out of range: between {Show(min)} and {Show(max)}");
+        return duration;
+    }
+
+    private static string Show(TimeSpan t) => t.TotalSeconds >= 60 && t.Seconds == 0 ? $"{t.TotalMinutes:0}m" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0}s" : $"{t.TotalMilliseconds:0}ms";
+
     private static bool IsTrue(string v) => v is "1" or "true" or "yes" or "on";
     private static bool IsFalse(string v) => v is "0" or "false" or "no" or "off";
 }

@@ -20,6 +20,24 @@ public class NodeOptionsTests
         Assert.Equal(StorageKind.Sqlite, o.Storage.Kind);
         Assert.Equal(Path.Combine(o.DataDirectory, "actornet.db"), o.Storage.SqlitePath);
         Assert.Equal(["ncb", "bureau-FR"], o.Roles);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.HeartbeatPause);
+    }
+
+    [Theory]
+    [InlineData("500ms", 500)]
+    [InlineData("1s", 1000)]
+    [InlineData("15s", 15_000)]
+    [InlineData("2m", 120_000)]
+    public void Heartbeat_pause_is_read_for_nodes_and_the_Lighthouse(string text, int milliseconds)
+    {
+        if (milliseconds < 1000)
+        {
+            Assert.Contains("out of range: between 1s and 2m", Assert.Throws<OptionsException>(() => Parse(["--bureau", "FR", "--insecure", "--heartbeat-pause", text])).Message);
+            return;
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Parse(["--bureau", "FR", "--insecure", "--heartbeat-pause", text]).HeartbeatPause);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Parse(["--bureau", "FR", "--insecure"], new() { ["ACTORNET_HEARTBEAT_PAUSE"] = text }).HeartbeatPause);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), LighthouseOptions.Parse(["--insecure", "--heartbeat-pause", text], _ => null).HeartbeatPause);
     }
 
     [Fact]
@@ -76,6 +94,10 @@ public class NodeOptionsTests
     [InlineData(new[] { "--bureau" }, "--bureau needs a value")]
     [InlineData(new[] { "--bureau", "FR", "--log-format", "xml" }, "--log-format 'xml' is not console or json")]
     [InlineData(new[] { "FR" }, "unexpected argument 'FR'")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "10" }, "--heartbeat-pause '10' is not a duration: write a whole number with ms, s or m")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "-5s" }, "--heartbeat-pause '-5s' is not a duration")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "3h" }, "--heartbeat-pause '3h' is not a duration")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "5m" }, "--heartbeat-pause '5m' is out of range: between 1s and 2m")]
     public void Bad_input_is_refused_with_a_line_that_names_it(string[] args, string expected)
     {
         var e = Assert.Throws<OptionsException>(() => Parse(args));
