@@ -25,6 +25,7 @@ const string usage = """
       --notices N     notices-fanout: red notices timed after one warm-up (default 20)
       --simulated N   notices-fanout: simulated bureaus beside the real ones (default 0; 185 with --bureaus 10 makes 195)
       --per-host N    notices-fanout: simulated bureaus a host process runs (default 48)
+      --wave N        notices-fanout: simulated bureaus a host starts at once, each wave Up before the next (default 2)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
@@ -89,7 +90,7 @@ try
                 case "notices-fanout":
                     await ActorNet.Bench.Notices.NoticesFanoutScenario.RunAsync(report, new Binaries(repo), work,
                         int.Parse(Option("--bureaus") ?? "10"), int.Parse(Option("--notices") ?? "20"),
-                        int.Parse(Option("--simulated") ?? "0"), int.Parse(Option("--per-host") ?? "48"));
+                        int.Parse(Option("--simulated") ?? "0"), int.Parse(Option("--per-host") ?? "48"), int.Parse(Option("--wave") ?? "2"));
                     break;
             }
         }

@@ -27,7 +27,8 @@ public static class NoticesFanoutScenario
     /// <param name="notices">Red notices timed, after one that warms the path up.</param>
     /// <param name="simulated">Simulated bureaus beside the real ones (0 for none).</param>
     /// <param name="perHost">Simulated bureaus a host process runs.</param>
-    public static async Task RunAsync(Report report, Binaries binaries, string work, int bureaus, int notices, int simulated = 0, int perHost = 48)
+    /// <param name="wave">Simulated bureaus a host starts at once, each wave Up before the next.</param>
+    public static async Task RunAsync(Report report, Binaries binaries, string work, int bureaus, int notices, int simulated = 0, int perHost = 48, int wave = 2)
     {
         var others = MessagingScenario.FanoutBureaus[..Math.Clamp(bureaus - 1, 1, MessagingScenario.FanoutBureaus.Length)];
         var everyBureau = others.Prepend(Requester).ToArray();
@@ -41,9 +42,9 @@ public static class NoticesFanoutScenario
         SimulatedBureauHosts? simulation = null;
         if (simulated > 0)
         {
-            simulation = await SimulatedBureauHosts.StartAsync(network, Path.Combine(work, "simulated"), SimulatedBureauHosts.Codes(everyBureau, simulated), perHost, SimulatedStartBound);
+            simulation = await SimulatedBureauHosts.StartAsync(network, SimulatedData(work), SimulatedBureauHosts.Codes(everyBureau, simulated), perHost, wave, SimulatedStartBound);
             report.Add(new("notices-fanout", $"launch → {simulated} simulated bureaus Up, keys held by GS", simulation.StartedIn, "s",
-                Detail: $"{simulation.Processes.Count} processes of {perHost} bureaus each: an ActorSystem per bureau (cluster member over TLS, own keys and SQLite journal, the bureau node's actors), no HTTP"));
+                Detail: $"{simulation.Processes.Count} processes of up to {perHost} bureaus each, started {wave} at a time: an ActorSystem per bureau (cluster member over TLS, own keys and SQLite journal in {simulation.DataDirectory}, the bureau node's actors), no HTTP; every process with --heartbeat-pause {SimulatedHeartbeatPause}"));
         }
         await using var _ = simulation;
         var total = everyBureau.Length + simulated;
@@ -87,6 +88,14 @@ public static class NoticesFanoutScenario
 
     /// <summary>Seconds after the request: held at GS, approval sent, approval answered, and published in each bureau's copy.</summary>
     public sealed record Published(string Id, double AtGs, double ApproveSent, double Approved, double[] Present);
+
+    /// <summary>
+    /// Where simulated bureaus keep their journals: in memory (/dev/shm) where there is one. 185 bureaus' commits on one
+    /// disk wait on one another's fsyncs (seen: the machine half idle and a quarter in iowait while they joined), which no
+    /// deployment does, each bureau having its own disk; the real bureau nodes and GS keep theirs on disk.
+    /// </summary>
+    private static string SimulatedData(string work) =>
+        Directory.Exists("/dev/shm") ? Path.Combine("/dev/shm", Path.GetFileName(work) + "-simulated") : Path.Combine(work, "simulated");
 
     private static double Cpu(MessagingNetwork network, SimulatedBureauHosts? simulation) =>
         network.CpuSeconds().Values.Sum() + (simulation?.CpuSeconds().Values.Sum() ?? 0);

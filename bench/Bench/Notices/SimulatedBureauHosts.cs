@@ -18,9 +18,11 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _up = new();
     private readonly ConcurrentDictionary<(string Bureau, string Notice, string State), long> _copies = new();
 
-    private SimulatedBureauHosts(IReadOnlyList<string> bureaus) => Bureaus = bureaus;
+    private SimulatedBureauHosts(IReadOnlyList<string> bureaus, string data) => (Bureaus, DataDirectory) = (bureaus, data);
 
     public IReadOnlyList<string> Bureaus { get; }
+    /// <summary>Where the simulated bureaus' keys and journals are (removed at the end).</summary>
+    public string DataDirectory { get; }
     public IReadOnlyList<ChildProcess> Processes => _hosts;
 
     /// <summary>Bureau codes for <paramref name="count"/> simulated bureaus: every assigned code in turn but GS and <paramref name="taken"/>.</summary>
@@ -33,9 +35,9 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
     }
 
     /// <summary>Starts the hosts, <paramref name="perHost"/> bureaus each; returns once every bureau is Up and GS holds its keys.</summary>
-    public static async Task<SimulatedBureauHosts> StartAsync(MessagingNetwork network, string work, IReadOnlyList<string> bureaus, int perHost, TimeSpan bound)
+    public static async Task<SimulatedBureauHosts> StartAsync(MessagingNetwork network, string work, IReadOnlyList<string> bureaus, int perHost, int wave, TimeSpan bound)
     {
-        var hosts = new SimulatedBureauHosts(bureaus);
+        var hosts = new SimulatedBureauHosts(bureaus, work);
         try
         {
             var launch = Stopwatch.GetTimestamp();
@@ -47,7 +49,7 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
                 Directory.CreateDirectory(dir);
                 hosts._hosts.Add(ChildProcess.StartSelf($"sim{i}",
                     ["sim-bureaus", "--seed", network.Seed, "--pki", network.Pki, "--tls-password", MessagingNetwork.Password, "--work", dir,
-                        "--bureaus", string.Join(',', slice), .. network.HeartbeatPause is { } pause ? new[] { "--heartbeat-pause", pause } : []],
+                        "--bureaus", string.Join(',', slice), "--wave", wave.ToString(), .. network.HeartbeatPause is { } pause ? new[] { "--heartbeat-pause", pause } : []],
                     Path.Combine(work, $"sim{i}.log"), hosts.OnLine));
                 // The next host starts once this one has its first bureau Up: a host's first start is spent compiling Akka,
                 // and several compiling at once on two cores starve the cluster's heartbeats until SBR downs them.
@@ -128,5 +130,7 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
         await Task.WhenAll(_hosts.Select(h => h.StopAsync(TimeSpan.FromSeconds(20))));
         foreach (var h in _hosts)
             h.Dispose();
+        if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_KEEP") != "1")
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

@@ -43,7 +43,8 @@ public static class SimulatedBureaus
         akka.actor.internal-dispatcher.executor = default-executor
         """);
 
-    /// <summary><c>sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB,... [--heartbeat-pause 15s]</c></summary>
+    /// <summary><c>sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB,... [--heartbeat-pause 15s] [--wave N]</c>:
+    /// bureaus started N at a time, each wave Up before the next.</summary>
     public static async Task<int> RunAsync(Func<string, string?> option)
     {
         var seed = option("--seed") ?? throw new ArgumentException("sim-bureaus needs --seed HOST:PORT");
@@ -51,13 +52,15 @@ public static class SimulatedBureaus
         var password = option("--tls-password");
         var work = option("--work") ?? throw new ArgumentException("sim-bureaus needs --work DIR");
         var heartbeatPause = NodeOptions.ParseHeartbeatPause(option("--heartbeat-pause"));
+        var waveSize = int.Parse(option("--wave") ?? "2");
         var bureaus = (option("--bureaus") ?? throw new ArgumentException("sim-bureaus needs --bureaus AA,BB"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(b => new BureauCode(b)).ToList();
 
         // Remoting, TLS handshakes and journals of dozens of systems share one thread pool: started at its default size it
-        // grows a thread every half second while handshakes time out (seen: 47 bureaus, 11 threads, none joined).
+        // grows a thread every half second while handshakes time out (seen: 47 bureaus, 11 threads, none joined); hundreds
+        // at once thrash two cores (seen: load average 187, every bureau downed).
         ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 8 * bureaus.Count), Math.Max(io, 8 * bureaus.Count));
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         Log.Logger = new LoggerConfiguration().MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateLogger();
         var output = TextWriter.Synchronized(Console.Out);
@@ -71,7 +74,7 @@ public static class SimulatedBureaus
         // another's heartbeats until the failure detectors mark them unreachable, and nobody is ever Up; one at a time, a
         // join's gossip rounds make it take minutes.
         // The first alone: it compiles what the others then reuse.
-        foreach (var wave in bureaus.Take(1).Chunk(1).Concat(bureaus.Skip(1).Chunk(Wave)))
+        foreach (var wave in bureaus.Take(1).Chunk(1).Concat(bureaus.Skip(1).Chunk(waveSize)))
         {
             if (stop.IsCancellationRequested)
                 break;
@@ -92,7 +95,6 @@ public static class SimulatedBureaus
     }
 
     private static readonly TimeSpan UpBound = TimeSpan.FromSeconds(120);
-    private const int Wave = 3;
 
     private static async Task<IHost> StartAsync(BureauCode bureau, string seed, string pki, string? password, TimeSpan heartbeatPause, string data,
         TextWriter output, TaskCompletionSource up)
