@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One idle node's memory, by hand: a Lighthouse and one FR node (--insecure, SQLite, fresh data dir), start → /health/ready,
 # then VmRSS, PSS and a breakdown of /proc/<pid>/smaps by mapping kind at 10 s after ready and (with IDLE_LONG=1) after 2 min.
-# Usage: bench/idle-rss.sh [node.dll]   (default: the Release build, src/Node/bin/Release/net10.0/ActorNet.Node.dll)
+# Usage: bench/idle-rss.sh [node.dll | node executable]   (default: the Release build, src/Node/bin/Release/net10.0/ActorNet.Node.dll)
 # Environment: extra DOTNET_* variables are passed to the node as they are; RUNS=N repeats (default 1);
 # BREAKDOWN=0 skips the breakdown; TOP=N also lists the N largest mappings by file and permissions.
 set -euo pipefail
@@ -76,7 +76,8 @@ for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$seed) 2>/dev/null && brea
 for run in $(seq 1 "$runs"); do
   http=$(free_port)
   start=$(date +%s.%N)
-  dotnet "$node_dll" --bureau FR --seed 127.0.0.1:$seed --http 127.0.0.1:$http --data "$work/FR-$run" --insecure --log-format json >"$work/FR-$run.log" 2>&1 &
+  # A .dll runs on the shared framework; anything else (a self-contained publish's ActorNet.Node) runs as it is.
+  $([[ $node_dll == *.dll ]] && echo dotnet) "$node_dll" --bureau FR --seed 127.0.0.1:$seed --http 127.0.0.1:$http --data "$work/FR-$run" --insecure --log-format json >"$work/FR-$run.log" 2>&1 &
   pid=$!
   pids+=($pid)
   ready=""
