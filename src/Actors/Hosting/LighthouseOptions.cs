@@ -13,7 +13,7 @@ public sealed record LighthouseOptions(RemoteEndpoint Remote, IReadOnlyList<stri
         new("--ca", "ACTORNET_CA", "the network CA's certificate (PEM)"),
         new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
         new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
-        new("--heartbeat-pause", "ACTORNET_HEARTBEAT_PAUSE", "how long a peer may go unheard before it is marked unreachable (default 3s; more for links across continents)"),
+        NodeOptions.HeartbeatPauseSpec,
         new("--help", null, "show this help", TakesValue: false),
     ];
 

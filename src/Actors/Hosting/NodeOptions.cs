@@ -28,6 +28,10 @@ public sealed record NodeOptions(
     /// <summary>Akka's acceptable heartbeat pause: tight enough for SBR to act within seconds on one site.</summary>
     public static readonly TimeSpan DefaultHeartbeatPause = TimeSpan.FromSeconds(3);
 
+    /// <summary>The flag itself, one definition for the Node and the Lighthouse, which must agree on it.</summary>
+    public static readonly OptionSpec HeartbeatPauseSpec = new("--heartbeat-pause", "ACTORNET_HEARTBEAT_PAUSE",
+        "how long a peer may go unheard before it is marked unreachable (default 3s; more for links across continents)");
+
     /// <exception cref="OptionsException">Not a duration, or outside 1 s to 2 min.</exception>
     public static TimeSpan ParseHeartbeatPause(string? value) => value is null ? DefaultHeartbeatPause
         : OptionParser.ParseDuration("--heartbeat-pause", value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2));
@@ -47,7 +51,7 @@ public sealed record NodeOptions(
         new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
         new("--auto-enrol", "ACTORNET_AUTO_ENROL", "GS only: accept new bureaus without approval (development only)", TakesValue: false),
         new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
-        new("--heartbeat-pause", "ACTORNET_HEARTBEAT_PAUSE", "how long a peer may go unheard before it is marked unreachable (default 3s; more for links across continents)"),
+        HeartbeatPauseSpec,
         new("--help", null, "show this help", TakesValue: false),
     ];
 
