@@ -76,9 +76,9 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a process to its end: for start-up failures that must exit at once.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string dll, IEnumerable<string> args, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string binary, IEnumerable<string> args, TimeSpan timeout)
     {
-        using var process = Process.Start(StartInfo(dll, args))!;
+        using var process = Process.Start(StartInfo(binary, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -89,7 +89,7 @@ public sealed class NodeProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not exit within {timeout}");
+            throw new TimeoutException($"{Path.GetFileName(binary)} {string.Join(' ', args)} did not exit within {timeout}");
         }
         return (process.ExitCode, await stdout, await stderr);
     }
@@ -139,21 +139,24 @@ public sealed class NodeProcess : IAsyncDisposable
         return port;
     }
 
-    private static NodeProcess Start(string name, string dll, int? httpPort, IEnumerable<string> args, string? dataDirectory = null)
+    private static NodeProcess Start(string name, string binary, int? httpPort, IEnumerable<string> args, string? dataDirectory = null)
     {
-        var process = Process.Start(StartInfo(dll, args)) ?? throw new InvalidOperationException("could not start " + dll);
+        var process = Process.Start(StartInfo(binary, args)) ?? throw new InvalidOperationException("could not start " + binary);
         return new NodeProcess(name, process, httpPort, dataDirectory);
     }
 
-    private static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args)
+    /// <summary>A dll runs on the shared framework (<c>dotnet X.dll</c>); a self-contained publish's executable runs as it is.</summary>
+    private static ProcessStartInfo StartInfo(string binary, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var isDll = binary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        if (isDll)
+            info.ArgumentList.Add(binary);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["ACTORNET_ADMIN_TOKEN"] = AdminToken;
         info.Environment.Remove("ACTORNET_DATABASE");
@@ -162,14 +165,26 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// The processes under test: the solution's build output, or with <c>ACTORNET_TEST_PUBLISHED=DIR</c> the deployed form,
+/// the self-contained trimmed executables that <c>.ci/publish</c> (as the Dockerfile) puts in DIR/node, DIR/lighthouse
+/// and DIR/cli.
+/// </summary>
 public static class Binaries
 {
     private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0/
+    private static readonly string? Published = Environment.GetEnvironmentVariable("ACTORNET_TEST_PUBLISHED") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
 
     public static string RepoRoot { get; } = FindRoot();
-    public static string Node => Built("Node", "ActorNet.Node.dll");
-    public static string Lighthouse => Built("Lighthouse", "ActorNet.Lighthouse.dll");
-    public static string Cli => Built("Cli", "actornet.dll");
+    public static string Node => Published is null ? Built("Node", "ActorNet.Node.dll") : Executable("node", "ActorNet.Node");
+    public static string Lighthouse => Published is null ? Built("Lighthouse", "ActorNet.Lighthouse.dll") : Executable("lighthouse", "ActorNet.Lighthouse");
+    public static string Cli => Published is null ? Built("Cli", "actornet.dll") : Executable("cli", "actornet");
+
+    private static string Executable(string directory, string name)
+    {
+        var path = Path.Combine(Published!, directory, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not published: run .ci/publish {Published} first", path);
+    }
 
     private static string Built(string project, string dll)
     {

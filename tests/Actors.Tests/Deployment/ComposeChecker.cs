@@ -9,8 +9,15 @@ namespace ActorNet.Actors.Tests.Deployment;
 
 public enum ActorNetProcess { Node, Lighthouse }
 
-/// <summary>A dll the image publishes, and which ActorNet process it runs.</summary>
-public sealed record PublishedDll(string Path, ActorNetProcess Process, string AssemblyName);
+/// <summary>
+/// A program the image publishes, and which ActorNet process it runs: a self-contained publish's executable (run as it
+/// is), or a framework-dependent publish's dll (run by <c>dotnet</c>).
+/// </summary>
+public sealed record PublishedProgram(string Path, ActorNetProcess Process, string AssemblyName, bool SelfContained)
+{
+    /// <summary>How a container runs it, arguments aside.</summary>
+    public string Invocation => SelfContained ? Path : "dotnet " + Path;
+}
 
 /// <summary>A port a service publishes on the host.</summary>
 public sealed record PublishedPort(string? HostIp, string? HostPort, int ContainerPort);
@@ -56,7 +63,7 @@ public static class ComposeChecker
     /// <summary>What an unset variable required by <c>${VAR:?message}</c> stands for during the check.</summary>
     public static string Placeholder(string variable) => "placeholder-" + variable.ToLowerInvariant();
 
-    public static ComposeReport Check(string composeYaml, IReadOnlyList<PublishedDll> publishedDlls, IReadOnlyList<string> imageEntrypoint)
+    public static ComposeReport Check(string composeYaml, IReadOnlyList<PublishedProgram> publishedPrograms, IReadOnlyList<string> imageEntrypoint)
     {
         var problems = new List<string>();
         var root = LoadYaml(composeYaml);
@@ -83,7 +90,7 @@ public static class ComposeChecker
                 problems.Add($"service {service.Name}: volume {volume.Source} is not declared under the top-level volumes");
             if (RunsActorNetImage(service, services))
             {
-                var parsed = ParseActorNetService(service, publishedDlls, imageEntrypoint, problems);
+                var parsed = ParseActorNetService(service, publishedPrograms, imageEntrypoint, problems);
                 if (parsed is not null)
                     actorNet.Add(parsed);
             }
@@ -93,17 +100,21 @@ public static class ComposeChecker
         return new ComposeReport(problems, services, actorNet, declaredVolumes);
     }
 
-    /// <summary>The dlls the Dockerfile publishes: each <c>dotnet publish PROJECT -o DIR</c> gives DIR/&lt;AssemblyName of PROJECT&gt;.dll.</summary>
-    public static IReadOnlyList<PublishedDll> ReadPublishedDlls(string dockerfile, string repositoryRoot, List<string> problems)
+    /// <summary>
+    /// The programs the Dockerfile publishes: each <c>dotnet publish PROJECT ... -o DIR</c> gives DIR/&lt;AssemblyName&gt;, an
+    /// executable with <c>--self-contained</c>, else DIR/&lt;AssemblyName&gt;.dll.
+    /// </summary>
+    public static IReadOnlyList<PublishedProgram> ReadPublishedPrograms(string dockerfile, string repositoryRoot, List<string> problems)
     {
-        var result = new List<PublishedDll>();
+        var result = new List<PublishedProgram>();
         foreach (Match m in Regex.Matches(JoinContinuations(dockerfile), @"dotnet\s+publish\s+(?<project>\S+\.csproj)(?<options>[^&;\n]*)"))
         {
             var project = m.Groups["project"].Value;
-            var output = Regex.Match(m.Groups["options"].Value, @"(?:^|\s)(?:-o|--output)\s+(?<dir>\S+)");
+            var options = m.Groups["options"].Value;
+            var output = Regex.Match(options, @"(?:^|\s)(?:-o|--output)\s+(?<dir>\S+)");
             if (!output.Success)
             {
-                problems.Add($"Dockerfile: dotnet publish {project} has no -o DIR, so the dll's path in the image is unknown");
+                problems.Add($"Dockerfile: dotnet publish {project} has no -o DIR, so the program's path in the image is unknown");
                 continue;
             }
             var projectFile = Path.Combine(repositoryRoot, project);
@@ -120,11 +131,26 @@ public static class ComposeChecker
                 "Lighthouse" => ActorNetProcess.Lighthouse,
                 _ => (ActorNetProcess?)null,
             };
+            // `--self-contained` or `--sc`, alone or followed by true; `--self-contained false` is framework-dependent.
+            var selfContained = Regex.IsMatch(options, @"(?:^|\s)(?:--self-contained|--sc)(?:\s+true)?(?=\s|$)(?!\s+false)");
             // The CLI is published too but is not a cluster process; compose never runs it as a service.
             if (process is not null)
-                result.Add(new PublishedDll(output.Groups["dir"].Value.TrimEnd('/') + "/" + assemblyName + ".dll", process.Value, assemblyName));
+            {
+                var path = output.Groups["dir"].Value.TrimEnd('/') + "/" + assemblyName + (selfContained ? "" : ".dll");
+                result.Add(new PublishedProgram(path, process.Value, assemblyName, selfContained));
+            }
         }
         return result;
+    }
+
+    /// <summary>The published program a container's command line runs, and the arguments it passes; null when it runs none.</summary>
+    public static (PublishedProgram Program, string[] Arguments)? Resolve(IReadOnlyList<string> argv, IReadOnlyList<PublishedProgram> programs)
+    {
+        if (argv.Count >= 1 && programs.FirstOrDefault(p => p.SelfContained && p.Path == argv[0]) is { } executable)
+            return (executable, argv.Skip(1).ToArray());
+        if (argv.Count >= 2 && argv[0] == "dotnet" && programs.FirstOrDefault(p => !p.SelfContained && p.Path == argv[1]) is { } dll)
+            return (dll, argv.Skip(2).ToArray());
+        return null;
     }
 
     /// <summary>The image's ENTRYPOINT and CMD in exec (JSON list) form; null when absent.</summary>
@@ -141,7 +167,7 @@ public static class ComposeChecker
     }
 
     private static ActorNetService? ParseActorNetService(
-        ComposeService service, IReadOnlyList<PublishedDll> publishedDlls, IReadOnlyList<string> imageEntrypoint, List<string> problems)
+        ComposeService service, IReadOnlyList<PublishedProgram> publishedPrograms, IReadOnlyList<string> imageEntrypoint, List<string> problems)
     {
         void Problem(string text) => problems.Add($"service {service.Name}: {text}");
         if (service.Command is null)
@@ -151,37 +177,32 @@ public static class ComposeChecker
         }
         // A service's entrypoint replaces the image's, and then the image's CMD is ignored.
         var argv = (service.Entrypoint ?? imageEntrypoint).Concat(service.Command).ToList();
-        if (argv.Count < 2 || argv[0] != "dotnet")
+        var resolved = Resolve(argv, publishedPrograms);
+        if (resolved is null)
         {
-            Problem($"runs '{string.Join(' ', argv)}'; expected dotnet followed by an ActorNet dll");
-            return null;
-        }
-        var dll = publishedDlls.FirstOrDefault(d => d.Path == argv[1]);
-        if (dll is null)
-        {
-            Problem($"runs {argv[1]}, which the Dockerfile does not publish (it publishes {string.Join(", ", publishedDlls.Select(d => d.Path))})");
+            Problem($"runs '{string.Join(' ', argv.Take(2))}', which is none of the programs the Dockerfile publishes ({string.Join(", ", publishedPrograms.Select(p => p.Invocation))})");
             return null;
         }
 
-        var args = argv.Skip(2).ToArray();
-        var specs = dll.Process == ActorNetProcess.Node ? NodeOptions.Specs : LighthouseOptions.Specs;
+        var (program, args) = resolved.Value;
+        var specs = program.Process == ActorNetProcess.Node ? NodeOptions.Specs : LighthouseOptions.Specs;
         var known = specs.Where(s => s.Env is not null).Select(s => s.Env!).ToHashSet(StringComparer.Ordinal);
         // Only a node reads its admin token from the environment (Program.cs); a Lighthouse has no HTTP API.
-        if (dll.Process == ActorNetProcess.Node)
+        if (program.Process == ActorNetProcess.Node)
             known.Add("ACTORNET_ADMIN_TOKEN");
         foreach (var variable in service.Environment.Keys.Where(k => k.StartsWith("ACTORNET_", StringComparison.Ordinal) && !known.Contains(k)))
-            Problem($"sets {variable}, which the {dll.Process} does not read (it reads {string.Join(", ", known.Order())})");
+            Problem($"sets {variable}, which the {program.Process} does not read (it reads {string.Join(", ", known.Order())})");
 
         string? Env(string name) => service.Environment.TryGetValue(name, out var value) ? value : null;
         try
         {
-            return dll.Process == ActorNetProcess.Node
-                ? new ActorNetService(service, dll.Process, NodeOptions.Parse(args, Env), null)
-                : new ActorNetService(service, dll.Process, null, LighthouseOptions.Parse(args, Env));
+            return program.Process == ActorNetProcess.Node
+                ? new ActorNetService(service, program.Process, NodeOptions.Parse(args, Env), null)
+                : new ActorNetService(service, program.Process, null, LighthouseOptions.Parse(args, Env));
         }
         catch (OptionsException e)
         {
-            Problem($"{dll.AssemblyName} would refuse to start: {e.Message}");
+            Problem($"{program.AssemblyName} would refuse to start: {e.Message}");
             return null;
         }
     }

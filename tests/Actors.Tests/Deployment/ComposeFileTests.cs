@@ -92,14 +92,8 @@ public sealed class ComposeFileTests
     [InlineData("['./pki:/pki:ro']", null)]
     public void The_checker_reports_certificates_no_read_only_mount_provides(string volumes, string? expected)
     {
-        var report = CheckSnippet($$"""
-            services:
-              lighthouse:
-                build: .
-                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
-              fr:
-                build: .
-                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--tls-cert", "/pki/fr.p12", "--ca", "/pki/ca.crt"]
+        var report = CheckFr($$"""
+                command: ["/app/node/ActorNet.Node", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--tls-cert", "/pki/fr.p12", "--ca", "/pki/ca.crt"]
                 volumes: {{volumes}}
             """);
         var tlsProblems = report.Problems.Where(p => p.Contains("--tls-cert") || p.Contains("--ca ")).ToList();
@@ -116,7 +110,7 @@ public sealed class ComposeFileTests
             services:
               lighthouse:
                 build: .
-                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053"]
+                command: ["/app/lighthouse/ActorNet.Lighthouse", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053"]
             """);
         Assert.Contains(report.Problems, p => p.Contains("service lighthouse") && p.Contains("no transport security"));
     }
@@ -133,13 +127,15 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void The_Dockerfile_publishes_the_projects_real_assemblies()
+    public void The_Dockerfile_publishes_the_projects_real_assemblies_self_contained()
     {
         Assert.True(Checked.Value.DockerfileProblems.Count == 0, "Dockerfile:\n  " + string.Join("\n  ", Checked.Value.DockerfileProblems));
-        var dlls = ComposeChecker.ReadPublishedDlls(File.ReadAllText(Path.Combine(Root, "Dockerfile")), Root, []);
-        Assert.Contains(new PublishedDll("/app/node/" + AssemblyName("src/Node/Node.csproj") + ".dll", ActorNetProcess.Node, "ActorNet.Node"), dlls);
-        Assert.Contains(new PublishedDll("/app/lighthouse/" + AssemblyName("src/Lighthouse/Lighthouse.csproj") + ".dll", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse"), dlls);
         var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        var programs = ComposeChecker.ReadPublishedPrograms(dockerfile, Root, []);
+        // The deployed form (Directory.Build.props, ActorNetDeploy): self-contained executables, no shared framework.
+        Assert.Contains(new PublishedProgram("/app/node/" + AssemblyName("src/Node/Node.csproj"), ActorNetProcess.Node, "ActorNet.Node", true), programs);
+        Assert.Contains(new PublishedProgram("/app/lighthouse/" + AssemblyName("src/Lighthouse/Lighthouse.csproj"), ActorNetProcess.Lighthouse, "ActorNet.Lighthouse", true), programs);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(dockerfile, @"dotnet publish \S+ [^\n]*-p:ActorNetDeploy=true").Count);
         Assert.Contains("-o /app/cli", dockerfile);
         // The runtime stage: what the nodes' volumes, ports and user rely on.
         var runtime = dockerfile[dockerfile.LastIndexOf("\nFROM ", StringComparison.Ordinal)..];
@@ -149,17 +145,40 @@ public sealed class ComposeFileTests
         Assert.DoesNotContain(user, new[] { "root", "0" });
     }
 
+    [Theory]
+    [InlineData("--self-contained", true)]
+    [InlineData("--self-contained true", true)]
+    [InlineData("--sc", true)]
+    [InlineData("--self-contained false", false)]
+    [InlineData("", false)]
+    public void The_checker_knows_a_self_contained_publish_from_a_framework_dependent_one(string option, bool selfContained)
+    {
+        var programs = ComposeChecker.ReadPublishedPrograms(
+            $"RUN dotnet publish src/Node/Node.csproj -c Release -r linux-x64 {option} -o /app/node", Root, []);
+        var node = Assert.Single(programs);
+        Assert.Equal(selfContained, node.SelfContained);
+        Assert.Equal(selfContained ? "/app/node/ActorNet.Node" : "/app/node/ActorNet.Node.dll", node.Path);
+    }
+
+    [Theory]
+    [InlineData("[\"dotnet\", \"/app/node/ActorNet.Node.dll\"", "which is none of the programs the Dockerfile publishes (/app/node/ActorNet.Node, ")]
+    [InlineData("[\"dotnet\", \"/app/node/ActorNet.Node\"", "runs 'dotnet /app/node/ActorNet.Node'")]
+    [InlineData("[\"/app/node/ActorNet.Nod\"", "runs '/app/node/ActorNet.Nod")]
+    public void The_checker_reports_a_command_that_runs_no_published_program(string start, string expected)
+    {
+        var report = CheckFr($$"""
+                command: {{start}}, "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--insecure"]
+            """);
+        var problem = Assert.Single(report.Problems);
+        Assert.Contains("service fr", problem);
+        Assert.Contains(expected, problem);
+    }
+
     [Fact]
     public void The_checker_reports_a_misspelt_flag()
     {
-        var report = CheckSnippet("""
-            services:
-              lighthouse:
-                build: .
-                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
-              fr:
-                build: .
-                command: ["/app/node/ActorNet.Node.dll", "--bureua", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--insecure"]
+        var report = CheckFr("""
+                command: ["/app/node/ActorNet.Node", "--bureua", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--insecure"]
             """);
         var problem = Assert.Single(report.Problems);
         Assert.Contains("service fr", problem);
@@ -175,14 +194,8 @@ public sealed class ComposeFileTests
     [InlineData("volumes: ['./fr:/data']", "host path ./fr")]
     public void The_checker_reports_a_wrong_setting(string extra, string expected)
     {
-        var report = CheckSnippet($$"""
-            services:
-              lighthouse:
-                build: .
-                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
-              fr:
-                build: .
-                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--http", "0.0.0.0:5080", "--data", "/data", "--insecure"]
+        var report = CheckFr($$"""
+                command: ["/app/node/ActorNet.Node", "--bureau", "FR", "--listen", "0.0.0.0:4053", "--public-host", "fr", "--seed", "lighthouse:4053", "--http", "0.0.0.0:5080", "--data", "/data", "--insecure"]
                 {{extra}}
             """);
         Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
@@ -195,14 +208,8 @@ public sealed class ComposeFileTests
     [InlineData("\"--public-host\", \"fr\", \"--seed\", \"${SEED:-lighthouse:4053}\", \"--auto-enrol\"", "--auto-enrol is for GS nodes only")]
     public void The_checker_reports_a_node_others_cannot_reach(string arguments, string expected)
     {
-        var report = CheckSnippet($$"""
-            services:
-              lighthouse:
-                build: .
-                command: ["/app/lighthouse/ActorNet.Lighthouse.dll", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
-              fr:
-                build: .
-                command: ["/app/node/ActorNet.Node.dll", "--bureau", "FR", "--listen", "0.0.0.0:4053", {{arguments}}, "--insecure"]
+        var report = CheckFr($$"""
+                command: ["/app/node/ActorNet.Node", "--bureau", "FR", "--listen", "0.0.0.0:4053", {{arguments}}, "--insecure"]
             """);
         Assert.Contains(report.Problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
@@ -211,27 +218,37 @@ public sealed class ComposeFileTests
         Report.ActorNetServices.SingleOrDefault(s => s.Service.Name == service)
         ?? throw new Xunit.Sdk.XunitException($"service {service} is missing or did not parse: {string.Join("; ", Report.Problems)}");
 
+    /// <summary>A compose file of an insecure Lighthouse and a service fr, whose keys (indented under fr:) are given.</summary>
+    private static ComposeReport CheckFr(string frKeys) => CheckSnippet($"""
+        services:
+          lighthouse:
+            build: .
+            command: ["/app/lighthouse/ActorNet.Lighthouse", "--listen", "0.0.0.0:4053", "--public-host", "lighthouse", "--seed", "lighthouse:4053", "--insecure"]
+          fr:
+            build: .
+        {frKeys}
+        """);
+
     private static ComposeReport CheckSnippet(string yaml) =>
         ComposeChecker.Check(yaml,
-            [new("/app/node/ActorNet.Node.dll", ActorNetProcess.Node, "ActorNet.Node"),
-             new("/app/lighthouse/ActorNet.Lighthouse.dll", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse")],
-            ["dotnet"]);
+            [new("/app/node/ActorNet.Node", ActorNetProcess.Node, "ActorNet.Node", true),
+             new("/app/lighthouse/ActorNet.Lighthouse", ActorNetProcess.Lighthouse, "ActorNet.Lighthouse", true)],
+            []);
 
     private static (ComposeReport, IReadOnlyList<string>) CheckRepositoryFiles()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
         var dockerfileProblems = new List<string>();
-        var dlls = ComposeChecker.ReadPublishedDlls(dockerfile, Root, dockerfileProblems);
-        if (!dlls.Any(d => d.Process == ActorNetProcess.Node) || !dlls.Any(d => d.Process == ActorNetProcess.Lighthouse))
+        var programs = ComposeChecker.ReadPublishedPrograms(dockerfile, Root, dockerfileProblems);
+        if (!programs.Any(d => d.Process == ActorNetProcess.Node) || !programs.Any(d => d.Process == ActorNetProcess.Lighthouse))
             dockerfileProblems.Add("does not publish both src/Node and src/Lighthouse");
         var (entrypoint, cmd) = ComposeChecker.ReadEntrypoint(dockerfile);
-        if (entrypoint is null)
-            dockerfileProblems.Add("has no ENTRYPOINT in exec form");
-        // The default command, if it runs a dll, must run one that is published.
-        if (cmd?.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) is { } defaultDll && dlls.All(d => d.Path != defaultDll))
-            dockerfileProblems.Add($"CMD runs {defaultDll}, which is not published");
+        // `docker run actornet:dev` with no command runs the image's default: it must be a published program.
+        var defaultCommand = (entrypoint ?? []).Concat(cmd ?? []).ToList();
+        if (ComposeChecker.Resolve(defaultCommand, programs) is null)
+            dockerfileProblems.Add($"ENTRYPOINT and CMD run '{string.Join(' ', defaultCommand)}', which is none of the published programs");
         var compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
-        return (ComposeChecker.Check(compose, dlls, entrypoint ?? []), dockerfileProblems);
+        return (ComposeChecker.Check(compose, programs, entrypoint ?? []), dockerfileProblems);
     }
 
     private static string AssemblyName(string project) =>
