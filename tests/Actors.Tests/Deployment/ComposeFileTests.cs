@@ -55,6 +55,8 @@ public sealed class ComposeFileTests
         // A development network: bureaus are approved as they enrol (a real Secretariat drops --auto-enrol and approves each).
         Assert.All(gs, s => Assert.True(s.Node!.AutoEnrol, $"{s.Service.Name} should run --auto-enrol so the bureaus can message at once"));
         Assert.True(Report.Services["postgres"].HasHealthcheck, "service_healthy needs a healthcheck on postgres");
+        // The image turns tiered compilation off for small idle bureaus; the Secretariat carries traffic and wants it back.
+        Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_TieredCompilation")));
     }
 
     [Fact]
