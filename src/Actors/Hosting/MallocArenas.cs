@@ -4,9 +4,11 @@ namespace ActorNet.Actors.Hosting;
 
 /// <summary>
 /// Caps glibc's malloc arenas for the process. glibc gives threads that allocate at once arenas of their own, up to
-/// eight a core, and an arena keeps what its threads freed: the runtime's threads jitting in parallel at start-up
-/// leave an idle node with several mostly empty arenas, 7 MiB of its resident memory (docs/benchmarks.md). A node's
-/// native allocations (the JIT, SQLite, OpenSSL) are small and brief; two arenas hold them.
+/// eight a core, and an arena keeps what its threads freed: threads jitting in parallel at start-up leave an idle node
+/// with several mostly empty arenas (5-7 MiB with tiered compilation on, docs/benchmarks.md). A node's native
+/// allocations (the JIT, SQLite, OpenSSL) are small and brief; two arenas hold them. MALLOC_ARENA_MAX in the
+/// environment (the Dockerfile sets it) is the thorough way, since glibc reads it before the runtime's first threads;
+/// this call is the fallback for a node started without it, and catches only the threads started after Main.
 /// </summary>
 public static class MallocArenas
 {
