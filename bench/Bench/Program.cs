@@ -24,8 +24,7 @@ const string usage = """
       --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
       --notices N     notices-fanout: red notices timed after one warm-up (default 20)
       --simulated N   notices-fanout: simulated bureaus beside the real ones (default 0; 185 with --bureaus 10 makes 195)
-      --per-host N    notices-fanout: simulated bureaus a host process runs (default 48)
-      --wave N        notices-fanout: simulated bureaus a host starts at once, each wave Up before the next (default 2)
+      --per-host N    notices-fanout: simulated bureaus a host process runs, on one cluster member (default 65)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
@@ -90,7 +89,7 @@ try
                 case "notices-fanout":
                     await ActorNet.Bench.Notices.NoticesFanoutScenario.RunAsync(report, new Binaries(repo), work,
                         int.Parse(Option("--bureaus") ?? "10"), int.Parse(Option("--notices") ?? "20"),
-                        int.Parse(Option("--simulated") ?? "0"), int.Parse(Option("--per-host") ?? "48"), int.Parse(Option("--wave") ?? "2"));
+                        int.Parse(Option("--simulated") ?? "0"), int.Parse(Option("--per-host") ?? "65"));
                     break;
             }
         }

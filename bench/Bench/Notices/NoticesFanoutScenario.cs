@@ -10,9 +10,9 @@ namespace ActorNet.Bench.Notices;
 /// Issue 4's speed goal for notices: red notices requested at FR through the real API, approved at GS with the reviewer's
 /// role, and timed until each is present, published, in every bureau's own copy (<c>GET /api/notices/{id}</c> on that
 /// bureau's node). The bureaus given by --bureaus are real node processes (TLS, SQLite each, sealing, outboxes, inboxes and
-/// copies as deployed); --simulated adds bureaus hosted several to a process by <see cref="SimulatedBureaus"/> (each its own
-/// ActorSystem, cluster member, certificate, keys, SQLite journal and bureau actors, without HTTP), timed by the moment
-/// their copy persisted the notice, so that all 195 can be in the run.
+/// copies as deployed); --simulated adds bureaus hosted several to a process by <see cref="SimulatedBureaus"/> (one cluster
+/// member a process; each bureau with its own keys and the bureau node's actors, without HTTP), timed by the moment their
+/// copy persisted the notice, so that all 195 can be in the run.
 /// </summary>
 public static class NoticesFanoutScenario
 {
@@ -27,8 +27,7 @@ public static class NoticesFanoutScenario
     /// <param name="notices">Red notices timed, after one that warms the path up.</param>
     /// <param name="simulated">Simulated bureaus beside the real ones (0 for none).</param>
     /// <param name="perHost">Simulated bureaus a host process runs.</param>
-    /// <param name="wave">Simulated bureaus a host starts at once, each wave Up before the next.</param>
-    public static async Task RunAsync(Report report, Binaries binaries, string work, int bureaus, int notices, int simulated = 0, int perHost = 48, int wave = 2)
+    public static async Task RunAsync(Report report, Binaries binaries, string work, int bureaus, int notices, int simulated = 0, int perHost = 65)
     {
         var others = MessagingScenario.FanoutBureaus[..Math.Clamp(bureaus - 1, 1, MessagingScenario.FanoutBureaus.Length)];
         var everyBureau = others.Prepend(Requester).ToArray();
@@ -42,9 +41,9 @@ public static class NoticesFanoutScenario
         SimulatedBureauHosts? simulation = null;
         if (simulated > 0)
         {
-            simulation = await SimulatedBureauHosts.StartAsync(network, SimulatedData(work), SimulatedBureauHosts.Codes(everyBureau, simulated), perHost, wave, SimulatedStartBound);
+            simulation = await SimulatedBureauHosts.StartAsync(network, SimulatedData(work), SimulatedBureauHosts.Codes(everyBureau, simulated), perHost, SimulatedStartBound);
             report.Add(new("notices-fanout", $"launch → {simulated} simulated bureaus Up, keys held by GS", simulation.StartedIn, "s",
-                Detail: $"{simulation.Processes.Count} processes of up to {perHost} bureaus each, started {wave} at a time: an ActorSystem per bureau (cluster member over TLS, own keys and SQLite journal in {simulation.DataDirectory}, the bureau node's actors), no HTTP; every process with --heartbeat-pause {SimulatedHeartbeatPause}"));
+                Detail: $"{simulation.Processes.Count} processes of up to {perHost} bureaus each, one cluster member a process (TLS, one SQLite journal in {simulation.DataDirectory}), each bureau with its own keys and the bureau node's actors (inbox, outbox, notice copies; WithHostedBureaus), no HTTP; every process with --heartbeat-pause {SimulatedHeartbeatPause}"));
         }
         await using var _ = simulation;
         var total = everyBureau.Length + simulated;

@@ -35,7 +35,7 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
     }
 
     /// <summary>Starts the hosts, <paramref name="perHost"/> bureaus each; returns once every bureau is Up and GS holds its keys.</summary>
-    public static async Task<SimulatedBureauHosts> StartAsync(MessagingNetwork network, string work, IReadOnlyList<string> bureaus, int perHost, int wave, TimeSpan bound)
+    public static async Task<SimulatedBureauHosts> StartAsync(MessagingNetwork network, string work, IReadOnlyList<string> bureaus, int perHost, TimeSpan bound)
     {
         var hosts = new SimulatedBureauHosts(bureaus, work);
         try
@@ -49,7 +49,7 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
                 Directory.CreateDirectory(dir);
                 hosts._hosts.Add(ChildProcess.StartSelf($"sim{i}",
                     ["sim-bureaus", "--seed", network.Seed, "--pki", network.Pki, "--tls-password", MessagingNetwork.Password, "--work", dir,
-                        "--bureaus", string.Join(',', slice), "--wave", wave.ToString(), .. network.HeartbeatPause is { } pause ? new[] { "--heartbeat-pause", pause } : []],
+                        "--bureaus", string.Join(',', slice), .. network.HeartbeatPause is { } pause ? new[] { "--heartbeat-pause", pause } : []],
                     Path.Combine(work, $"sim{i}.log"), hosts.OnLine));
                 // The next host starts once this one has its first bureau Up: a host's first start is spent compiling Akka,
                 // and several compiling at once on two cores starve the cluster's heartbeats until SBR downs them.

@@ -170,18 +170,26 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         if (e is ClusterEvent.MemberUp up && IsNode(up.Member))
             PushTo(up.Member.Address);
 
-        if (_presence.Observe(e) is not { } change)
+        var changes = _presence.Observe(e);
+        if (changes.Count == 0)
             return;
 
         var now = DateTimeOffset.UtcNow;
-        var events = new List<object>(_state.Enrol(change.Bureau, null, now)) { new DirectoryEvents.BureauSeen(change.Bureau, change.Online, now) };
+        var events = new List<object>();
+        foreach (var change in changes)
+        {
+            events.AddRange(_state.Enrol(change.Bureau, null, now));
+            events.Add(new DirectoryEvents.BureauSeen(change.Bureau, change.Online, now));
+        }
         PersistAll(events, ev =>
         {
             _state = _state.Apply(ev);
             if (ev is DirectoryEvents.BureauSeen seen)
             {
                 _log.Info("Bureau {Bureau} is {Presence}", seen.Bureau, seen.Online ? "online" : "offline");
-                PushToReplicas();
+                // A member hosting many bureaus brings them all at once: one push for the lot.
+                if (ReferenceEquals(ev, events[^1]))
+                    PushToReplicas();
                 if (LastSequenceNr % 200 == 0)
                     SaveSnapshot(_state.ToView(_presence.Online, now));
             }

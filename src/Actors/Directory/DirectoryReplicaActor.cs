@@ -58,7 +58,7 @@ public sealed class DirectoryReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DirectoryQueries.GetDirectory>(_ => Sender.Tell(Merged()));
         Command<ClusterEvent.IClusterDomainEvent>(e =>
         {
-            if (_presence.Observe(e) is { Online: true } change)
+            foreach (var change in _presence.Observe(e).Where(c => c.Online))
                 _seenLocally.TryAdd(change.Bureau, DateTimeOffset.UtcNow);
         });
         Command<AskDirectory>(_ =>

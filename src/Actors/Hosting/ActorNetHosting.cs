@@ -8,6 +8,7 @@ using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Notices;
+using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -127,7 +128,7 @@ public static class ActorNetHosting
     {
         var bureauRole = new ClusterSingletonOptions { Role = bureau.Role };
         builder.WithSingleton<BureauKey>("bureau", Restarting.Props(BureauActor.Props(bureau), "bureau"), bureauRole, createProxyToo: true);
-        builder.WithSingleton<OutboxKey>("outbox", (_, registry, _) => Restarting.Props(OutboxActor.Props(bureau, registry.Get<AuditKey>()), "outbox"), bureauRole, createProxyToo: true);
+        builder.WithSingleton<OutboxKey>(OutboxActor.Name, (_, registry, _) => Restarting.Props(OutboxActor.Props(bureau, registry.Get<AuditKey>()), OutboxActor.Name), bureauRole, createProxyToo: true);
         builder.WithSingleton<NoticeCopiesKey>(NoticeCopiesActor.Name,
             Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name), bureauRole, createProxyToo: true);
         // Notice envelopes go, once in the inbox, to this bureau's copies; on a GS node to the Secretariat's Notice actors.
@@ -146,6 +147,49 @@ public static class ActorNetHosting
             registry.Register<SealerKey>(system.ActorOf(SealerActor.Props(crypto), "sealer"));
             registry.Register<EnrolmentKey>(system.ActorOf(
                 EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto, audit), "enrolment"));
+        });
+    }
+
+    /// <summary>
+    /// Several bureaus on one cluster member, each with the actors a bureau node runs for it (bureau actor, outbox, inbox,
+    /// notice copies, enrolment), sharing the member's audit log and one persisted copy of the directory, whose keys go to
+    /// <paramref name="bureaus"/>' shared <see cref="PublicKeyDirectory"/>. Doors stand where a bureau node's inbox and
+    /// outbox singletons stand and pass each delivery to the bureau it names, so every other node reaches these bureaus as
+    /// it reaches any bureau node. The member's roles must include each bureau's role. For simulating many bureaus on few
+    /// machines: the bureaus trust one another's host with their keys. After <see cref="WithAuditLog"/> (made for the
+    /// first bureau; the key creation of the others is recorded here).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithHostedBureaus(
+        this AkkaConfigurationBuilder builder, IReadOnlyList<BureauCrypto> bureaus, string nodeId, string appVersion, DirectoryTrust trust)
+    {
+        if (bureaus.Count == 0 || bureaus.Any(b => b.Bureau.IsSecretariat) || bureaus.Any(b => !ReferenceEquals(b.Directory, bureaus[0].Directory)))
+            throw new ArgumentException("hosted bureaus are national bureaus, at least one, sharing one PublicKeyDirectory", nameof(bureaus));
+        builder.WithSingletonProxy<DirectoryKey>("directory", new ClusterSingletonOptions { Role = "secretariat" });
+        return builder.WithActors((system, registry) =>
+        {
+            var directory = registry.Get<DirectoryKey>();
+            var audit = registry.Get<AuditKey>();
+            system.ActorOf(Restarting.Props(DirectoryReplicaActor.Props(nodeId, directory, bureaus[0].Directory, trust, audit), DirectoryActor.ReplicaName),
+                DirectoryActor.ReplicaName);
+            var inboxes = new Dictionary<BureauCode, IActorRef>();
+            var outboxes = new Dictionary<BureauCode, IActorRef>();
+            foreach (var crypto in bureaus)
+            {
+                var bureau = crypto.Bureau;
+                var suffix = "-" + bureau.Value;
+                if (crypto.Created && !ReferenceEquals(crypto, bureaus[0]))
+                    audit.Tell(new AuditCommands.Record(AuditKinds.KeyCreated, null, bureau.Value,
+                        $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})"));
+                var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), "bureau" + suffix);
+                outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), "outbox" + suffix);
+                var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
+                    NoticeCopiesActor.Name + suffix);
+                inboxes[bureau] = system.ActorOf(Restarting.Props(InboxActor.Props(bureau, crypto.Gate, audit, notices: copies), InboxActor.Name),
+                    InboxActor.Name + suffix);
+                system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, bureauActor, directory, crypto, audit), "enrolment" + suffix);
+            }
+            system.ActorOf(BureauDoorActor.Props(InboxActor.Name, inboxes), InboxActor.Name);
+            system.ActorOf(BureauDoorActor.Props(OutboxActor.Name, outboxes), OutboxActor.Name);
         });
     }
 

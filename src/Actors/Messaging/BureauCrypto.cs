@@ -58,12 +58,17 @@ public sealed class BureauCrypto
 
     /// <summary>Loads the bureau's keys from <c>&lt;data&gt;/keys</c>, making them on first start.</summary>
     /// <exception cref="KeyFileException">A key file is corrupt or unreadable; the message names it.</exception>
-    public static BureauCrypto LoadOrCreate(BureauCode bureau, string dataDirectory)
+    public static BureauCrypto LoadOrCreate(BureauCode bureau, string dataDirectory) => LoadOrCreate(bureau, dataDirectory, new PublicKeyDirectory());
+
+    /// <summary>
+    /// As <see cref="LoadOrCreate(BureauCode, string)"/>, trusting the public keys of <paramref name="directory"/>: bureaus hosted
+    /// on one member share one, as they share the member's copy of the Secretariat's directory.
+    /// </summary>
+    public static BureauCrypto LoadOrCreate(BureauCode bureau, string dataDirectory, PublicKeyDirectory directory)
     {
         var keysDirectory = Path.Combine(dataDirectory, "keys");
         var created = !System.IO.Directory.Exists(keysDirectory) || !System.IO.Directory.EnumerateFiles(keysDirectory, "*.pem").Any();
         var keys = KeyStore.LoadOrCreate(keysDirectory);
-        var directory = new PublicKeyDirectory();
         directory.Add(keys.PublicKeys(bureau));
         return new BureauCrypto(bureau, keys, directory, keysDirectory, created);
     }

@@ -218,8 +218,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             return _outboxOverride(sender);
         if (!_outboxes.TryGetValue(sender, out var proxy))
             _outboxes[sender] = proxy = Context.ActorOf(
-                ClusterSingletonProxy.Props("/user/outbox",
-                    ClusterSingletonProxySettings.Create(Context.System).WithRole(sender.Role).WithSingletonName("outbox").WithBufferSize(100)),
+                ClusterSingletonProxy.Props("/user/" + OutboxActor.Name,
+                    ClusterSingletonProxySettings.Create(Context.System).WithRole(sender.Role).WithSingletonName(OutboxActor.Name).WithBufferSize(100)),
                 "outbox-" + sender.Value);
         return proxy;
     }

@@ -32,6 +32,8 @@ public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int 
 /// </remarks>
 public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
 {
+    public const string Name = "outbox";
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadPause = TimeSpan.FromSeconds(1);

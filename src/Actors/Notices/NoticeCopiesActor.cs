@@ -12,8 +12,11 @@ using Akka.Persistence;
 
 namespace ActorNet.Actors.Notices;
 
-/// <summary>Published on the node's event stream when this bureau's copy of a notice changed: the SSE <c>notice</c> event.</summary>
-public sealed record NoticeChanged(NoticeId NoticeId, BureauCode From, string State, DateTimeOffset At);
+/// <summary>
+/// Published on the node's event stream when a bureau's copy of a notice changed: the SSE <c>notice</c> event.
+/// <paramref name="Holder"/> is the bureau whose copy it is (a member hosting several bureaus publishes for each).
+/// </summary>
+public sealed record NoticeChanged(NoticeId NoticeId, BureauCode From, string State, DateTimeOffset At, BureauCode Holder);
 
 /// <summary>
 /// A bureau's own copies of the notices and diffusions it may see, answering <c>GET /api/notices</c> even while GS is unreachable.
@@ -169,7 +172,7 @@ public sealed class NoticeCopiesActor : ReceivePersistentActor, IWithTimers
                 Reindex(copy);
             _log.Info("Notice {NoticeId} ({Type}) is {State} at {Bureau}, after a {Operation} from {Sender}",
                 k.NoticeId, k.Type, k.State, _bureau, k.Operation, k.From);
-            Context.System.EventStream.Publish(new NoticeChanged(k.NoticeId, k.From, k.State, k.At));
+            Context.System.EventStream.Publish(new NoticeChanged(k.NoticeId, k.From, k.State, k.At, _bureau));
             NoticeHandOverQueue.Acknowledge(handedBy, received);
         });
     }
