@@ -19,6 +19,7 @@ const string usage = """
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
+      --node-each     fan-out: each recipient its own node process (default: all hosted on one member, two bureau nodes as issue 3 says)
       --rate N        messages per second in the messaging latency run (default 1000)
       --warmup N      messages sent and thrown away before the messaging throughput run (default 2000, as PeerBench)
       --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
@@ -28,7 +29,7 @@ const string usage = """
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
-              sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (notices-fanout's simulated bureaus)
+              sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (hosted bureaus for notices-fanout and messaging-fanout)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -57,7 +58,8 @@ var scenarios = args[0] == "all" ? everyday : [args[0]];
 var messages = int.Parse(Option("--messages") ?? "100000");
 var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
     Warmup: int.Parse(Option("--warmup") ?? "2000"),
-    FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length));
+    FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length),
+    HostedRecipients: !args.Contains("--node-each"));
 var repo = Option("--repo") ?? FindRepositoryRoot();
 var json = Option("--json");
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using ActorNet.Bench.Infrastructure;
+using ActorNet.Bench.Notices;
 using ActorNet.Protocol.Api;
 
 namespace ActorNet.Bench.Messaging;
@@ -11,7 +12,7 @@ namespace ActorNet.Bench.Messaging;
 public sealed record MessagingOptions(
     int Messages = 100_000, int Window = 256, int Batch = 32, int Warmup = 2_000,
     int Rate = 1_000, int Seconds = 20,
-    int FanoutRecipients = 50, int FanoutMessages = 1_000);
+    int FanoutRecipients = 50, int FanoutMessages = 1_000, bool HostedRecipients = true);
 
 /// <summary>
 /// PeerBench's three scenarios on ActorNet: sealed (signed, end-to-end encrypted), persisted (SQLite on each side) and
@@ -39,7 +40,19 @@ public static class MessagingScenario
             await ThroughputAsync(report, network, options);
             await LatencyAsync(report, network, options);
         }
-        if (fanout)
+        if (fanout && options.HostedRecipients)
+        {
+            // Two bureau nodes, as the scenarios: FR, and one member hosting the fifty recipient bureaus.
+            var recipients = FanoutBureaus[..options.FanoutRecipients];
+            var launch = Stopwatch.GetTimestamp();
+            await using var network = await MessagingNetwork.StartAsync(binaries, Path.Combine(work, "fanout"), Sender, [], StartBound);
+            await using var hosted = await SimulatedBureauHosts.StartAsync(network, Path.Combine(work, "hosted"), recipients, recipients.Length, FanoutStartBound);
+            await network.WaitForKeysAsync(Sender, recipients.Append(Sender).ToHashSet(), launch, FanoutStartBound);
+            report.Add(new("messaging-fanout", $"launch → {Sender} ready and holding the keys of {recipients.Length} recipients hosted on one member", Net.SecondsSince(launch), "s",
+                Detail: $"Lighthouse, GS, {Sender} and one member hosting {recipients.Length} recipient bureaus (WithHostedBureaus: each its own keys, inbox, outbox; one SQLite journal on disk), TLS"));
+            await FanoutAsync(report, network, recipients, options, hosted);
+        }
+        else if (fanout)
         {
             var recipients = FanoutBureaus[..options.FanoutRecipients];
             await using var network = await MessagingNetwork.StartAsync(binaries, Path.Combine(work, "fanout"), Sender, recipients, FanoutStartBound);
@@ -101,18 +114,18 @@ public static class MessagingScenario
     }
 
     /// <summary>(c) <c>FanoutMessages</c> messages, each addressed to all recipients, sent as fast as the window allows; until every recipient's client has all.</summary>
-    private static async Task FanoutAsync(Report report, MessagingNetwork network, string[] recipients, MessagingOptions o)
+    private static async Task FanoutAsync(Report report, MessagingNetwork network, string[] recipients, MessagingOptions o, SimulatedBureauHosts? hosted = null)
     {
-        await using (var warm = await Run.StartAsync(network, recipients, "fwarm", 100))
+        await using (var warm = await Run.StartAsync(network, recipients, "fwarm", 100, hosted))
         {
             await warm.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
             await warm.AllReceivedAsync(TimeSpan.FromSeconds(300));
         }
-        var cpuBefore = network.CpuSeconds();
-        await using var run = await Run.StartAsync(network, recipients, "fan", o.FanoutMessages);
+        var cpuBefore = CpuSeconds(network, hosted);
+        await using var run = await Run.StartAsync(network, recipients, "fan", o.FanoutMessages, hosted);
         await run.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
         var seconds = await run.AllReceivedAsync(TimeSpan.FromSeconds(600));
-        var cpuAfter = network.CpuSeconds();
+        var cpuAfter = CpuSeconds(network, hosted);
         var latencies = run.Latencies(lastOfAll: true);
         report.Add(new("messaging-fanout", $"fan-out: {o.FanoutMessages:N0} messages to {recipients.Length} recipient bureaus, all have all",
             seconds * 1000, "ms", "< RabbitMQ classic in the same run (see compare)", Detail: $"duplicates {run.Duplicates}"));
@@ -125,6 +138,9 @@ public static class MessagingScenario
     }
 
     private static double Percentile(IReadOnlyList<double> values, double p) => Stats.Percentile(values, p);
+
+    private static Dictionary<string, double> CpuSeconds(MessagingNetwork network, SimulatedBureauHosts? hosted) =>
+        hosted is null ? network.CpuSeconds() : network.CpuSeconds().Concat(hosted.CpuSeconds()).ToDictionary();
 
     /// <summary>One measured run: messages tagged with its name and numbered, sent from the sender's node, followed at each recipient's.</summary>
     private sealed class Run : IAsyncDisposable
@@ -156,21 +172,32 @@ public static class MessagingScenario
         public double SendSeconds => (double)(_lastSend - _firstSend) / Stopwatch.Frequency;
         public double ClientCpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
 
-        public static async Task<Run> StartAsync(MessagingNetwork network, string[] to, string tag, int count)
+        /// <param name="hosted">Where the recipients are hosted, if they are: their readers' reports stand for the clients.</param>
+        public static async Task<Run> StartAsync(MessagingNetwork network, string[] to, string tag, int count, SimulatedBureauHosts? hosted = null)
         {
             var run = new Run(to, tag, count);
+            if (hosted is not null)
+            {
+                var index = to.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
+                run._unsubscribe = hosted.OnMessage((bureau, subject, at) =>
+                {
+                    if (index.TryGetValue(bureau, out var r))
+                        run.OnReceived(r, subject, at);
+                });
+                return run;
+            }
             for (var r = 0; r < to.Length; r++)
             {
                 var recipient = r;
-                run._followers.Add(await InboxFollower.StartAsync(network.Http(to[r]), (m, at) => run.OnReceived(recipient, m, at)));
+                run._followers.Add(await InboxFollower.StartAsync(network.Http(to[r]), (m, at) => run.OnReceived(recipient, m.Subject, at)));
             }
             return run;
         }
 
-        private void OnReceived(int recipient, InboxMessage message, long at)
+        private void OnReceived(int recipient, string subject, long at)
         {
-            var space = message.Subject.IndexOf(' ');
-            if (space < 0 || !message.Subject.AsSpan(0, space).SequenceEqual(_tag) || !int.TryParse(message.Subject.AsSpan(space + 1), out var seq) || seq >= _count)
+            var space = subject.IndexOf(' ');
+            if (space < 0 || !subject.AsSpan(0, space).SequenceEqual(_tag) || !int.TryParse(subject.AsSpan(space + 1), out var seq) || seq >= _count)
                 return;
             lock (_gate)
             {
@@ -276,8 +303,11 @@ public static class MessagingScenario
                     .ToList();
         }
 
+        private Action? _unsubscribe;
+
         public async ValueTask DisposeAsync()
         {
+            _unsubscribe?.Invoke();
             foreach (var follower in _followers)
                 await follower.DisposeAsync();
         }

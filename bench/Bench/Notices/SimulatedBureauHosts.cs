@@ -106,6 +106,20 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
         }
     }
 
+    private volatile Action<string, string, long>[] _messageListeners = [];
+
+    /// <summary>Calls <paramref name="listener"/>(bureau, subject, ticks) for each message a hosted bureau's reader opened; returns how to stop.</summary>
+    public Action OnMessage(Action<string, string, long> listener)
+    {
+        lock (_copies)
+            _messageListeners = [.. _messageListeners, listener];
+        return () =>
+        {
+            lock (_copies)
+                _messageListeners = _messageListeners.Where(l => l != listener).ToArray();
+        };
+    }
+
     /// <summary>User+system CPU seconds so far, per host process.</summary>
     public Dictionary<string, double> CpuSeconds() => _hosts.ToDictionary(p => p.Name, p => p.CpuSeconds() ?? double.NaN);
 
@@ -121,6 +135,13 @@ public sealed class SimulatedBureauHosts : IAsyncDisposable
                 break;
             case ["copy", var bureau, var notice, var state, var ticks] when long.TryParse(ticks, out var at):
                 _copies.TryAdd((bureau, notice, state), at);
+                break;
+            case ["msg", var bureau, var tag, var seq, var ticks] when long.TryParse(ticks, out var at):
+                foreach (var listener in _messageListeners)
+                    listener(bureau, tag + " " + seq, at);
+                break;
+            case ["refused", ..]:
+                Console.Error.WriteLine($"    simulated bureau reader: {line}");
                 break;
         }
     }

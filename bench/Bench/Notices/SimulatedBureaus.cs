@@ -5,6 +5,7 @@ using ActorNet.Actors.Notices;
 using ActorNet.Bench.Infrastructure;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Pki;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
@@ -72,6 +73,8 @@ public static class SimulatedBureaus
                 {
                     var reporter = system.ActorOf(Props.Create(() => new CopyReporter(output)), "sim-reporter");
                     system.EventStream.Subscribe(reporter, typeof(NoticeChanged));
+                    var readers = system.ActorOf(Props.Create(() => new InboxReaders(cryptos, output)), "sim-readers");
+                    system.EventStream.Subscribe(readers, typeof(MessageArrived));
                     Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() =>
                     {
                         foreach (var bureau in bureaus)
@@ -84,6 +87,62 @@ public static class SimulatedBureaus
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         await host.StopAsync(TimeSpan.FromSeconds(10));
         return 0;
+    }
+
+    /// <summary>
+    /// Reads each hosted bureau's inbox as an officer's client does through <c>GET /api/messages/inbox?after=</c>: on each
+    /// arrival, the next page, every message opened for its reader (<see cref="BureauCrypto.OpenForReader"/>) and marked
+    /// read, which sends the read receipt. Prints <c>SIM msg XX SUBJECT TICKS</c> for each opened message. One child a bureau,
+    /// the parent subscribed to the arrivals once for all of them.
+    /// </summary>
+    private sealed class InboxReaders : ReceiveActor
+    {
+        public InboxReaders(IReadOnlyList<BureauCrypto> bureaus, TextWriter output)
+        {
+            var readers = bureaus.ToDictionary(c => c.Bureau, c => Context.ActorOf(Props.Create(() => new Reader(c, output)), c.Bureau.Value));
+            Receive<MessageArrived>(m => readers.GetValueOrDefault(m.Holder)?.Tell(m));
+        }
+
+        private sealed class Reader : ReceiveActor
+        {
+            private const int PageSize = 1000;
+            private string? _after;
+            private bool _reading, _more;
+
+            public Reader(BureauCrypto crypto, TextWriter output)
+            {
+                var bureau = crypto.Bureau;
+                var inbox = Context.ActorSelection("/user/" + ActorNetHosting.HostedName(InboxActor.Name, bureau));
+                void Read()
+                {
+                    (_reading, _more) = (true, false);
+                    inbox.Tell(new InboxQueries.List(bureau, _after, PageSize));
+                }
+                Receive<MessageArrived>(_ =>
+                {
+                    if (_reading) _more = true;
+                    else Read();
+                });
+                Receive<InboxQueries.Page>(page =>
+                {
+                    _reading = false;
+                    if (page.Items.Count > 0)
+                    {
+                        foreach (var item in page.Items)
+                        {
+                            var opened = crypto.OpenForReader(item);
+                            output.WriteLine(opened.IsOpened
+                                ? $"{Prefix}msg {bureau.Value} {opened.Payload!.Subject} {Stopwatch.GetTimestamp()}"
+                                : $"{Prefix}refused {bureau.Value} {item.Id} {opened.Outcome}");
+                        }
+                        _after = page.Items[^1].Id;
+                        inbox.Tell(new InboxCommands.MarkRead(bureau, page.Items.Select(i => i.Id).ToArray()));
+                    }
+                    if (_more || page.Items.Count == PageSize)
+                        Read();
+                });
+            }
+        }
     }
 
     /// <summary>Reports each change of a hosted bureau's notice copies, with the moment it was seen.</summary>

@@ -176,22 +176,24 @@ public static class ActorNetHosting
             foreach (var crypto in bureaus)
             {
                 var bureau = crypto.Bureau;
-                var suffix = "-" + bureau.Value;
                 if (crypto.Created && !ReferenceEquals(crypto, bureaus[0]))
                     audit.Tell(new AuditCommands.Record(AuditKinds.KeyCreated, null, bureau.Value,
                         $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})"));
-                var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), "bureau" + suffix);
-                outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), "outbox" + suffix);
+                var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), HostedName("bureau", bureau));
+                outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), HostedName(OutboxActor.Name, bureau));
                 var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
-                    NoticeCopiesActor.Name + suffix);
+                    HostedName(NoticeCopiesActor.Name, bureau));
                 inboxes[bureau] = system.ActorOf(Restarting.Props(InboxActor.Props(bureau, crypto.Gate, audit, notices: copies), InboxActor.Name),
-                    InboxActor.Name + suffix);
-                system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, bureauActor, directory, crypto, audit), "enrolment" + suffix);
+                    HostedName(InboxActor.Name, bureau));
+                system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, bureauActor, directory, crypto, audit), HostedName("enrolment", bureau));
             }
             system.ActorOf(BureauDoorActor.Props(InboxActor.Name, inboxes), InboxActor.Name);
             system.ActorOf(BureauDoorActor.Props(OutboxActor.Name, outboxes), OutboxActor.Name);
         });
     }
+
+    /// <summary>Where a hosted bureau's actor is on its member: <c>/user/inbox-XX</c> for <c>inbox</c> and so on.</summary>
+    public static string HostedName(string actor, BureauCode bureau) => actor + "-" + bureau.Value;
 
     /// <summary>
     /// The Secretariat's own actors, as singletons on the <c>secretariat</c> role so several GS nodes act as one; after

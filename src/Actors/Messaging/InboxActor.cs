@@ -9,8 +9,11 @@ using Akka.Persistence;
 
 namespace ActorNet.Actors.Messaging;
 
-/// <summary>Published on the node's event stream when a message has been persisted in the inbox.</summary>
-public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset At);
+/// <summary>
+/// Published on the node's event stream when a message has been persisted in the inbox of <paramref name="Holder"/> (a
+/// member hosting several bureaus publishes for each).
+/// </summary>
+public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset At, BureauCode Holder);
 
 /// <summary>
 /// A bureau's inbox: persists each sealed envelope once, in the order its sender sent it, after the gate has checked
@@ -99,7 +102,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private void HandOver(InboxEvents.Received received)
     {
         if (IsMessage(received))
-            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At));
+            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At, _bureau));
         else
             HandOverNow();
     }
