@@ -24,6 +24,17 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void An_acknowledgement_says_whether_its_inbox_takes_cut_envelopes_and_an_older_one_reads_as_not()
+    {
+        var accepted = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7, TakesCut: true);
+        var older = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7);
+
+        Assert.Equal(accepted, WireFormat.Decode(WireFormat.Encode(accepted), WireFormat.ManifestOf(accepted)));
+        Assert.False(((Messaging.DeliveryProtocol.Accepted)WireFormat.Decode(WireFormat.Encode(older), "m.accepted")).TakesCut);
+        Assert.True(WireFormat.Encode(accepted).Length > WireFormat.Encode(older).Length); // the flag is on the wire, older bytes unchanged
+    }
+
+    [Fact]
     public void Manifests_are_unique()
     {
         var manifests = WireFormat.Manifests.Values.ToList();

@@ -170,7 +170,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             Refuse(delivery.From, parcel.Id, reason);
         if (accepted.Count == 0)
         {
-            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From), TakesCut: true));
             return;
         }
         // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
@@ -184,7 +184,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
                 $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
             foreach (var arrival in received.Arrivals)
                 HandOver(arrival);
-            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From)));
+            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From), TakesCut: true));
         });
     }
 

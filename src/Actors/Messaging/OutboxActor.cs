@@ -53,6 +53,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private long? _snapshotSequence;
     private bool _savingSnapshot;
     private int _readers;
+    private readonly EnvelopeCutter _cuts = new();
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
     private sealed class Channel(int capacity)
@@ -64,6 +65,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public bool Reading;
         public DateTime ReadNotBefore;
         public IActorRef? Inbox;
+        // Learnt from the recipient's acknowledgements, not persisted: until it says so, it gets whole envelopes.
+        public bool TakesCut;
     }
 
     /// <summary>Asks what the outbox holds in memory; answered with <see cref="Memory"/>. Local only: for tests and diagnostics.</summary>
@@ -237,6 +240,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     {
         var recipient = accepted.Recipient;
         var channel = ChannelFor(recipient);
+        channel.TakesCut = accepted.TakesCut;
         channel.LastProgress = DateTime.UtcNow;
         channel.Backoff = FirstRetry;
         channel.Window.Capacity = _settings.HeldPerRecipient;
@@ -286,7 +290,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
             if (parcels.Count == 0)
                 break;
-            InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, parcels));
+            InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, channel.TakesCut ? _cuts.For(recipient, parcels, _state.RecipientCount) : parcels));
             channel.SentUpTo = parcels[^1].Sequence;
         }
         ReadAhead(recipient, channel);

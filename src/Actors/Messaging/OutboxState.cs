@@ -109,6 +109,9 @@ public sealed class OutboxState
         }
     }
 
+    /// <summary>How many recipients the message has; 0 for one this outbox does not know.</summary>
+    public int RecipientCount(string id) => _numberById.TryGet(id, out var number) ? _messages[number].SlotCount : 0;
+
     public OutboxQueries.MessageStatus? Status(BureauCode from, string id)
     {
         if (!_numberById.TryGet(id, out var number))

@@ -10,7 +10,9 @@ public static class DeliveryProtocol
     }
 
     /// <summary>The recipient has persisted every parcel from the sender up to and including <paramref name="UpToSequence"/>.</summary>
-    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence) : IWithBureauCode, IActorNetMessage
+    /// <param name="TakesCut">The recipient's inbox opens envelopes cut down to its own wrapped key (<see cref="Sealing.SealedEnvelope.CutFor"/>);
+    /// an older one does not say so, and is sent whole envelopes.</param>
+    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence, bool TakesCut = false) : IWithBureauCode, IActorNetMessage
     {
         public BureauCode Bureau => Sender;
     }

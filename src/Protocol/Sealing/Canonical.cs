@@ -17,6 +17,8 @@ internal static class Canonical
     private const string BatchLabel = "actornet/v1/sealed-batch";
     private const string EndorsementLabel = "actornet/v1/directory-endorsement";
     private const string RotationLabel = "actornet/v1/key-rotation";
+    private const string DigestV2Label = "actornet/v2/envelope-digest";
+    private const string KeyLeafLabel = "actornet/v2/wrapped-key";
 
     public static byte[] Header(EnvelopeHeader header)
     {
@@ -59,20 +61,9 @@ internal static class Canonical
     }
 
     /// <summary>The same, written into <paramref name="digest"/> (32 bytes).</summary>
-    public static void Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, Span<byte> digest)
-    {
-        // One hash and one writer a thread, reset after each digest: creating them costs more OpenSSL calls than the hashing of a small envelope.
-        var hash = digestHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var w = digestWriter ??= new Writer();
-        try
+    public static void Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, Span<byte> digest) =>
+        EnvelopeHash(DigestLabel, canonicalHeader, payload, digest, w =>
         {
-            w.String(DigestLabel);
-            w.Int32(canonicalHeader.Length);
-            w.AppendTo(hash);
-            hash.AppendData(canonicalHeader);
-            w.Int32(payload.Length);
-            w.AppendTo(hash);
-            hash.AppendData(payload);
             w.Int32(keys.Count);
             foreach (var key in keys)
             {
@@ -80,6 +71,35 @@ internal static class Canonical
                 w.Int32(key.RecipientKeyVersion);
                 w.Bytes(key.Key.Span);
             }
+        });
+
+    /// <summary>
+    /// An envelope's second leaf (v2): as <see cref="Digest(ReadOnlySpan{byte}, ReadOnlySpan{byte}, IReadOnlyList{WrappedKey}, Span{byte})"/>,
+    /// but its wrapped keys enter only through the Merkle root of their <see cref="KeyDigest"/>s, so a recipient given its
+    /// own key and that key's path can check it without the others.
+    /// </summary>
+    public static void DigestV2(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, int keyCount, byte[] keysRoot, Span<byte> digest) =>
+        EnvelopeHash(DigestV2Label, canonicalHeader, payload, digest, w =>
+        {
+            w.Int32(keyCount);
+            w.Bytes(keysRoot);
+        });
+
+    private static void EnvelopeHash(string label, ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, Span<byte> digest, Action<Writer> keys)
+    {
+        // One hash and one writer a thread, reset after each digest: creating them costs more OpenSSL calls than the hashing of a small envelope.
+        var hash = digestHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var w = digestWriter ??= new Writer();
+        try
+        {
+            w.String(label);
+            w.Int32(canonicalHeader.Length);
+            w.AppendTo(hash);
+            hash.AppendData(canonicalHeader);
+            w.Int32(payload.Length);
+            w.AppendTo(hash);
+            hash.AppendData(payload);
+            keys(w);
             w.AppendTo(hash);
             hash.GetHashAndReset(digest);
         }
@@ -91,6 +111,17 @@ internal static class Canonical
             digestWriter = null;
             throw;
         }
+    }
+
+    /// <summary>One wrapped key's leaf among its envelope's keys (v2).</summary>
+    public static byte[] KeyDigest(WrappedKey key)
+    {
+        var w = new Writer();
+        w.String(KeyLeafLabel);
+        w.String(key.Recipient.Value);
+        w.Int32(key.RecipientKeyVersion);
+        w.Bytes(key.Key.Span);
+        return SHA256.HashData(w.ToArray());
     }
 
     [ThreadStatic] private static IncrementalHash? digestHash;

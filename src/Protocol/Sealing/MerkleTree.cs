@@ -67,6 +67,9 @@ internal static class MerkleTree
         return Node(left, right);
     }
 
+    /// <summary>A leaf's hash: what stands for it in its sibling's inclusion path.</summary>
+    public static byte[] LeafHash(ReadOnlySpan<byte> digest) => Leaf(digest);
+
     private static byte[] Leaf(ReadOnlySpan<byte> digest)
     {
         Span<byte> input = stackalloc byte[1 + HashSize];

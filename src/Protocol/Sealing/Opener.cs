@@ -29,7 +29,19 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
         var canonicalHeader = Canonical.Header(header);
         Span<byte> digest = stackalloc byte[MerkleTree.HashSize];
-        Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
+        if (envelope.KeyProof is { } keyProof)
+        {
+            // Cut down to one key: the key's path gives the root of all the keys the sender signed, and so the v2 leaf.
+            var key = envelope.Keys[0];
+            if (keyProof.Count != header.To.Count || header.To[keyProof.Index] != key.Recipient)
+                return OpenResult.Refused(OpenOutcome.Tampered, header, "the key proof does not match the header's recipients");
+            var keysRoot = MerkleTree.RootFromPath(Canonical.KeyDigest(key), keyProof.Index, keyProof.Count, keyProof.Path);
+            if (keysRoot is null)
+                return OpenResult.Refused(OpenOutcome.Tampered, header, "the key proof cannot belong to the envelope's keys");
+            Canonical.DigestV2(canonicalHeader, envelope.Payload.Span, keyProof.Count, keysRoot, digest);
+        }
+        else
+            Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
         var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
         if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
             return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");

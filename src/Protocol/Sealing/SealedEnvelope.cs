@@ -4,7 +4,10 @@ namespace ActorNet.Protocol.Sealing;
 
 /// <summary>A message as it travels and rests: clear header, encrypted payload, one wrapped content key per recipient, and the batch proof that signs it.</summary>
 /// <param name="Payload">AES-256-GCM nonce ‖ ciphertext ‖ tag of the payload, with the canonical header as associated data.</param>
-public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> Payload, IReadOnlyList<WrappedKey> Keys, BatchProof Proof) : IActorNetMessage
+/// <param name="KeyProof">Set on an envelope cut down to one recipient (<see cref="CutFor"/>): <see cref="Keys"/> holds that
+/// recipient's key only, and this proves where it sits among all the keys the sender signed.</param>
+public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> Payload, IReadOnlyList<WrappedKey> Keys, BatchProof Proof,
+    KeyProof? KeyProof = null) : IActorNetMessage
 {
     public const string Manifest = "m.env";
 
@@ -20,6 +23,26 @@ public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> 
 
     public BatchProof Proof { get; } = Proof ?? throw new ArgumentNullException(nameof(Proof));
 
+    public KeyProof? KeyProof { get; } = KeyProof is null || Keys?.Count == 1
+        ? KeyProof
+        : throw new ArgumentException("an envelope cut down to one recipient carries exactly one wrapped key", nameof(KeyProof));
+
+    /// <summary>Whether this is an envelope cut down to one recipient's key.</summary>
+    public bool IsCut => KeyProof is not null;
+
+    /// <summary>
+    /// The cuts of this whole envelope, one per recipient, each carrying only that recipient's wrapped key: a recipient of a
+    /// message to fifty bureaus then receives and stores its own key and a few hashes instead of every other bureau's key.
+    /// Null when the envelope cannot be cut: already cut, for one recipient only, or sealed by a node older than v2 leaves
+    /// (found by working the cut's leaf up to the signed root, which needs no key: a cut is only made if it would verify).
+    /// </summary>
+    public EnvelopeCuts? Cuts() => !IsCut && Keys.Count > 1 && Proof.LeafIndex % 2 == 0 && Proof.LeafIndex + 1 < Proof.BatchSize && Proof.Path.Count > 0
+        ? EnvelopeCuts.Of(this)
+        : null;
+
+    /// <summary>This envelope cut down to <paramref name="recipient"/>'s key; null when it cannot be cut or names no key for it.</summary>
+    public SealedEnvelope? CutFor(BureauCode recipient) => Cuts()?.For(recipient);
+
     /// <summary>The id the inbox deduplicates by.</summary>
     public string Id => Header.Id;
 
@@ -27,6 +50,64 @@ public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> 
 
     /// <exception cref="WireFormatException">The bytes are not a sealed envelope.</exception>
     public static SealedEnvelope FromBytes(ReadOnlyMemory<byte> bytes) => (SealedEnvelope)WireFormat.Decode(bytes, Manifest);
+}
+
+/// <summary>
+/// What it takes to cut one whole envelope for each of its recipients: the Merkle tree of its keys and its v1 leaf's hash,
+/// worked out once. The cut's batch proof points at the envelope's v2 leaf, the v1 leaf's sibling, whose path is the v1
+/// path with the v1 leaf's hash in place of the v2 leaf's.
+/// </summary>
+public sealed class EnvelopeCuts
+{
+    private readonly SealedEnvelope whole;
+    private readonly List<ReadOnlyMemory<byte>>[] keyPaths;
+    private readonly ReadOnlyMemory<byte>[] batchPath;
+
+    private EnvelopeCuts(SealedEnvelope whole, List<ReadOnlyMemory<byte>>[] keyPaths, ReadOnlyMemory<byte>[] batchPath) =>
+        (this.whole, this.keyPaths, this.batchPath) = (whole, keyPaths, batchPath);
+
+    internal static EnvelopeCuts? Of(SealedEnvelope whole)
+    {
+        var (keysRoot, keyPaths) = MerkleTree.Build(whole.Keys.Select(Canonical.KeyDigest).ToArray());
+        var header = Canonical.Header(whole.Header);
+        var v1 = Canonical.Digest(header, whole.Payload.Span, whole.Keys);
+        Span<byte> v2 = stackalloc byte[MerkleTree.HashSize];
+        Canonical.DigestV2(header, whole.Payload.Span, whole.Keys.Count, keysRoot, v2);
+        var batchPath = whole.Proof.Path.ToArray();
+        batchPath[0] = MerkleTree.LeafHash(v1);
+        var root = MerkleTree.RootFromPath(v2, whole.Proof.LeafIndex + 1, whole.Proof.BatchSize, batchPath);
+        return root is not null && root.AsSpan().SequenceEqual(whole.Proof.Root.Span) ? new EnvelopeCuts(whole, keyPaths, batchPath) : null;
+    }
+
+    public SealedEnvelope? For(BureauCode recipient)
+    {
+        for (var i = 0; i < whole.Keys.Count; i++)
+            if (whole.Keys[i].Recipient == recipient)
+            {
+                var proof = whole.Proof;
+                return new SealedEnvelope(whole.Header, whole.Payload, [whole.Keys[i]],
+                    new BatchProof(proof.Root, proof.LeafIndex + 1, proof.BatchSize, batchPath, proof.Signature),
+                    new KeyProof(i, whole.Keys.Count, keyPaths[i]));
+            }
+        return null;
+    }
+}
+
+/// <summary>Where one wrapped key sits among the <paramref name="Count"/> keys of its envelope: RFC 9162 inclusion path of its <c>KeyDigest</c>.</summary>
+public sealed record KeyProof(int Index, int Count, IReadOnlyList<ReadOnlyMemory<byte>> Path)
+{
+    public int Count { get; } = Count is >= 1 and <= EnvelopeHeader.MaxRecipients
+        ? Count
+        : throw new ArgumentOutOfRangeException(nameof(Count), Count, $"an envelope has 1 to {EnvelopeHeader.MaxRecipients} keys");
+
+    public int Index { get; } = Index >= 0 && Index < Count
+        ? Index
+        : throw new ArgumentOutOfRangeException(nameof(Index), Index, "the key index lies outside the envelope's keys");
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Path { get; } =
+        Path?.ToArray() is { Length: <= 32 } path && path.All(h => h.Length == MerkleTree.HashSize)
+            ? path
+            : throw new ArgumentException($"a key path is at most 32 hashes of {MerkleTree.HashSize} bytes", nameof(Path));
 }
 
 /// <summary>The content key of one envelope, wrapped for one recipient under a key derived from the pairwise secret.</summary>

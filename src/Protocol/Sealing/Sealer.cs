@@ -7,6 +7,11 @@ namespace ActorNet.Protocol.Sealing;
 /// that key is wrapped for each recipient under a key derived from a cached pairwise secret,
 /// and the whole batch is signed once, over the Merkle root of its envelopes.
 /// </summary>
+/// <remarks>
+/// Each envelope has two leaves in the batch tree, side by side: v1, its digest over every wrapped key, which every node
+/// checks; and v2, whose keys enter through a Merkle root of their own, which lets an outbox hand each recipient an
+/// envelope cut down to its own key (<see cref="SealedEnvelope.CutFor"/>). Nodes older than v2 see a batch twice as large.
+/// </remarks>
 /// <remarks>Thread-safe: several batches may be sealed at once.</remarks>
 public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
 {
@@ -28,11 +33,11 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     public IReadOnlyList<SealedEnvelope> Seal(IReadOnlyList<(EnvelopeHeader Header, MessagePayload Payload)> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count is 0 or > BatchProof.MaxBatchSize)
-            throw new ArgumentException($"a batch holds 1 to {BatchProof.MaxBatchSize} messages, not {batch.Count}", nameof(batch));
+        if (batch.Count is 0 or > BatchProof.MaxBatchSize / 2)
+            throw new ArgumentException($"a batch holds 1 to {BatchProof.MaxBatchSize / 2} messages, not {batch.Count}", nameof(batch));
         var version = keys.Version;
         var parts = new (EnvelopeHeader Header, byte[] CanonicalHeader, byte[] Payload, WrappedKey[] Keys)[batch.Count];
-        var digests = new byte[batch.Count][];
+        var digests = new byte[2 * batch.Count][];
         var randomBytes = 0;
         foreach (var (header, payload) in batch)
         {
@@ -56,7 +61,10 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 var length = RandomBytesFor(header);
                 parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length));
                 offset += length;
-                digests[i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+                digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+                var (keysRoot, _) = MerkleTree.Build(parts[i].Keys.Select(Canonical.KeyDigest).ToArray());
+                digests[2 * i + 1] = new byte[MerkleTree.HashSize];
+                Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, digests[2 * i + 1]);
             }
         }
         finally
@@ -69,7 +77,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var envelopes = new SealedEnvelope[batch.Count];
         for (var i = 0; i < batch.Count; i++)
             envelopes[i] = new SealedEnvelope(parts[i].Header, parts[i].Payload, parts[i].Keys,
-                new BatchProof(root, i, batch.Count, paths[i], signature));
+                new BatchProof(root, 2 * i, 2 * batch.Count, paths[2 * i], signature));
         return envelopes;
     }
 

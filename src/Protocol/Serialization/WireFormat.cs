@@ -139,8 +139,8 @@ public static class WireFormat
             m => With(new P.Deliver { From = m.From.Value, To = m.To.Value }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
             p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray()), P.Deliver.Parser);
         Add<DeliveryProtocol.Accepted, P.Accepted>("m.accepted",
-            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence },
-            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence), P.Accepted.Parser);
+            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut },
+            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut), P.Accepted.Parser);
         Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
             m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);
@@ -478,6 +478,11 @@ public static class WireFormat
         proof.Path.AddRange(m.Proof.Path.Select(Bytes));
         var envelope = new P.SealedEnvelope { Header = header, Payload = Bytes(m.Payload), Proof = proof };
         envelope.Keys.AddRange(m.Keys.Select(k => new P.WrappedKey { Recipient = k.Recipient.Value, RecipientKeyVersion = k.RecipientKeyVersion, Key = Bytes(k.Key) }));
+        if (m.KeyProof is { } keyProof)
+        {
+            envelope.KeyProof = new P.KeyProof { Index = keyProof.Index, Count = keyProof.Count };
+            envelope.KeyProof.Path.AddRange(keyProof.Path.Select(Bytes));
+        }
         return envelope;
     }
 
@@ -490,7 +495,8 @@ public static class WireFormat
                 h.HasCaseId ? h.CaseId : null, h.SenderKeyVersion, h.ForwardingAllowed),
             p.Payload.Memory,
             p.Keys.Select(k => new WrappedKey(Code(k.Recipient), k.RecipientKeyVersion, k.Key.Memory)).ToArray(),
-            new BatchProof(proof.Root.Memory, proof.LeafIndex, proof.BatchSize, proof.Path.Select(b => b.Memory).ToArray(), proof.Signature.Memory));
+            new BatchProof(proof.Root.Memory, proof.LeafIndex, proof.BatchSize, proof.Path.Select(b => b.Memory).ToArray(), proof.Signature.Memory),
+            p.KeyProof is { } k ? new KeyProof(k.Index, k.Count, k.Path.Select(b => b.Memory).ToArray()) : null);
     }
 
     // Envelope bytes are immutable once sealed, so they are shared with protobuf rather than copied.

@@ -1,0 +1,55 @@
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+using ActorNet.Protocol.Serialization;
+
+namespace ActorNet.Actors.Messaging;
+
+/// <summary>
+/// The outbox's cutting of envelopes to one recipient's key (<see cref="SealedEnvelope.CutFor"/>) for recipients that take
+/// them. A message to many bureaus is cut once per recipient, so what each whole envelope needs for its cuts is kept for
+/// the most recent messages. Owned by one actor; not thread-safe.
+/// </summary>
+public sealed class EnvelopeCutter(int remembered = 1024)
+{
+    private readonly Dictionary<string, EnvelopeCuts?> _cuts = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+
+    /// <summary>
+    /// The parcels for <paramref name="recipient"/>, each cut where it can be; a parcel that cannot be cut goes whole, and so
+    /// does one whose message has a single recipient (<paramref name="recipientCount"/>), without being parsed.
+    /// </summary>
+    public IReadOnlyList<Parcel> For(BureauCode recipient, IReadOnlyList<Parcel> parcels, Func<string, int> recipientCount)
+    {
+        Parcel[]? result = null;
+        for (var i = 0; i < parcels.Count; i++)
+        {
+            var parcel = parcels[i];
+            if (recipientCount(parcel.Id) == 1 || CutsOf(parcel)?.For(recipient) is not { } cut)
+                continue;
+            result ??= parcels.ToArray();
+            result[i] = parcel with { Sealed = cut.ToBytes() };
+        }
+        return result ?? parcels;
+    }
+
+    private EnvelopeCuts? CutsOf(Parcel parcel)
+    {
+        if (_cuts.TryGetValue(parcel.Id, out var known))
+            return known;
+        EnvelopeCuts? cuts;
+        try
+        {
+            cuts = SealedEnvelope.FromBytes(parcel.Sealed).Cuts();
+        }
+        catch (Exception e) when (e is WireFormatException or ArgumentException)
+        {
+            cuts = null; // not ours to judge: the recipient's gate refuses it and says why
+        }
+        _cuts[parcel.Id] = cuts;
+        _order.Enqueue(parcel.Id);
+        if (_order.Count > remembered)
+            _cuts.Remove(_order.Dequeue());
+        return cuts;
+    }
+}

@@ -1,0 +1,97 @@
+using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Serialization;
+using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Messaging;
+
+/// <summary>
+/// The outbox sends a message to several bureaus whole until a recipient's inbox says it takes envelopes cut down to its
+/// own key; from then on that recipient gets cuts, which its gate admits, and the others still get whole envelopes.
+/// </summary>
+public sealed class CutDeliveryTests : TestKit, IDisposable
+{
+    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
+          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
+        }
+        akka.loglevel = WARNING
+        """);
+
+    private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly string _data = System.IO.Directory.CreateTempSubdirectory("actornet-cut-").FullName;
+    private readonly BureauCrypto _fr, _us, _de;
+
+    public CutDeliveryTests() : base(Config)
+    {
+        _fr = BureauCrypto.LoadOrCreate(FR, Path.Combine(_data, "FR"));
+        _us = BureauCrypto.LoadOrCreate(US, Path.Combine(_data, "US"));
+        _de = BureauCrypto.LoadOrCreate(DE, Path.Combine(_data, "DE"));
+        foreach (var a in new[] { _fr, _us, _de })
+            foreach (var b in new[] { _fr, _us, _de })
+                a.Directory.Add(b.PublicKeys);
+    }
+
+    void IDisposable.Dispose()
+    {
+        Dispose();
+        try { System.IO.Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private OutboxCommands.Post Post(string body, params BureauCode[] to)
+    {
+        var envelope = _fr.Sealer.Seal(_fr.Sealer.Header($"m-{Guid.NewGuid():N}", to, DateTimeOffset.UtcNow, HandlingCode.H1), new MessagePayload("s", body));
+        return new OutboxCommands.Post(FR, envelope.Id, to, envelope.ToBytes());
+    }
+
+    private async Task<Parcel> NextParcelForAsync(BureauCode recipient) =>
+        (await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == recipient, Bound)).Parcels.Single();
+
+    [Fact]
+    public async Task A_recipient_that_takes_cuts_gets_its_own_key_only_and_its_gate_admits_it()
+    {
+        var audit = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor));
+
+        var first = Post("first", US, DE);
+        outbox.Tell(first);
+        var whole = SealedEnvelope.FromBytes((await NextParcelForAsync(US)).Sealed);
+        Assert.False(whole.IsCut);
+        Assert.Equal(2, whole.Keys.Count);
+
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 1, TakesCut: true));
+        outbox.Tell(new DeliveryProtocol.Accepted(DE, FR, 1));
+        outbox.Tell(Post("second", US, DE));
+        var toUs = await NextParcelForAsync(US);
+        var cut = SealedEnvelope.FromBytes(toUs.Sealed);
+        Assert.True(cut.IsCut);
+        Assert.Equal(US, Assert.Single(cut.Keys).Recipient);
+        Assert.Equal(GateVerdict.Pass, _us.Gate.Check(FR, toUs));
+        Assert.Equal("second", _us.Opener.Open(cut).Payload!.Body);
+
+        var toDe = SealedEnvelope.FromBytes((await NextParcelForAsync(DE)).Sealed);
+        Assert.False(toDe.IsCut);
+        Assert.True(_de.Opener.Open(toDe).IsOpened);
+    }
+
+    [Fact]
+    public void The_cutter_leaves_single_recipient_messages_and_undecodable_bytes_whole()
+    {
+        var cutter = new EnvelopeCutter();
+        var single = Post("one", US);
+        var parcels = new[] { new Parcel(1, single.Id, single.Sealed), new Parcel(2, "junk", new byte[] { 1, 2, 3 }) };
+
+        Assert.Same(parcels, cutter.For(US, parcels, id => id == single.Id ? 1 : 2));
+        var many = Post("many", US, DE);
+        var cut = cutter.For(DE, [new Parcel(3, many.Id, many.Sealed)], _ => 2).Single();
+        Assert.True(SealedEnvelope.FromBytes(cut.Sealed).IsCut);
+        Assert.Equal(many.Id, cut.Id);
+    }
+}
