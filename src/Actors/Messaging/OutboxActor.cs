@@ -67,6 +67,22 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public IActorRef? Inbox;
         // Learnt from the recipient's acknowledgements, not persisted: until it says so, it gets whole envelopes.
         public bool TakesCut;
+        // Each Deliver awaiting its acknowledgement (its last sequence, when it went), and the smoothed time an acknowledgement
+        // takes: a busy recipient acknowledges late, and resending to it everything in flight would only double its work.
+        public readonly Queue<(long UpTo, DateTime At)> InFlight = new();
+        public TimeSpan RoundTrip;
+
+        /// <summary>How long without an acknowledgement before what is in flight counts as lost: the backoff, or four round trips if longer.</summary>
+        public TimeSpan StallAfter => TimeSpan.FromTicks(Math.Max(Backoff.Ticks, Math.Min(4 * RoundTrip.Ticks, MaxRetry.Ticks)));
+
+        public void Acknowledged(long upTo, DateTime now)
+        {
+            DateTime? sent = null;
+            while (InFlight.TryPeek(out var f) && f.UpTo <= upTo)
+                sent = InFlight.Dequeue().At;
+            if (sent is { } at)
+                RoundTrip = RoundTrip == TimeSpan.Zero ? now - at : (RoundTrip * 7 + (now - at)) / 8;
+        }
     }
 
     /// <summary>Asks what the outbox holds in memory; answered with <see cref="Memory"/>. Local only: for tests and diagnostics.</summary>
@@ -242,6 +258,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var channel = ChannelFor(recipient);
         channel.TakesCut = accepted.TakesCut;
         channel.LastProgress = DateTime.UtcNow;
+        channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
         channel.Backoff = FirstRetry;
         channel.Window.Capacity = _settings.HeldPerRecipient;
         var before = _state.DeliveredUpTo(recipient);
@@ -292,6 +309,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 break;
             InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, channel.TakesCut ? _cuts.For(recipient, parcels, _state.RecipientCount) : parcels));
             channel.SentUpTo = parcels[^1].Sequence;
+            channel.InFlight.Enqueue((channel.SentUpTo, DateTime.UtcNow));
         }
         ReadAhead(recipient, channel);
     }
@@ -343,9 +361,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             }
             if (channel.Window.LoadedUpTo < _state.LastSequence(recipient) && !channel.Reading)
                 ReadAhead(recipient, channel);
-            if (now - channel.LastProgress < channel.Backoff)
+            if (now - channel.LastProgress < channel.StallAfter)
                 continue;
             channel.SentUpTo = _state.DeliveredUpTo(recipient);
+            channel.InFlight.Clear();
             channel.LastProgress = now;
             channel.Backoff = TimeSpan.FromTicks(Math.Min(channel.Backoff.Ticks * 2, MaxRetry.Ticks));
             channel.Window.Capacity = channel.Backoff >= MaxRetry ? _settings.BatchSize : _settings.HeldPerRecipient;

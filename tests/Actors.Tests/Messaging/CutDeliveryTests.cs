@@ -13,6 +13,7 @@ namespace ActorNet.Actors.Tests.Messaging;
 /// <summary>
 /// The outbox sends a message to several bureaus whole until a recipient's inbox says it takes envelopes cut down to its
 /// own key; from then on that recipient gets cuts, which its gate admits, and the others still get whole envelopes.
+/// And it resends what is in flight only after a silence long for that recipient, not merely long.
 /// </summary>
 public sealed class CutDeliveryTests : TestKit, IDisposable
 {
@@ -79,6 +80,27 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
         var toDe = SealedEnvelope.FromBytes((await NextParcelForAsync(DE)).Sealed);
         Assert.False(toDe.IsCut);
         Assert.True(_de.Opener.Open(toDe).IsOpened);
+    }
+
+    [Fact]
+    public async Task A_recipient_that_acknowledges_slowly_is_not_sent_everything_again_but_a_silent_one_is()
+    {
+        var audit = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor));
+
+        // The first acknowledgement takes 1.5 s: the outbox learns that this recipient is slow, not gone.
+        outbox.Tell(Post("first", US));
+        Assert.Equal(1, (await NextParcelForAsync(US)).Sequence);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(1500));
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 1));
+
+        // The next waits past the 2 s that would make a fast recipient's parcels count as lost: not sent again yet.
+        outbox.Tell(Post("second", US));
+        Assert.Equal(2, (await NextParcelForAsync(US)).Sequence);
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(3));
+
+        // Still silent after four of its round trips: what is in flight counts as lost and goes again.
+        Assert.Equal(2, (await NextParcelForAsync(US)).Sequence);
     }
 
     [Fact]
