@@ -114,8 +114,7 @@ public static class ActorNetHosting
             registry.Register<AuditKey>(audit);
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
             if (crypto.Created)
-                audit.Tell(new AuditCommands.Record(AuditKinds.KeyCreated, null, bureau.Value,
-                    $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})"));
+                audit.Tell(KeysMade(crypto));
         });
 
     /// <summary>
@@ -177,8 +176,7 @@ public static class ActorNetHosting
             {
                 var bureau = crypto.Bureau;
                 if (crypto.Created && !ReferenceEquals(crypto, bureaus[0]))
-                    audit.Tell(new AuditCommands.Record(AuditKinds.KeyCreated, null, bureau.Value,
-                        $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})"));
+                    audit.Tell(KeysMade(crypto));
                 var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), HostedName("bureau", bureau));
                 outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), HostedName(OutboxActor.Name, bureau));
                 var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
@@ -191,6 +189,9 @@ public static class ActorNetHosting
             system.ActorOf(BureauDoorActor.Props(OutboxActor.Name, outboxes), OutboxActor.Name);
         });
     }
+
+    private static AuditCommands.Record KeysMade(BureauCrypto crypto) =>
+        new(AuditKinds.KeyCreated, null, crypto.Bureau.Value, $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})");
 
     /// <summary>Where a hosted bureau's actor is on its member: <c>/user/inbox-XX</c> for <c>inbox</c> and so on.</summary>
     public static string HostedName(string actor, BureauCode bureau) => actor + "-" + bureau.Value;

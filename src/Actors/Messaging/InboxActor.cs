@@ -170,7 +170,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             Refuse(delivery.From, parcel.Id, reason);
         if (accepted.Count == 0)
         {
-            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From), TakesCut: true));
+            sender.Tell(AcceptedFrom(delivery.From));
             return;
         }
         // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
@@ -184,9 +184,12 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
                 $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
             foreach (var arrival in received.Arrivals)
                 HandOver(arrival);
-            sender.Tell(new DeliveryProtocol.Accepted(_bureau, delivery.From, _state.LastSequence(delivery.From), TakesCut: true));
+            sender.Tell(AcceptedFrom(delivery.From));
         });
     }
+
+    // This inbox's gate opens envelopes cut down to its own key, so it says so with every acknowledgement.
+    private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender) => new(_bureau, sender, _state.LastSequence(sender), TakesCut: true);
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {

@@ -52,7 +52,7 @@ internal static class MerkleTree
         return sn == 0 ? r : null;
     }
 
-    private static byte[] Subtree(IReadOnlyList<byte[]> digests, int start, int end, List<ReadOnlyMemory<byte>>[] paths)
+    private static byte[] Subtree(IReadOnlyList<byte[]> digests, int start, int end, List<ReadOnlyMemory<byte>>[]? paths)
     {
         if (end - start == 1)
             return Leaf(digests[start]);
@@ -60,12 +60,25 @@ internal static class MerkleTree
         var split = start + (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(end - start)) / 2;
         var left = Subtree(digests, start, split, paths);
         var right = Subtree(digests, split, end, paths);
+        if (paths is null)
+            return Node(left, right);
         for (var i = start; i < split; i++)
             paths[i].Add(right);
         for (var i = split; i < end; i++)
             paths[i].Add(left);
         return Node(left, right);
     }
+
+    /// <summary>An inclusion path as it may arrive off the wire: at most 32 hashes (a tree of 2^32 leaves) of <see cref="HashSize"/> bytes.</summary>
+    /// <exception cref="ArgumentException">It is not; <paramref name="what"/> names it.</exception>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> CheckedPath(IReadOnlyList<ReadOnlyMemory<byte>>? path, string what, string parameter) =>
+        path?.ToArray() is { Length: <= 32 } hashes && hashes.All(h => h.Length == HashSize)
+            ? hashes
+            : throw new ArgumentException($"a {what} is at most 32 hashes of {HashSize} bytes", parameter);
+
+    /// <summary>The root alone, for a tree whose paths nobody needs (an envelope's keys, when it is sealed).</summary>
+    public static byte[] Root(IReadOnlyList<byte[]> digests) =>
+        digests.Count > 0 ? Subtree(digests, 0, digests.Count, null) : throw new ArgumentException("a tree holds at least one leaf", nameof(digests));
 
     /// <summary>A leaf's hash: what stands for it in its sibling's inclusion path.</summary>
     public static byte[] LeafHash(ReadOnlySpan<byte> digest) => Leaf(digest);

@@ -104,10 +104,7 @@ public sealed record KeyProof(int Index, int Count, IReadOnlyList<ReadOnlyMemory
         ? Index
         : throw new ArgumentOutOfRangeException(nameof(Index), Index, "the key index lies outside the envelope's keys");
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Path { get; } =
-        Path?.ToArray() is { Length: <= 32 } path && path.All(h => h.Length == MerkleTree.HashSize)
-            ? path
-            : throw new ArgumentException($"a key path is at most 32 hashes of {MerkleTree.HashSize} bytes", nameof(Path));
+    public IReadOnlyList<ReadOnlyMemory<byte>> Path { get; } = MerkleTree.CheckedPath(Path, "key path", nameof(Path));
 }
 
 /// <summary>The content key of one envelope, wrapped for one recipient under a key derived from the pairwise secret.</summary>
@@ -150,10 +147,7 @@ public sealed record BatchProof(ReadOnlyMemory<byte> Root, int LeafIndex, int Ba
         ? LeafIndex
         : throw new ArgumentOutOfRangeException(nameof(LeafIndex), LeafIndex, "the leaf index lies outside the batch");
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Path { get; } =
-        Path?.ToArray() is { Length: <= 32 } path && path.All(h => h.Length == MerkleTree.HashSize)
-            ? path
-            : throw new ArgumentException($"a Merkle path is at most 32 hashes of {MerkleTree.HashSize} bytes", nameof(Path));
+    public IReadOnlyList<ReadOnlyMemory<byte>> Path { get; } = MerkleTree.CheckedPath(Path, "Merkle path", nameof(Path));
 
     public ReadOnlyMemory<byte> Signature { get; } = Signature.Length == SignatureLength
         ? Signature

@@ -62,7 +62,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length));
                 offset += length;
                 digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
-                var (keysRoot, _) = MerkleTree.Build(parts[i].Keys.Select(Canonical.KeyDigest).ToArray());
+                var keysRoot = MerkleTree.Root(parts[i].Keys.Select(Canonical.KeyDigest).ToArray());
                 digests[2 * i + 1] = new byte[MerkleTree.HashSize];
                 Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, digests[2 * i + 1]);
             }
