@@ -244,6 +244,20 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task Inbox_paging_names_a_bad_limit_or_unknown_after_and_takes_an_empty_after_as_the_first_page()
+    {
+        var badLimit = await Http.GetAsync("/api/messages/inbox?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Contains("\"limit\"", (await Problem(badLimit)).Title);
+        var unknownAfter = await Http.GetAsync("/api/messages/inbox?after=no-such-message");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAfter.StatusCode);
+        Assert.Contains("no-such-message", (await Problem(unknownAfter)).Title);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/messages/inbox?after=")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/messages/inbox?after=&limit=5")).StatusCode);
+        await AssertStillServing();
+    }
+
+    [Fact]
     public async Task A_batch_with_a_bad_message_is_400_naming_its_index_and_an_empty_or_oversized_batch_too()
     {
         var fine = new SendMessageRequest(["FR"], "s", "b", "H1", null, null);

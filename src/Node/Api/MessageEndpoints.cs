@@ -82,6 +82,8 @@ public static class MessageEndpoints
         {
             if (limit is < 1 or > 1000)
                 return Problems.Result(400, "\"limit\" must be between 1 and 1000");
+            // "?after=" with nothing after it is the first page, as a client building the query from an empty list means.
+            after = string.IsNullOrWhiteSpace(after) ? null : after;
             var page = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, after, limit ?? 100), AskTimeout, ct);
             if (page.UnknownAfterId)
                 return Problems.Result(400, $"\"after\": no message {after} is in this inbox");
