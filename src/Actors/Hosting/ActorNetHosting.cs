@@ -100,8 +100,14 @@ public static class ActorNetHosting
         builder.WithCustomSerializer("actornet", [typeof(IActorNetMessage)], system => new ActorNetSerializer(system));
 
     /// <summary>Akka.Persistence.Sql journal and snapshot store on SQLite or PostgreSQL; tables are created on first start.</summary>
-    public static AkkaConfigurationBuilder WithActorNetPersistence(this AkkaConfigurationBuilder builder, StorageSettings storage) =>
-        builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
+    public static AkkaConfigurationBuilder WithActorNetPersistence(this AkkaConfigurationBuilder builder, StorageSettings storage)
+    {
+        // SQLite has one writer at a time: with the plugin's three concurrent writers two wait on the file lock, and each
+        // commits (and fsyncs) on its own. One writer lets the writes that queue up behind it go out as one transaction.
+        if (storage.Kind == StorageKind.Sqlite)
+            builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
+        return builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
+    }
 
     /// <summary>
     /// The node's hash-chained audit log, first of all: the actors after it write to it. Records the start, and the

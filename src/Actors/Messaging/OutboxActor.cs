@@ -12,11 +12,18 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="Window">Parcels sent to one recipient and not yet acknowledged, at most.</param>
 /// <param name="BatchSize">Parcels in one Deliver message.</param>
 /// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.</param>
-/// <param name="SnapshotEvery">Events between snapshots of the bookkeeping.</param>
+/// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
 /// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
 public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000)
 {
     public static OutboxSettings Default { get; } = new();
+
+    /// <summary>
+    /// Events between snapshots when the outbox keeps <paramref name="messages"/> messages' bookkeeping. A snapshot holds all
+    /// of it, so at a fixed interval its cost would grow with the history; a quarter of the history apart keeps the cost
+    /// per event constant, and recovery replays at most that quarter after loading the snapshot.
+    /// </summary>
+    public long SnapshotAfter(int messages) => Math.Max(SnapshotEvery, messages / 4L);
 }
 
 /// <summary>
@@ -189,7 +196,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private void Applied(object @event)
     {
         _state.Apply(@event, LastSequenceNr);
-        if (++_eventsSinceSnapshot >= _settings.SnapshotEvery && !_savingSnapshot)
+        if (++_eventsSinceSnapshot >= _settings.SnapshotAfter(_state.MessageCount) && !_savingSnapshot)
         {
             _eventsSinceSnapshot = 0;
             _savingSnapshot = true;

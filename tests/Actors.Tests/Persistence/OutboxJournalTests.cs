@@ -26,6 +26,17 @@ public sealed class OutboxJournalTests
     }
 
     [Fact]
+    public void Snapshots_come_at_least_a_quarter_of_the_history_apart()
+    {
+        // A snapshot holds every message's bookkeeping: at a fixed interval a long history would make each one dearer.
+        Assert.Equal(500, Small.SnapshotAfter(0));
+        Assert.Equal(500, Small.SnapshotAfter(2000));
+        Assert.Equal(25_000, Small.SnapshotAfter(100_000));
+        Assert.Equal(250_000, OutboxSettings.Default.SnapshotAfter(1_000_000));
+        Assert.Equal(10_000, OutboxSettings.Default.SnapshotAfter(1_000));
+    }
+
+    [Fact]
     public async Task An_offline_recipients_queue_stays_in_the_journal_and_arrives_in_order_once_it_returns()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
