@@ -78,6 +78,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         // takes: a busy recipient acknowledges late, and resending to it everything in flight would only double its work.
         public readonly Queue<(long UpTo, DateTime At)> InFlight = new();
         public TimeSpan RoundTrip;
+        // After a silence, one Deliver goes as a probe and the rest of the window waits for its acknowledgement: a recipient
+        // that was only slow is not sent its whole window again, and one that was away gets everything once it answers.
+        public bool Probing;
 
         /// <summary>How long without an acknowledgement before what is in flight counts as lost: the backoff, or four round trips if longer.</summary>
         public TimeSpan StallAfter => TimeSpan.FromTicks(Math.Max(Backoff.Ticks, Math.Min(4 * RoundTrip.Ticks, MaxRetry.Ticks)));
@@ -264,6 +267,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var recipient = accepted.Recipient;
         var channel = ChannelFor(recipient);
         channel.TakesCut = accepted.TakesCut;
+        channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
         channel.Backoff = FirstRetry;
@@ -309,7 +313,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var acknowledged = _state.DeliveredUpTo(recipient);
         channel.Window.Acknowledge(acknowledged);
         channel.SentUpTo = Math.Max(channel.SentUpTo, acknowledged);
-        while (channel.SentUpTo - acknowledged < _settings.Window)
+        while (channel.SentUpTo - acknowledged < _settings.Window && !(channel.Probing && channel.InFlight.Count > 0))
         {
             var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
             if (parcels.Count == 0)
@@ -353,7 +357,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// A recipient that has not acknowledged for its backoff gets everything unacknowledged again, less often each time.
+    /// A recipient that has not acknowledged for its backoff gets the first of everything unacknowledged again, less often
+    /// each time, and the rest once it acknowledges (<see cref="Channel.Probing"/>).
     /// One that stays away long enough to reach the longest backoff keeps only one batch in memory until it answers.
     /// </summary>
     private void RetryStalled()
@@ -372,6 +377,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 continue;
             channel.SentUpTo = _state.DeliveredUpTo(recipient);
             channel.InFlight.Clear();
+            channel.Probing = true;
             channel.LastProgress = now;
             channel.Backoff = TimeSpan.FromTicks(Math.Min(channel.Backoff.Ticks * 2, MaxRetry.Ticks));
             channel.Window.Capacity = channel.Backoff >= MaxRetry ? _settings.BatchSize : _settings.HeldPerRecipient;

@@ -104,6 +104,29 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
     }
 
     [Fact]
+    public async Task After_a_silence_one_deliver_goes_again_as_a_probe_and_the_rest_once_it_is_acknowledged()
+    {
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, CreateTestProbe(), _ => TestActor, new OutboxSettings(BatchSize: 2)));
+        foreach (var body in new[] { "a", "b", "c", "d", "e" })
+            outbox.Tell(Post(body, US));
+        var sent = new List<long>();
+        while (sent.Count < 5)
+            sent.AddRange((await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US, Bound)).Parcels.Select(p => p.Sequence));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], sent);
+
+        // Silent past the 2 s backoff: the first Deliver goes again, and only that one.
+        var probe = await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US, Bound);
+        Assert.Equal([1L, 2L], probe.Parcels.Select(p => p.Sequence));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(1500)); // nothing more before the probe is acknowledged
+
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 2));
+        var rest = new List<long>();
+        while (rest.Count < 3)
+            rest.AddRange((await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US, Bound)).Parcels.Select(p => p.Sequence));
+        Assert.Equal([3L, 4L, 5L], rest);
+    }
+
+    [Fact]
     public void The_cutter_leaves_single_recipient_messages_and_undecodable_bytes_whole()
     {
         var cutter = new EnvelopeCutter();
