@@ -35,6 +35,13 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly NoticeHandOverQueue _handOver = new();
     private bool _markWriting;
     private long _refused;
+    // Acknowledgements and reads wait a moment to go out together: a sender sending singly would otherwise get one
+    // acknowledgement (and write one Delivered event and audit entry) per message, and a reader paging singly one Read
+    // event and one read receipt per message. Neither is on the way from sender to reader.
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+    private readonly Dictionary<BureauCode, IActorRef> _acknowledgementsDue = new();
+    private readonly List<string> _readsDue = [];
+    private readonly HashSet<string> _readsDueSet = new(StringComparer.Ordinal);
 
     /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
     public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null)
@@ -60,6 +67,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
         Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
+        Command<Acknowledge>(_ => AcknowledgeNow());
+        Command<WriteReads>(_ => WriteReadsNow());
         Command<NoticeHandOver.Taken>(OnTaken);
         Command<HandOverDue>(_ => HandOverNow());
     }
@@ -155,6 +164,16 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         public static readonly HandOverDue Instance = new();
     }
 
+    private sealed class Acknowledge : INoSerializationVerificationNeeded
+    {
+        public static readonly Acknowledge Instance = new();
+    }
+
+    private sealed class WriteReads : INoSerializationVerificationNeeded
+    {
+        public static readonly WriteReads Instance = new();
+    }
+
     // --- end of the dispatch hook ---
 
     private void OnDeliver(DeliveryProtocol.Deliver delivery)
@@ -170,7 +189,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             Refuse(delivery.From, parcel.Id, reason);
         if (accepted.Count == 0)
         {
-            sender.Tell(AcceptedFrom(delivery.From));
+            AcknowledgeSoon(delivery.From, sender);
             return;
         }
         // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
@@ -184,8 +203,23 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
                 $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
             foreach (var arrival in received.Arrivals)
                 HandOver(arrival);
-            sender.Tell(AcceptedFrom(delivery.From));
+            AcknowledgeSoon(delivery.From, sender);
         });
+    }
+
+    /// <summary>Acknowledges to <paramref name="outbox"/> within <see cref="Linger"/> everything persisted from <paramref name="sender"/> by then.</summary>
+    private void AcknowledgeSoon(BureauCode sender, IActorRef outbox)
+    {
+        _acknowledgementsDue[sender] = outbox;
+        if (!Timers.IsTimerActive(nameof(Acknowledge)))
+            Timers.StartSingleTimer(nameof(Acknowledge), Acknowledge.Instance, Linger);
+    }
+
+    private void AcknowledgeNow()
+    {
+        foreach (var (sender, outbox) in _acknowledgementsDue)
+            outbox.Tell(AcceptedFrom(sender));
+        _acknowledgementsDue.Clear();
     }
 
     // This inbox's gate opens envelopes cut down to its own key, so it says so with every acknowledgement.
@@ -193,7 +227,19 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {
-        var ids = command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)).Distinct().ToArray();
+        foreach (var id in command.Ids)
+            if (_state.Find(id) is not null && !_state.WasRead(id) && _readsDueSet.Add(id))
+                _readsDue.Add(id);
+        if (_readsDue.Count > 0 && !Timers.IsTimerActive(nameof(WriteReads)))
+            Timers.StartSingleTimer(nameof(WriteReads), WriteReads.Instance, Linger);
+    }
+
+    /// <summary>One Read event, audit entry and read receipt per sender for everything read since the last.</summary>
+    private void WriteReadsNow()
+    {
+        var ids = _readsDue.Where(id => !_state.WasRead(id)).ToArray();
+        _readsDue.Clear();
+        _readsDueSet.Clear();
         if (ids.Length == 0)
             return;
         PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), persisted =>
