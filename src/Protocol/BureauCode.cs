@@ -27,6 +27,10 @@ public sealed record BureauCode : IComparable<BureauCode>
         VN VU WF WS YE YT ZA ZM ZW XK
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
 
+    // One shared instance per assigned code: envelopes name up to a thousand recipients, read from the wire each time.
+    private static readonly FrozenDictionary<string, BureauCode> Shared =
+        Assigned.ToFrozenDictionary(code => code, code => new BureauCode(code), StringComparer.Ordinal);
+
     public string Value { get; }
 
     public BureauCode(string value)
@@ -37,6 +41,10 @@ public sealed record BureauCode : IComparable<BureauCode>
     }
 
     public static BureauCode Secretariat { get; } = new(SecretariatCode);
+
+    /// <summary>The bureau <paramref name="value"/> names, as the constructor reads it; a code already in canonical form costs no allocation.</summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not a bureau code.</exception>
+    public static BureauCode Of(string value) => Shared.TryGetValue(value, out var shared) ? shared : new BureauCode(value);
 
     public bool IsSecretariat => Value == SecretariatCode;
 

@@ -28,6 +28,15 @@ public class BureauCodeTests
     }
 
     [Fact]
+    public void Of_reads_as_the_constructor_does_and_shares_one_instance_per_canonical_code()
+    {
+        Assert.Same(BureauCode.Of("FR"), BureauCode.Of("FR"));
+        Assert.Equal(new BureauCode("FR"), BureauCode.Of("FR"));
+        Assert.Equal(new BureauCode("FR"), BureauCode.Of(" fr "));
+        Assert.Equal("ZZ", Assert.Throws<ArgumentException>(() => BureauCode.Of("ZZ")).Message.Split('\'')[1]);
+    }
+
+    [Fact]
     public void Role_names_the_bureau_and_reads_back()
     {
         var fr = new BureauCode("FR");

@@ -65,7 +65,8 @@ public sealed record EnvelopeHeader(
         var copy = to.ToArray();
         if (copy.Any(b => b is null))
             throw new ArgumentException("a recipient is missing", nameof(To));
-        if (copy.Distinct().Count() != copy.Length)
+        var seen = new HashSet<string>(copy.Length, StringComparer.Ordinal);
+        if (!copy.All(b => seen.Add(b.Value)))
             throw new ArgumentException($"a recipient is named twice: {string.Join(",", copy.Select(b => b.Value))}", nameof(To));
         return copy;
     }

@@ -572,7 +572,7 @@ public static class WireFormat
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static BureauCode Code(string value) => new(value);
+    private static BureauCode Code(string value) => BureauCode.Of(value);
 
     private static NoticeId Notice(string value) => new(value);
 }
