@@ -25,10 +25,10 @@ public sealed class EnvelopeCutter(int remembered = 1024)
         for (var i = 0; i < parcels.Count; i++)
         {
             var parcel = parcels[i];
-            if (recipientCount(parcel.Id) == 1 || CutsOf(parcel)?.For(recipient) is not { } cut)
+            if (recipientCount(parcel.Id) == 1 || CutsOf(parcel)?.BytesFor(recipient) is not { } cut)
                 continue;
             result ??= parcels.ToArray();
-            result[i] = parcel with { Sealed = cut.ToBytes() };
+            result[i] = parcel with { Sealed = cut };
         }
         return result ?? parcels;
     }

@@ -62,6 +62,7 @@ public sealed class EnvelopeCuts
     private readonly SealedEnvelope whole;
     private readonly List<ReadOnlyMemory<byte>>[] keyPaths;
     private readonly ReadOnlyMemory<byte>[] batchPath;
+    private byte[]? shared;
 
     private EnvelopeCuts(SealedEnvelope whole, List<ReadOnlyMemory<byte>>[] keyPaths, ReadOnlyMemory<byte>[] batchPath) =>
         (this.whole, this.keyPaths, this.batchPath) = (whole, keyPaths, batchPath);
@@ -79,17 +80,39 @@ public sealed class EnvelopeCuts
         return root is not null && root.AsSpan().SequenceEqual(whole.Proof.Root.Span) ? new EnvelopeCuts(whole, keyPaths, batchPath) : null;
     }
 
-    public SealedEnvelope? For(BureauCode recipient)
+    public SealedEnvelope? For(BureauCode recipient) => IndexOf(recipient) is var i and >= 0 ? Cut(i) : null;
+
+    /// <summary>
+    /// The bytes of <see cref="For"/>'s envelope, read the same; what all cuts share (the header with every recipient,
+    /// the payload, the batch proof) is encoded once for all of them.
+    /// </summary>
+    public byte[]? BytesFor(BureauCode recipient)
+    {
+        var i = IndexOf(recipient);
+        if (i < 0)
+            return null;
+        shared ??= WireFormat.EncodeAllButKey(Cut(i));
+        var own = WireFormat.EncodeKeyOnly(whole.Keys[i], new KeyProof(i, whole.Keys.Count, keyPaths[i]));
+        var bytes = new byte[shared.Length + own.Length];
+        shared.CopyTo(bytes, 0);
+        own.CopyTo(bytes, shared.Length);
+        return bytes;
+    }
+
+    private int IndexOf(BureauCode recipient)
     {
         for (var i = 0; i < whole.Keys.Count; i++)
             if (whole.Keys[i].Recipient == recipient)
-            {
-                var proof = whole.Proof;
-                return new SealedEnvelope(whole.Header, whole.Payload, [whole.Keys[i]],
-                    new BatchProof(proof.Root, proof.LeafIndex + 1, proof.BatchSize, batchPath, proof.Signature),
-                    new KeyProof(i, whole.Keys.Count, keyPaths[i]));
-            }
-        return null;
+                return i;
+        return -1;
+    }
+
+    private SealedEnvelope Cut(int i)
+    {
+        var proof = whole.Proof;
+        return new SealedEnvelope(whole.Header, whole.Payload, [whole.Keys[i]],
+            new BatchProof(proof.Root, proof.LeafIndex + 1, proof.BatchSize, batchPath, proof.Signature),
+            new KeyProof(i, whole.Keys.Count, keyPaths[i]));
     }
 }
 

@@ -486,6 +486,26 @@ public static class WireFormat
         return envelope;
     }
 
+    /// <summary>
+    /// A cut envelope's bytes without its key and key proof. Concatenated with <see cref="EncodeKeyOnly"/>'s bytes they read
+    /// as the whole cut (protobuf takes fields in any order), so an envelope cut for many recipients is encoded once.
+    /// </summary>
+    internal static byte[] EncodeAllButKey(SealedEnvelope cut)
+    {
+        var proto = ToProto(cut);
+        proto.Keys.Clear();
+        proto.KeyProof = null;
+        return proto.ToByteArray();
+    }
+
+    internal static byte[] EncodeKeyOnly(WrappedKey key, KeyProof keyProof)
+    {
+        var proto = new P.SealedEnvelope { KeyProof = new P.KeyProof { Index = keyProof.Index, Count = keyProof.Count } };
+        proto.Keys.Add(new P.WrappedKey { Recipient = key.Recipient.Value, RecipientKeyVersion = key.RecipientKeyVersion, Key = Bytes(key.Key) });
+        proto.KeyProof.Path.AddRange(keyProof.Path.Select(Bytes));
+        return proto.ToByteArray();
+    }
+
     private static SealedEnvelope FromProto(P.SealedEnvelope p)
     {
         var h = p.Header ?? throw new ArgumentException("a sealed envelope without a header");

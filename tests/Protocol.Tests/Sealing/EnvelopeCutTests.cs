@@ -41,6 +41,22 @@ public class EnvelopeCutTests : IDisposable
     }
 
     [Fact]
+    public void Cut_bytes_assembled_from_the_shared_part_read_as_the_cut_and_open_for_their_recipient_only()
+    {
+        var envelope = SealToThree()[1];
+        var cuts = envelope.Cuts()!;
+        foreach (var recipient in new[] { US, DE, ES })
+        {
+            var travelled = SealedEnvelope.FromBytes(cuts.BytesFor(recipient)!);
+            Assert.Equal(cuts.For(recipient)!.ToBytes(), travelled.ToBytes());
+            Assert.Equal("message 1", bureaus.Opener(recipient).Open(travelled).Payload!.Body);
+            foreach (var other in new[] { US, DE, ES }.Where(o => o != recipient))
+                Assert.False(bureaus.Opener(other).Open(travelled).IsOpened);
+        }
+        Assert.Null(cuts.BytesFor(FR));
+    }
+
+    [Fact]
     public void A_cut_opens_for_no_other_recipient()
     {
         var cut = SealToThree()[0].CutFor(US)!;
