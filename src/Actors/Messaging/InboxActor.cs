@@ -41,7 +41,6 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
     private readonly Dictionary<BureauCode, IActorRef> _acknowledgementsDue = new();
     private readonly List<string> _readsDue = [];
-    private readonly HashSet<string> _readsDueSet = new(StringComparer.Ordinal);
 
     /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
     public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null)
@@ -227,9 +226,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {
-        foreach (var id in command.Ids)
-            if (_state.Find(id) is not null && !_state.WasRead(id) && _readsDueSet.Add(id))
-                _readsDue.Add(id);
+        _readsDue.AddRange(command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)));
         if (_readsDue.Count > 0 && !Timers.IsTimerActive(nameof(WriteReads)))
             Timers.StartSingleTimer(nameof(WriteReads), WriteReads.Instance, Linger);
     }
@@ -237,9 +234,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// <summary>One Read event, audit entry and read receipt per sender for everything read since the last.</summary>
     private void WriteReadsNow()
     {
-        var ids = _readsDue.Where(id => !_state.WasRead(id)).ToArray();
+        var ids = _readsDue.Where(id => !_state.WasRead(id)).Distinct().ToArray();
         _readsDue.Clear();
-        _readsDueSet.Clear();
         if (ids.Length == 0)
             return;
         PersistAsync(new InboxEvents.Read(ids, DateTimeOffset.UtcNow), persisted =>

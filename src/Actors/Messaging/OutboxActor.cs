@@ -82,6 +82,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         // that was only slow is not sent its whole window again, and one that was away gets everything once it answers.
         public bool Probing;
 
+        public bool AwaitingProbe => Probing && InFlight.Count > 0;
+
         /// <summary>How long without an acknowledgement before what is in flight counts as lost: the backoff, or four round trips if longer.</summary>
         public TimeSpan StallAfter => TimeSpan.FromTicks(Math.Max(Backoff.Ticks, Math.Min(4 * RoundTrip.Ticks, MaxRetry.Ticks)));
 
@@ -313,7 +315,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var acknowledged = _state.DeliveredUpTo(recipient);
         channel.Window.Acknowledge(acknowledged);
         channel.SentUpTo = Math.Max(channel.SentUpTo, acknowledged);
-        while (channel.SentUpTo - acknowledged < _settings.Window && !(channel.Probing && channel.InFlight.Count > 0))
+        while (channel.SentUpTo - acknowledged < _settings.Window && !channel.AwaitingProbe)
         {
             var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
             if (parcels.Count == 0)

@@ -116,13 +116,17 @@ internal static class Canonical
     /// <summary>One wrapped key's leaf among its envelope's keys (v2).</summary>
     public static byte[] KeyDigest(WrappedKey key)
     {
-        var w = new Writer();
+        // One per recipient when sealing or cutting for many: a writer a thread, as for the envelope digest.
+        var w = keyWriter ??= new Writer();
+        w.Reset();
         w.String(KeyLeafLabel);
         w.String(key.Recipient.Value);
         w.Int32(key.RecipientKeyVersion);
         w.Bytes(key.Key.Span);
-        return SHA256.HashData(w.ToArray());
+        return SHA256.HashData(w.Written);
     }
+
+    [ThreadStatic] private static Writer? keyWriter;
 
     [ThreadStatic] private static IncrementalHash? digestHash;
     [ThreadStatic] private static Writer? digestWriter;
@@ -202,6 +206,10 @@ internal static class Canonical
         }
 
         public byte[] ToArray() => buffer.WrittenSpan.ToArray();
+
+        public ReadOnlySpan<byte> Written => buffer.WrittenSpan;
+
+        public void Reset() => buffer.ResetWrittenCount();
 
         /// <summary>Hashes what was written so far and starts again.</summary>
         public void AppendTo(IncrementalHash hash)

@@ -11,8 +11,8 @@ namespace ActorNet.Protocol.Sealing;
 /// Each envelope has two leaves in the batch tree, side by side: v1, its digest over every wrapped key, which every node
 /// checks; and v2, whose keys enter through a Merkle root of their own, which lets an outbox hand each recipient an
 /// envelope cut down to its own key (<see cref="SealedEnvelope.CutFor"/>). Nodes older than v2 see a batch twice as large.
+/// Thread-safe: several batches may be sealed at once.
 /// </remarks>
-/// <remarks>Thread-safe: several batches may be sealed at once.</remarks>
 public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
 {
     public BureauCode Bureau { get; } = bureau ?? throw new ArgumentNullException(nameof(bureau));

@@ -477,14 +477,15 @@ public static class WireFormat
         };
         proof.Path.AddRange(m.Proof.Path.Select(Bytes));
         var envelope = new P.SealedEnvelope { Header = header, Payload = Bytes(m.Payload), Proof = proof };
-        envelope.Keys.AddRange(m.Keys.Select(k => new P.WrappedKey { Recipient = k.Recipient.Value, RecipientKeyVersion = k.RecipientKeyVersion, Key = Bytes(k.Key) }));
+        envelope.Keys.AddRange(m.Keys.Select(ToProto));
         if (m.KeyProof is { } keyProof)
-        {
-            envelope.KeyProof = new P.KeyProof { Index = keyProof.Index, Count = keyProof.Count };
-            envelope.KeyProof.Path.AddRange(keyProof.Path.Select(Bytes));
-        }
+            envelope.KeyProof = ToProto(keyProof);
         return envelope;
     }
+
+    private static P.WrappedKey ToProto(WrappedKey k) => new() { Recipient = k.Recipient.Value, RecipientKeyVersion = k.RecipientKeyVersion, Key = Bytes(k.Key) };
+
+    private static P.KeyProof ToProto(KeyProof k) => With(new P.KeyProof { Index = k.Index, Count = k.Count }, x => x.Path.AddRange(k.Path.Select(Bytes)));
 
     /// <summary>
     /// A cut envelope's bytes without its key and key proof. Concatenated with <see cref="EncodeKeyOnly"/>'s bytes they read
@@ -498,13 +499,8 @@ public static class WireFormat
         return proto.ToByteArray();
     }
 
-    internal static byte[] EncodeKeyOnly(WrappedKey key, KeyProof keyProof)
-    {
-        var proto = new P.SealedEnvelope { KeyProof = new P.KeyProof { Index = keyProof.Index, Count = keyProof.Count } };
-        proto.Keys.Add(new P.WrappedKey { Recipient = key.Recipient.Value, RecipientKeyVersion = key.RecipientKeyVersion, Key = Bytes(key.Key) });
-        proto.KeyProof.Path.AddRange(keyProof.Path.Select(Bytes));
-        return proto.ToByteArray();
-    }
+    internal static byte[] EncodeKeyOnly(WrappedKey key, KeyProof keyProof) =>
+        With(new P.SealedEnvelope { KeyProof = ToProto(keyProof) }, x => x.Keys.Add(ToProto(key))).ToByteArray();
 
     private static SealedEnvelope FromProto(P.SealedEnvelope p)
     {
