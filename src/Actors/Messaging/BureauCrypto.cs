@@ -43,14 +43,17 @@ public sealed class BureauCrypto
     /// <summary>The inbox's gate, checking with whatever keys are current.</summary>
     public IEnvelopeGate Gate { get; }
 
+    /// <summary>What the gate parsed and admitted, for <see cref="OpenForReader"/>.</summary>
+    public AdmittedEnvelopes Admitted { get; } = new();
+
     /// <summary>
     /// Opens an envelope of this bureau's inbox for its reader. The gate checked its signature and Merkle path when it
-    /// admitted it, so this only unwraps and decrypts (<see cref="Opener.OpenAdmitted"/>), whose AES-GCM tags still refuse
+    /// admitted it (and usually kept it parsed), so this only unwraps and decrypts (<see cref="Opener.OpenAdmitted"/>), whose AES-GCM tags still refuse
     /// bytes altered at rest; the arrival's own id and sender must match the header, so that swapped rows are refused too.
     /// </summary>
     public OpenResult OpenForReader(InboxEvents.Received arrival)
     {
-        var opened = Opener.OpenAdmitted(SealedEnvelope.FromBytes(arrival.Sealed));
+        var opened = Opener.OpenAdmitted(Admitted.Take(arrival.Id, arrival.Sealed) ?? SealedEnvelope.FromBytes(arrival.Sealed));
         return !opened.IsOpened || (opened.Header.Id == arrival.Id && opened.Header.From == arrival.From)
             ? opened
             : new OpenResult(OpenOutcome.Tampered, opened.Header, null, $"the inbox holds it as {arrival.Id} from {arrival.From}, but its header says {opened.Header.Id} from {opened.Header.From}");
@@ -94,6 +97,6 @@ public sealed class BureauCrypto
     // The gate is stateless and small: one for each check costs less than keeping a cached one in step with rotations.
     private sealed class CurrentKeysGate(BureauCrypto crypto) : IEnvelopeGate
     {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => new SealedEnvelopeGate(crypto.Bureau, crypto.Opener).Check(from, parcel);
+        public GateVerdict Check(BureauCode from, Parcel parcel) => new SealedEnvelopeGate(crypto.Bureau, crypto.Opener, crypto.Admitted).Check(from, parcel);
     }
 }

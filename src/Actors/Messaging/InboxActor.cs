@@ -1,9 +1,9 @@
+using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Notices;
 using Akka.Actor;
-using Akka.Cluster.Tools.Singleton;
 using Akka.Event;
 using Akka.Persistence;
 
@@ -191,9 +191,11 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             AcknowledgeSoon(delivery.From, sender);
             return;
         }
-        // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written.
+        // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written. Written
+        // without holding back what comes next: deliveries that arrive meanwhile are checked and queued behind it, and the
+        // journal writes everything queued in one transaction (one commit for many senders sending singly).
         var batch = new InboxEvents.ReceivedBatch(delivery.From, accepted.Select(r => new Parcel(r.Sequence, r.Id, r.Sealed)).ToArray(), accepted[0].At);
-        Persist(batch, received =>
+        PersistAsync(batch, received =>
         {
             KeepAll(received);
             var first = received.Parcels[0].Sequence;
@@ -253,6 +255,16 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// A delivery the journal refused to write (it could not serialize it): deliveries taken after it would be written past a
+    /// gap, so the inbox starts again from what is written, and the senders resend the rest.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Inbox of {Bureau}: the journal refused event {SequenceNr} ({EventType}); restarting from the journal", _bureau, sequenceNr, @event.GetType().Name);
+        Context.Stop(Self);
+    }
+
     private void Refuse(BureauCode from, string? id, string reason)
     {
         _refused++;
@@ -265,10 +277,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         if (_outboxOverride is not null)
             return _outboxOverride(sender);
         if (!_outboxes.TryGetValue(sender, out var proxy))
-            _outboxes[sender] = proxy = Context.ActorOf(
-                ClusterSingletonProxy.Props("/user/" + OutboxActor.Name,
-                    ClusterSingletonProxySettings.Create(Context.System).WithRole(sender.Role).WithSingletonName(OutboxActor.Name).WithBufferSize(100)),
-                "outbox-" + sender.Value);
+            _outboxes[sender] = proxy = Context.ActorOf(SingletonProxies.To(Context.System, OutboxActor.Name, sender.Role, bufferSize: 100), "outbox-" + sender.Value);
         return proxy;
     }
 }

@@ -26,20 +26,31 @@ public sealed class InboxState
     private readonly Dictionary<string, int> _positionById = new(StringComparer.Ordinal);
     private readonly List<InboxEvents.Received> _arrivals = [];
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    // Taken and being written: the next delivery carries on after them, and their ids count as received.
+    private readonly Dictionary<BureauCode, long> _takenUpTo = new();
+    private readonly HashSet<string> _takenIds = new(StringComparer.Ordinal);
 
+    /// <summary>The last sequence from <paramref name="sender"/> that is persisted here.</summary>
     public long LastSequence(BureauCode sender) => _lastSequence.GetValueOrDefault(sender);
+
+    /// <summary>Whether arrivals taken by <see cref="Take"/> are still waiting for their write.</summary>
+    public bool Writing => _takenIds.Count > 0;
 
     public int Count => _arrivals.Count;
 
     public bool WasRead(string id) => _read.Contains(id);
 
-    /// <summary>What a delivery adds: the parcels that come next in order and pass the gate. It stops at the first gap or refusal, which the sender will retry.</summary>
+    /// <summary>
+    /// What a delivery adds: the parcels that come next in order and pass the gate. It stops at the first gap or refusal,
+    /// which the sender will retry. What it takes counts from then on, before it is written, so that a delivery arriving
+    /// during the write carries on after it; <see cref="Apply"/> of the written arrivals settles them.
+    /// </summary>
     public (IReadOnlyList<InboxEvents.Received> Accepted, IReadOnlyList<(Parcel Parcel, string Reason)> Refused) Take(
         DeliveryProtocol.Deliver delivery, IEnvelopeGate gate, DateTimeOffset now)
     {
         var accepted = new List<InboxEvents.Received>();
         var refused = new List<(Parcel, string)>();
-        var next = LastSequence(delivery.From) + 1;
+        var next = Math.Max(LastSequence(delivery.From), _takenUpTo.GetValueOrDefault(delivery.From)) + 1;
         var seenHere = new HashSet<string>(StringComparer.Ordinal);
         foreach (var parcel in delivery.Parcels.OrderBy(p => p.Sequence))
         {
@@ -47,7 +58,7 @@ public sealed class InboxState
                 continue; // already have it: a retry after a lost acknowledgement
             if (parcel.Sequence > next)
                 break; // a gap: wait for the sender to fill it
-            if (_positionById.ContainsKey(parcel.Id) || !seenHere.Add(parcel.Id))
+            if (_positionById.ContainsKey(parcel.Id) || _takenIds.Contains(parcel.Id) || !seenHere.Add(parcel.Id))
             {
                 refused.Add((parcel, "replayed: an envelope with this id was already received"));
                 break;
@@ -61,6 +72,12 @@ public sealed class InboxState
             accepted.Add(new InboxEvents.Received(delivery.From, parcel.Sequence, parcel.Id, parcel.Sealed, now));
             next++;
         }
+        if (accepted.Count > 0)
+        {
+            _takenUpTo[delivery.From] = accepted[^1].Sequence;
+            foreach (var arrival in accepted)
+                _takenIds.Add(arrival.Id);
+        }
         return (accepted, refused);
     }
 
@@ -72,6 +89,8 @@ public sealed class InboxState
                 _lastSequence[r.From] = Math.Max(LastSequence(r.From), r.Sequence);
                 _positionById[r.Id] = _arrivals.Count;
                 _arrivals.Add(r);
+                if (_takenIds.Remove(r.Id) && _takenUpTo.GetValueOrDefault(r.From) <= r.Sequence)
+                    _takenUpTo.Remove(r.From);
                 break;
             case InboxEvents.ReceivedBatch batch:
                 foreach (var arrival in batch.Arrivals)

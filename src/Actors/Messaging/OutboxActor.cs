@@ -1,8 +1,8 @@
+using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
 using Akka.Actor;
-using Akka.Cluster.Tools.Singleton;
 using Akka.Event;
 using Akka.Persistence;
 
@@ -399,10 +399,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private IActorRef InboxOf(BureauCode recipient)
     {
         var channel = ChannelFor(recipient);
-        return channel.Inbox ??= _inboxOverride?.Invoke(recipient) ?? Context.ActorOf(
-            ClusterSingletonProxy.Props("/user/" + InboxActor.Name,
-                ClusterSingletonProxySettings.Create(Context.System).WithRole(recipient.Role).WithSingletonName(InboxActor.Name).WithBufferSize(10)),
-            "inbox-" + recipient.Value);
+        return channel.Inbox ??= _inboxOverride?.Invoke(recipient)
+            ?? Context.ActorOf(SingletonProxies.To(Context.System, InboxActor.Name, recipient.Role, bufferSize: 10), "inbox-" + recipient.Value);
     }
 
     private sealed class Flush : INoSerializationVerificationNeeded

@@ -7,9 +7,10 @@ namespace ActorNet.Actors.Messaging;
 
 /// <summary>
 /// Lets into a bureau's inbox only envelopes that are well formed, signed by the sender the delivery claims
-/// (against the keys in the directory), addressed to this bureau, and carrying the id they were delivered under.
+/// (against the keys in the directory), addressed to this bureau with a content key it can unwrap, and carrying the id
+/// they were delivered under (<see cref="Opener.Admit"/>). What it admits, parsed, goes to <paramref name="admitted"/> for the reader.
 /// </summary>
-public sealed class SealedEnvelopeGate(BureauCode self, Opener opener) : IEnvelopeGate
+public sealed class SealedEnvelopeGate(BureauCode self, Opener opener, AdmittedEnvelopes? admitted = null) : IEnvelopeGate
 {
     public GateVerdict Check(BureauCode from, Parcel parcel)
     {
@@ -28,7 +29,9 @@ public sealed class SealedEnvelopeGate(BureauCode self, Opener opener) : IEnvelo
             return GateVerdict.Refuse($"tampered: delivered as {parcel.Id} but its header says {envelope.Id}");
         if (!envelope.Header.IsAddressedTo(self))
             return GateVerdict.Refuse($"wrongly addressed: not for {self}");
-        var opened = opener.Open(envelope);
-        return opened.IsOpened ? GateVerdict.Pass : GateVerdict.Refuse($"{opened.Outcome}: {opened.Reason}");
+        if (opener.Admit(envelope) is { } refused)
+            return GateVerdict.Refuse($"{refused.Outcome}: {refused.Reason}");
+        admitted?.Add(parcel.Sealed, envelope);
+        return GateVerdict.Pass;
     }
 }

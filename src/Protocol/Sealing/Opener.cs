@@ -7,7 +7,7 @@ namespace ActorNet.Protocol.Sealing;
 /// <summary>
 /// Checks and opens envelopes addressed to this bureau: Merkle path to the signed root, the root's signature
 /// against the sender's directory key (once a batch, thanks to a cache of verified roots), then unwraps and decrypts.
-/// The inbox's gate opens with <see cref="Open"/>; its reader, later, with <see cref="OpenAdmitted"/>.
+/// The inbox's gate checks with <see cref="Admit"/>; its reader, later, opens with <see cref="OpenAdmitted"/>.
 /// </summary>
 /// <remarks>Thread-safe. Replays are the inbox's to catch, by <see cref="SealedEnvelope.Id"/>.</remarks>
 public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory, int verifiedRootCapacity = 4096)
@@ -16,18 +16,73 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
 
-    /// <summary>The gate's opening: everything is checked, from the Merkle path and the batch signature to the payload's decryption and decoding.</summary>
+    /// <summary>Everything is checked, from the Merkle path and the batch signature to the payload's decryption and decoding.</summary>
     public OpenResult Open(SealedEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var header = envelope.Header;
-        var proof = envelope.Proof;
+        var canonicalHeader = Canonical.Header(envelope.Header);
+        if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
+            return refused;
+        return Decrypt(envelope, canonicalHeader, sender);
+    }
 
+    /// <summary>
+    /// The inbox gate's check: what <see cref="Open"/> checks except the payload's decryption. Null when the envelope may enter
+    /// the inbox, else the refusal.
+    /// </summary>
+    /// <remarks>
+    /// The signature covers the payload's ciphertext, so an envelope altered on the way is refused here all the same. What
+    /// only decryption would show is a sender that signed a payload which does not decrypt: its reader is told so when opening.
+    /// Decrypting at the gate too would decrypt and decode every message twice.
+    /// </remarks>
+    public OpenResult? Admit(SealedEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var canonicalHeader = Canonical.Header(envelope.Header);
+        if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
+            return refused;
+        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        try
+        {
+            return Unwrap(envelope, canonicalHeader, sender, contentKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
+    }
+
+    /// <summary>
+    /// The reader's opening of an envelope that <see cref="Admit"/> let into this bureau's inbox: unwraps and decrypts,
+    /// without recomputing the Merkle path or looking at the batch signature again.
+    /// </summary>
+    /// <remarks>
+    /// Safe because the two AES-GCM tags still bind everything the reader is shown. The payload's associated data is the whole
+    /// canonical header, and its content key comes only from a wrapped key derived from the pairwise secret of (sender, us) with
+    /// both key versions in the HKDF info: without the sender's or our agreement key, nobody can make bytes that pass, so a
+    /// header, payload or wrapped key altered at rest after admission is refused as <see cref="OpenOutcome.Tampered"/>.
+    /// What is skipped is the signature's extra, which is proof to third parties (non-repudiation): the gate checked it
+    /// on arrival, and only admitted envelopes are persisted. Never use this for bytes that did not come through the gate.
+    /// </remarks>
+    public OpenResult OpenAdmitted(SealedEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var header = envelope.Header;
         var sender = directory.Find(header.From, header.SenderKeyVersion);
         if (sender is null || sender.Bureau != header.From)
             return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
+        return Decrypt(envelope, Canonical.Header(header), sender);
+    }
 
-        var canonicalHeader = Canonical.Header(header);
+    /// <summary>The sender's keys, the Merkle path to the signed root and the root's signature; null when all hold.</summary>
+    private OpenResult? Authenticate(SealedEnvelope envelope, byte[] canonicalHeader, out BureauPublicKeys sender)
+    {
+        var header = envelope.Header;
+        var proof = envelope.Proof;
+        sender = directory.Find(header.From, header.SenderKeyVersion)!;
+        if (sender is null || sender.Bureau != header.From)
+            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
+
         Span<byte> digest = stackalloc byte[MerkleTree.HashSize];
         if (envelope.KeyProof is { } keyProof)
         {
@@ -52,33 +107,11 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 return OpenResult.Refused(OpenOutcome.Forged, header, $"the batch signature does not verify under {header.From}'s key version {sender.Version} ({sender.Fingerprint})");
             verifiedRoots.Add(proof.Root.Span, sender, proof.Signature.ToArray());
         }
-
-        return Decrypt(envelope, canonicalHeader, sender);
+        return null;
     }
 
-    /// <summary>
-    /// The reader's opening of an envelope that <see cref="Open"/> admitted into this bureau's inbox: unwraps and decrypts,
-    /// without recomputing the Merkle path or looking at the batch signature again.
-    /// </summary>
-    /// <remarks>
-    /// Safe because the two AES-GCM tags still bind everything the reader is shown. The payload's associated data is the whole
-    /// canonical header, and its content key comes only from a wrapped key derived from the pairwise secret of (sender, us) with
-    /// both key versions in the HKDF info: without the sender's or our agreement key, nobody can make bytes that pass, so a
-    /// header, payload or wrapped key altered at rest after admission is refused as <see cref="OpenOutcome.Tampered"/>.
-    /// What is skipped is the signature's extra, which is proof to third parties (non-repudiation): the gate checked it
-    /// on arrival, and only admitted envelopes are persisted. Never use this for bytes that did not come through the gate.
-    /// </remarks>
-    public OpenResult OpenAdmitted(SealedEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        var header = envelope.Header;
-        var sender = directory.Find(header.From, header.SenderKeyVersion);
-        if (sender is null || sender.Bureau != header.From)
-            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
-        return Decrypt(envelope, Canonical.Header(header), sender);
-    }
-
-    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
+    /// <summary>Our content key, into <paramref name="contentKey"/>; null when it is there, else the refusal.</summary>
+    private OpenResult? Unwrap(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, Span<byte> contentKey)
     {
         var header = envelope.Header;
         if (!header.IsAddressedTo(bureau))
@@ -91,15 +124,30 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
         var secret = keys.PairwiseSecret(wrapped.RecipientKeyVersion, sender);
         Span<byte> kek = stackalloc byte[Aead.KeySize];
-        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
         Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
                 Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
             SHA256.HashData(canonicalHeader, headerHash);
-            if (!Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey))
-                return OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
+            return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey)
+                ? null
+                : OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
+    {
+        var header = envelope.Header;
+        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        try
+        {
+            if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } refused)
+                return refused;
             var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
             try
             {
@@ -119,7 +167,6 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(kek);
             CryptographicOperations.ZeroMemory(contentKey);
         }
     }

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ActorNet.Actors.Tests.Messaging;
 
-/// <summary>The inbox's gate checks everything and decrypts; its reader only decrypts, and still refuses bytes altered at rest.</summary>
+/// <summary>The inbox's gate checks everything but the payload's decryption; its reader decrypts, and still refuses bytes altered at rest.</summary>
 public sealed class GateAndReaderTests : IDisposable
 {
     private static readonly BureauCode FR = new("FR"), US = new("US");
@@ -87,5 +87,37 @@ public sealed class GateAndReaderTests : IDisposable
         Assert.Equal(OpenOutcome.Tampered, opened.Outcome);
         Assert.Null(opened.Payload);
         Assert.Contains(envelopes[0].Id, opened.Reason);
+    }
+
+    [Fact]
+    public void The_reader_takes_the_gates_parse_of_the_same_bytes_once()
+    {
+        var envelope = Seal(2)[0];
+        var bytes = new ReadOnlyMemory<byte>(envelope.ToBytes());
+        Assert.True(_us.Gate.Check(FR, new Parcel(1, envelope.Id, bytes)).Accepted);
+        Assert.Equal(1, _us.Admitted.Count);
+
+        var arrival = new InboxEvents.Received(FR, 1, envelope.Id, bytes, DateTimeOffset.UtcNow);
+        Assert.True(_us.OpenForReader(arrival).IsOpened);
+        Assert.Equal(0, _us.Admitted.Count);
+        Assert.True(_us.OpenForReader(arrival).IsOpened); // read again: parsed again
+    }
+
+    [Fact]
+    public void Admitted_envelopes_are_bounded_and_match_only_the_memory_they_were_parsed_from()
+    {
+        var admitted = new AdmittedEnvelopes(capacity: 3);
+        var envelopes = Seal(5);
+        var bytes = envelopes.Select(e => new ReadOnlyMemory<byte>(e.ToBytes())).ToArray();
+        for (var i = 0; i < 5; i++)
+            admitted.Add(bytes[i], envelopes[i]);
+
+        Assert.Equal(3, admitted.Count);
+        Assert.Null(admitted.Take(envelopes[0].Id, bytes[0])); // the oldest were forgotten
+        Assert.Null(admitted.Take(envelopes[2].Id, bytes[2].ToArray())); // equal bytes, other memory
+        Assert.Same(envelopes[3], admitted.Take(envelopes[3].Id, bytes[3]));
+        Assert.Null(admitted.Take(envelopes[3].Id, bytes[3])); // once
+        Assert.Same(envelopes[4], admitted.Take(envelopes[4].Id, bytes[4]));
+        Assert.Equal(0, admitted.Count);
     }
 }

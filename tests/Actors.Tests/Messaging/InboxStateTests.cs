@@ -66,4 +66,28 @@ public class InboxStateTests
         Assert.Equal(["m3"], inbox.After("m2", 10).Items.Select(i => i.Id));
         Assert.True(inbox.After("nope", 10).UnknownAfterId);
     }
+
+    [Fact]
+    public void A_delivery_during_a_write_carries_on_after_what_is_being_written()
+    {
+        var inbox = new InboxState();
+        var first = inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(1), P(2)]), Open, Now).Accepted;
+        Assert.True(inbox.Writing);
+
+        // Before the first write lands: a resend of the same parcels adds nothing, the next ones carry on after them,
+        // and an id being written under a new sequence is a replay.
+        Assert.Empty(inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(1), P(2)]), Open, Now).Accepted);
+        var second = inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(2), P(3)]), Open, Now).Accepted;
+        Assert.Equal(["m3"], second.Select(a => a.Id));
+        var (replayed, refused) = inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(4, "m1")]), Open, Now);
+        Assert.Empty(replayed);
+        Assert.Contains("replayed", Assert.Single(refused).Reason);
+
+        Assert.Equal(0, inbox.LastSequence(FR)); // nothing is acknowledged before it is written
+        foreach (var arrival in first.Concat(second))
+            inbox.Apply(arrival);
+        Assert.False(inbox.Writing);
+        Assert.Equal(3, inbox.LastSequence(FR));
+        Assert.Equal(["m1", "m2", "m3"], inbox.After(null, 10).Items.Select(i => i.Id));
+    }
 }

@@ -195,6 +195,34 @@ public class SealerOpenerTests : IDisposable
     }
 
     [Fact]
+    public void The_gate_admits_what_opens_and_refuses_every_flipped_bit_without_decrypting()
+    {
+        var envelopes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE), Payload("short")), (bureaus.Header(FR, US), Payload("other"))]);
+        var opener = bureaus.Opener(US);
+        Assert.Null(opener.Admit(envelopes[0]));
+        Assert.Null(opener.Admit(envelopes[0].CutFor(US)!));
+        Assert.Equal(OpenOutcome.WronglyAddressed, bureaus.Opener(ES).Admit(envelopes[0])?.Outcome);
+        Assert.Equal(OpenOutcome.Tampered, opener.Admit(envelopes[0].CutFor(DE)!)?.Outcome); // DE's key only: none for US
+
+        foreach (var bytes in new[] { envelopes[0].ToBytes(), envelopes[0].CutFor(US)!.ToBytes() })
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                var altered = (byte[])bytes.Clone();
+                altered[i] ^= (byte)(1 << (i % 8));
+                SealedEnvelope parsed;
+                try
+                {
+                    parsed = SealedEnvelope.FromBytes(altered);
+                }
+                catch (Serialization.WireFormatException)
+                {
+                    continue;
+                }
+                Assert.True(opener.Admit(parsed) is not null, $"a flipped bit at byte {i} of {bytes.Length} is admitted");
+            }
+    }
+
+    [Fact]
     public void An_envelope_signed_with_another_bureaus_key_is_refused_as_forged()
     {
         // DE's keys, FR's name: what a bureau impersonating another would produce.
