@@ -16,21 +16,38 @@ public sealed class EnvelopeCutter(int remembered = 1024)
     private readonly Queue<string> _order = new();
 
     /// <summary>
-    /// The parcels for <paramref name="recipient"/>, each cut where it can be; a parcel that cannot be cut goes whole, and so
-    /// does one whose message has a single recipient (<paramref name="recipientCount"/>), without being parsed.
+    /// The parcels for <paramref name="recipient"/>, each cut where it can be, as many of them in order as fit in
+    /// <paramref name="maxBytes"/> (at least one); a parcel that cannot be cut goes whole, and so does one whose message has a
+    /// single recipient (<paramref name="recipientCount"/>), without being parsed.
     /// </summary>
-    public IReadOnlyList<Parcel> For(BureauCode recipient, IReadOnlyList<Parcel> parcels, Func<string, int> recipientCount)
+    public IReadOnlyList<Parcel> For(BureauCode recipient, IReadOnlyList<Parcel> parcels, Func<string, int> recipientCount, int maxBytes = int.MaxValue)
     {
-        Parcel[]? result = null;
+        var result = new List<Parcel>(parcels.Count);
+        var cutAny = false;
+        long bytes = 0;
+        foreach (var parcel in parcels)
+        {
+            var sent = recipientCount(parcel.Id) == 1 || CutsOf(parcel)?.BytesFor(recipient) is not { } cut ? parcel : parcel with { Sealed = cut };
+            bytes += sent.Sealed.Length;
+            if (bytes > maxBytes && result.Count > 0)
+                return result;
+            cutAny |= !ReferenceEquals(sent, parcel);
+            result.Add(sent);
+        }
+        return cutAny ? result : parcels;
+    }
+
+    /// <summary>As many of <paramref name="parcels"/>, in order, as fit in <paramref name="maxBytes"/> (at least one).</summary>
+    public static IReadOnlyList<Parcel> Fitting(IReadOnlyList<Parcel> parcels, int maxBytes)
+    {
+        long bytes = 0;
         for (var i = 0; i < parcels.Count; i++)
         {
-            var parcel = parcels[i];
-            if (recipientCount(parcel.Id) == 1 || CutsOf(parcel)?.BytesFor(recipient) is not { } cut)
-                continue;
-            result ??= parcels.ToArray();
-            result[i] = parcel with { Sealed = cut };
+            bytes += parcels[i].Sealed.Length;
+            if (bytes > maxBytes && i > 0)
+                return parcels.Take(i).ToArray();
         }
-        return result ?? parcels;
+        return parcels;
     }
 
     private EnvelopeCuts? CutsOf(Parcel parcel)

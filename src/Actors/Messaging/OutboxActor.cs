@@ -14,8 +14,17 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.</param>
 /// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
 /// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
-public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000)
+/// <param name="DeliverBytes">Envelope bytes in one Deliver message, at most (one envelope larger than this goes alone).</param>
+public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000,
+    int DeliverBytes = OutboxSettings.SmallObjectBytes)
 {
+    /// <summary>
+    /// Akka.Remote copies a message four or five times on its way to the socket; below the runtime's large-object threshold
+    /// (85,000 bytes) every copy is a cheap short-lived allocation, above it each one is a large-object-heap allocation
+    /// collected only with gen2.
+    /// </summary>
+    public const int SmallObjectBytes = 64 * 1024;
+
     public static OutboxSettings Default { get; } = new();
 
     /// <summary>
@@ -320,7 +329,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
             if (parcels.Count == 0)
                 break;
-            InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, channel.TakesCut ? _cuts.For(recipient, parcels, _state.RecipientCount) : parcels));
+            parcels = channel.TakesCut
+                ? _cuts.For(recipient, parcels, _state.RecipientCount, _settings.DeliverBytes)
+                : EnvelopeCutter.Fitting(parcels, _settings.DeliverBytes);
+            InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, parcels));
             channel.SentUpTo = parcels[^1].Sequence;
             channel.InFlight.Enqueue((channel.SentUpTo, DateTime.UtcNow));
         }

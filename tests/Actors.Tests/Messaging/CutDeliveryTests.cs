@@ -127,6 +127,21 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
     }
 
     [Fact]
+    public void The_cutter_cuts_only_as_many_as_fit_in_a_deliver()
+    {
+        var cutter = new EnvelopeCutter();
+        var posts = new[] { "a", "b", "c", "d" }.Select(body => Post(body, US, DE)).ToArray();
+        var parcels = posts.Select((p, i) => new Parcel(i + 1, p.Id, p.Sealed)).ToArray();
+        var one = cutter.For(DE, parcels, _ => 2).First().Sealed.Length;
+
+        var fitting = cutter.For(DE, parcels, _ => 2, maxBytes: 2 * one + 1);
+        Assert.Equal([1L, 2L], fitting.Select(p => p.Sequence));
+        Assert.All(fitting, p => Assert.True(SealedEnvelope.FromBytes(p.Sealed).IsCut));
+        Assert.Equal([1L], cutter.For(DE, parcels, _ => 2, maxBytes: 1).Select(p => p.Sequence)); // one goes, however large
+        Assert.Equal([1L, 2L], EnvelopeCutter.Fitting(parcels, parcels[0].Sealed.Length * 2).Select(p => p.Sequence));
+    }
+
+    [Fact]
     public void The_cutter_leaves_single_recipient_messages_and_undecodable_bytes_whole()
     {
         var cutter = new EnvelopeCutter();

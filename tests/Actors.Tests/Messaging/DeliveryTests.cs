@@ -121,4 +121,25 @@ public sealed class DeliveryTests() : TestKit(Config)
             && s.Recipients.Single().State == DeliveryStates.Read, Bound);
         _ = link;
     }
+
+    [Fact]
+    public async Task A_deliver_message_carries_no_more_envelope_bytes_than_the_cap_unless_one_envelope_is_larger()
+    {
+        var audit = CreateTestProbe();
+        var inbox = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => inbox, new OutboxSettings(DeliverBytes: 40)));
+        for (var i = 0; i < 9; i++)
+            outbox.Tell(new OutboxCommands.Post(FR, $"m{i}", [US], new byte[16]), TestActor);
+        outbox.Tell(new OutboxCommands.Post(FR, "large", [US], new byte[100]), TestActor);
+
+        var sequences = new List<long>();
+        while (sequences.Count < 10)
+        {
+            var deliver = await inbox.ExpectMsgAsync<DeliveryProtocol.Deliver>(Bound);
+            var bytes = deliver.Parcels.Sum(p => p.Sealed.Length);
+            Assert.True(bytes <= 40 || deliver.Parcels.Count == 1, $"{deliver.Parcels.Count} parcels, {bytes} bytes in one Deliver");
+            sequences.AddRange(deliver.Parcels.Select(p => p.Sequence));
+        }
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), sequences);
+    }
 }
