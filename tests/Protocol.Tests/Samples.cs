@@ -65,6 +65,8 @@ public static class Samples
         new NoticeHandOver.Taken("ntc.0192f0c4a1b27c3d8e9f.publish.3"),
         new OutboxCommands.Post(FR, "msg-0001", [US], Sealed),
         new OutboxCommands.Posted("msg-0001"),
+        new OutboxCommands.PostAll(FR, [new OutboxCommands.Post(FR, "msg-0001", [US], Sealed), new OutboxCommands.Post(FR, "msg-0002", [US, new BureauCode("DE")], Sealed)]),
+        new OutboxCommands.PostedAll(["msg-0001", "msg-0002"]),
         new OutboxQueries.GetStatus(FR, "msg-0001"),
         new OutboxQueries.RecipientState(US, DeliveryStates.Delivered),
         new OutboxQueries.MessageStatus("msg-0001", FR, [US], [new OutboxQueries.RecipientState(US, DeliveryStates.Read)], At),

@@ -61,8 +61,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private readonly OutboxSettings _settings;
     private OutboxState _state = new();
     private readonly Dictionary<BureauCode, Channel> _channels = new();
-    private readonly List<(OutboxCommands.Post Post, IActorRef ReplyTo)> _buffer = [];
-    private readonly Dictionary<string, List<IActorRef>> _writing = new(StringComparer.Ordinal);
+    private readonly List<(OutboxCommands.Post Post, Waiter Waiter)> _buffer = [];
+    private readonly Dictionary<string, List<Waiter>> _writing = new(StringComparer.Ordinal);
     private bool _flushScheduled;
     private long _eventsSinceSnapshot;
     private long _replayedEvents;
@@ -144,20 +144,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 Pump(recipient);
         });
 
-        Command<OutboxCommands.Post>(post =>
-        {
-            if (_state.Knows(post.Id))
-            {
-                Sender.Tell(new OutboxCommands.Posted(post.Id));
-                return;
-            }
-            _buffer.Add((post, Sender));
-            if (!_flushScheduled)
-            {
-                _flushScheduled = true;
-                Self.Tell(Flush.Instance);
-            }
-        });
+        Command<OutboxCommands.Post>(post => Buffer([post], new Waiter(Sender, new OutboxCommands.Posted(post.Id), 1)));
+        Command<OutboxCommands.PostAll>(all => Buffer(all.Posts, new Waiter(Sender, new OutboxCommands.PostedAll(all.Posts.Select(p => p.Id).ToArray()), all.Posts.Count)));
         // Everything posted since the last flush is written in one go: one commit for many messages.
         Command<Flush>(_ => WriteBuffer());
         Command<DeliveryProtocol.Accepted>(OnAccepted);
@@ -218,6 +206,23 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>Posts wait for the next flush; the waiter hears once every one of them is persisted (at once for those already known).</summary>
+    private void Buffer(IReadOnlyList<OutboxCommands.Post> posts, Waiter waiter)
+    {
+        if (posts.Count == 0)
+            waiter.Reply();
+        foreach (var post in posts)
+            if (_state.Knows(post.Id))
+                waiter.Done();
+            else
+                _buffer.Add((post, waiter));
+        if (_buffer.Count > 0 && !_flushScheduled)
+        {
+            _flushScheduled = true;
+            Self.Tell(Flush.Instance);
+        }
+    }
+
     private void WriteBuffer()
     {
         _flushScheduled = false;
@@ -227,15 +232,15 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         _buffer.Clear();
         var now = DateTimeOffset.UtcNow;
         var events = new List<OutboxEvents.Posted>(batch.Count);
-        foreach (var (post, replyTo) in batch)
+        foreach (var (post, waiter) in batch)
         {
             if (_state.Knows(post.Id))
-                replyTo.Tell(new OutboxCommands.Posted(post.Id));
+                waiter.Done();
             else if (_writing.TryGetValue(post.Id, out var waiting))
-                waiting.Add(replyTo); // posted again while the first is being written: answered when it is
+                waiting.Add(waiter); // posted again while the first is being written: answered when it is
             else
             {
-                _writing[post.Id] = [replyTo];
+                _writing[post.Id] = [waiter];
                 events.Add(_state.Post(post.Id, post.To, post.Sealed, now)); // later posts in this batch follow on in sequence
             }
         }
@@ -250,8 +255,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
             }
             if (_writing.Remove(posted.Id, out var waiting))
-                foreach (var replyTo in waiting)
-                    replyTo.Tell(new OutboxCommands.Posted(posted.Id));
+                foreach (var waiter in waiting)
+                    waiter.Done();
             if (--remaining > 0)
                 return;
             RecordSent(events);
@@ -413,6 +418,20 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var channel = ChannelFor(recipient);
         return channel.Inbox ??= _inboxOverride?.Invoke(recipient)
             ?? Context.ActorOf(SingletonProxies.To(Context.System, InboxActor.Name, recipient.Role, bufferSize: 10), "inbox-" + recipient.Value);
+    }
+
+    /// <summary>Who posted, and what they are answered once the last of their posts is persisted.</summary>
+    private sealed class Waiter(IActorRef replyTo, object reply, int posts)
+    {
+        private int _remaining = posts;
+
+        public void Done()
+        {
+            if (--_remaining == 0)
+                Reply();
+        }
+
+        public void Reply() => replyTo.Tell(reply);
     }
 
     private sealed class Flush : INoSerializationVerificationNeeded

@@ -167,12 +167,12 @@ public static class MessageEndpoints
             return ([], Problems.Result(400,
                 $"{(drafts.Count > 1 ? $"message [{refused.Index}]: " : "")}\"to\": {directory.WhyUnusable(refused.Recipient)}"));
         var envelopes = ((SealerCommands.Sealed)answer).Envelopes;
-        // Asked in order, so the outbox numbers them in order; the outbox gathers concurrent posts into one write.
-        var posted = new Task<OutboxCommands.Posted>[envelopes.Count];
-        for (var i = 0; i < envelopes.Count; i++)
-            posted[i] = outbox.Ask<OutboxCommands.Posted>(
-                new OutboxCommands.Post(bureau, envelopes[i].Id, envelopes[i].Header.To, envelopes[i].ToBytes()), AskTimeout, ct);
-        await Task.WhenAll(posted);
+        // One request, one message to the outbox, which numbers them in this order and gathers concurrent requests into one write.
+        var posts = envelopes.Select(e => new OutboxCommands.Post(bureau, e.Id, e.Header.To, e.ToBytes())).ToArray();
+        if (posts.Length == 1)
+            await outbox.Ask<OutboxCommands.Posted>(posts[0], AskTimeout, ct);
+        else
+            await outbox.Ask<OutboxCommands.PostedAll>(new OutboxCommands.PostAll(bureau, posts), AskTimeout, ct);
         return (envelopes.Select(e => e.Id).ToArray(), null);
     }
 }

@@ -9,6 +9,17 @@ public static class OutboxCommands
     }
 
     public sealed record Posted(string Id) : IActorNetMessage;
+
+    /// <summary>
+    /// Keep these sealed envelopes, numbered in this order; answered with <see cref="PostedAll"/> once every one is persisted.
+    /// One request of an integration's batch: one message to the outbox and one answer, not one of each per envelope.
+    /// </summary>
+    public sealed record PostAll(BureauCode From, IReadOnlyList<Post> Posts) : IWithBureauCode, IActorNetMessage
+    {
+        public BureauCode Bureau => From;
+    }
+
+    public sealed record PostedAll(IReadOnlyList<string> Ids) : IActorNetMessage;
 }
 
 public static class OutboxQueries

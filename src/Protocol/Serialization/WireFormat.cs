@@ -165,12 +165,16 @@ public static class WireFormat
         Add<InboxEvents.Read, P.InboxRead>("i.read",
             m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(p.Ids.ToArray(), Time(p.At)), P.InboxRead.Parser);
-        Add<OutboxCommands.Post, P.Post>("o.post",
-            m => With(new P.Post { From = m.From.Value, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed) }, x => x.To.AddRange(m.To.Select(c => c.Value))),
-            p => new(Code(p.From), p.Id, p.To.Select(Code).ToArray(), p.Sealed.Memory), P.Post.Parser);
+        Add<OutboxCommands.Post, P.Post>("o.post", ToProto, FromProto, P.Post.Parser);
         Add<OutboxCommands.Posted, P.PostedReply>("o.posted-reply",
             m => new() { Id = m.Id },
             p => new(p.Id), P.PostedReply.Parser);
+        Add<OutboxCommands.PostAll, P.PostAll>("o.post-all",
+            m => With(new P.PostAll { From = m.From.Value }, x => x.Posts.AddRange(m.Posts.Select(ToProto))),
+            p => new(Code(p.From), p.Posts.Select(FromProto).ToArray()), P.PostAll.Parser);
+        Add<OutboxCommands.PostedAll, P.PostedAllReply>("o.posted-all-reply",
+            m => With(new P.PostedAllReply(), x => x.Ids.AddRange(m.Ids)),
+            p => new(p.Ids.ToArray()), P.PostedAllReply.Parser);
         Add<OutboxQueries.GetStatus, P.GetStatus>("o.get-status",
             m => new() { From = m.From.Value, Id = m.Id },
             p => new(Code(p.From), p.Id), P.GetStatus.Parser);
@@ -392,6 +396,11 @@ public static class WireFormat
         ByType.TryGetValue(type, out var codec)
             ? codec
             : throw new WireFormatException($"{type.FullName} has no wire format: add it to {nameof(WireFormat)}.");
+
+    private static P.Post ToProto(OutboxCommands.Post m) =>
+        With(new P.Post { From = m.From.Value, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed) }, x => x.To.AddRange(m.To.Select(c => c.Value)));
+
+    private static OutboxCommands.Post FromProto(P.Post p) => new(Code(p.From), p.Id, p.To.Select(Code).ToArray(), p.Sealed.Memory);
 
     private static P.DirectoryEntry ToProto(DirectoryEntry e) =>
         With(new P.DirectoryEntry { Bureau = e.Bureau.Value, EnrolledAt = Ms(e.EnrolledAt), LastSeen = Ms(e.LastSeen), Online = e.Online }, x =>

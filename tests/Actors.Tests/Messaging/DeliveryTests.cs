@@ -142,4 +142,29 @@ public sealed class DeliveryTests() : TestKit(Config)
         }
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), sequences);
     }
+
+    [Fact]
+    public async Task Posting_many_at_once_is_answered_once_when_all_are_persisted_and_numbers_them_in_order()
+    {
+        var audit = CreateTestProbe();
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => TestActor));
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => inbox));
+        outbox.Tell(new OutboxCommands.Post(FR, "m0", [US], Sealed(0)), TestActor);
+        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+
+        // m0 is already known and m2 comes twice: each id is kept once, and the answer names every post of the request.
+        var posts = new[] { "m0", "m1", "m2", "m2", "m3" }.Select((id, i) => new OutboxCommands.Post(FR, id, [US], Sealed(i))).ToArray();
+        outbox.Tell(new OutboxCommands.PostAll(FR, posts), TestActor);
+        var answer = await FishForMessageAsync<OutboxCommands.PostedAll>(_ => true, Bound);
+        Assert.Equal(["m0", "m1", "m2", "m2", "m3"], answer.Ids);
+        Assert.IsType<OutboxQueries.MessageStatus>(await outbox.Ask<object>(new OutboxQueries.GetStatus(FR, "m3"), Bound));
+
+        await AwaitConditionAsync(async () => (await InboxAsync(inbox)).Count == 4, Bound);
+        var received = await InboxAsync(inbox);
+        Assert.Equal(["m0", "m1", "m2", "m3"], received.Select(r => r.Id));
+        Assert.Equal([1L, 2L, 3L, 4L], received.Select(r => r.Sequence));
+
+        outbox.Tell(new OutboxCommands.PostAll(FR, []), TestActor);
+        Assert.Empty((await FishForMessageAsync<OutboxCommands.PostedAll>(_ => true, Bound)).Ids);
+    }
 }
