@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -27,13 +28,14 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     }
 
     /// <summary>
-    /// The inbox gate's check: what <see cref="Open"/> checks except the payload's decryption. Null when the envelope may enter
-    /// the inbox, else the refusal.
+    /// The inbox gate's check: what <see cref="Open"/> checks, the payload's authentication tag included, except decoding the
+    /// payload. Null when the envelope may enter the inbox, else the refusal.
     /// </summary>
     /// <remarks>
-    /// The signature covers the payload's ciphertext, so an envelope altered on the way is refused here all the same. What
-    /// only decryption would show is a sender that signed a payload which does not decrypt: its reader is told so when opening.
-    /// Decrypting at the gate too would decrypt and decode every message twice.
+    /// A payload that does not authenticate (a broken or malicious sender) is refused at the door. Decoding it, which makes
+    /// the subject, body and attachments, is left to the reader: done at the gate too, it was a second decode of every message
+    /// (and a fan-out's largest cost at the recipient after parsing). Only a payload its sender signed, encrypted and could
+    /// not have meant, bytes that authenticate but do not decode, gets in; its reader is told it cannot be opened.
     /// </remarks>
     public OpenResult? Admit(SealedEnvelope envelope)
     {
@@ -42,13 +44,20 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
             return refused;
         Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(0, envelope.Payload.Length - Aead.Overhead));
         try
         {
-            return Unwrap(envelope, canonicalHeader, sender, contentKey);
+            if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } notOurs)
+                return notOurs;
+            return Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext.AsSpan(0, envelope.Payload.Length - Aead.Overhead))
+                ? null
+                : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
         }
         finally
         {
             CryptographicOperations.ZeroMemory(contentKey);
+            CryptographicOperations.ZeroMemory(plaintext);
+            ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
 

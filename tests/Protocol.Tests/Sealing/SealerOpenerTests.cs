@@ -195,7 +195,7 @@ public class SealerOpenerTests : IDisposable
     }
 
     [Fact]
-    public void The_gate_admits_what_opens_and_refuses_every_flipped_bit_without_decrypting()
+    public void The_gate_admits_what_opens_and_refuses_every_flipped_bit()
     {
         var envelopes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE), Payload("short")), (bureaus.Header(FR, US), Payload("other"))]);
         var opener = bureaus.Opener(US);
@@ -220,6 +220,24 @@ public class SealerOpenerTests : IDisposable
                 }
                 Assert.True(opener.Admit(parsed) is not null, $"a flipped bit at byte {i} of {bytes.Length} is admitted");
             }
+    }
+
+    [Fact]
+    public void The_gate_refuses_a_signed_payload_that_does_not_authenticate_and_the_reader_too()
+    {
+        // One envelope's header and keys with another's payload, signed by FR itself: what only a broken or malicious sender makes.
+        var sealer = bureaus.Sealer(FR);
+        var envelope = sealer.Seal(bureaus.Header(FR, US), Payload("x"));
+        var other = sealer.Seal(bureaus.Header(FR, US), Payload("y"));
+        var digest = Canonical.Digest(Canonical.Header(envelope.Header), other.Payload.Span, envelope.Keys);
+        var (root, paths) = MerkleTree.Build([digest]);
+        var signature = bureaus.Keys(FR).Sign(Canonical.BatchToSign(FR, envelope.Header.SenderKeyVersion, root));
+        var mixed = new SealedEnvelope(envelope.Header, other.Payload, envelope.Keys, new BatchProof(root, 0, 1, paths[0], signature));
+
+        var refused = bureaus.Opener(US).Admit(mixed);
+        Assert.Equal(OpenOutcome.Tampered, refused?.Outcome);
+        Assert.Contains("payload does not authenticate", refused!.Reason);
+        Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(US).OpenAdmitted(mixed).Outcome);
     }
 
     [Fact]
