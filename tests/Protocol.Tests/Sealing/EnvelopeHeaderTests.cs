@@ -39,4 +39,16 @@ public class EnvelopeHeaderTests
         var header = new EnvelopeHeader("m-1", FR, [US], At.AddTicks(1234), HandlingCode.H0, null, 1);
         Assert.Equal(At, header.SentAt);
     }
+
+    [Fact]
+    public void Canonical_bytes_are_made_once_a_header_and_follow_every_field()
+    {
+        var header = new EnvelopeHeader("m-1", FR, [US, DE], At, HandlingCode.H2, "CASE-1", 1);
+        var same = new EnvelopeHeader("m-1", FR, [US, DE], At, HandlingCode.H2, "CASE-1", 1);
+
+        Assert.Same(Canonical.Header(header), Canonical.Header(header));
+        Assert.Equal(Canonical.Header(header), Canonical.Header(same));
+        Assert.NotEqual(Canonical.Header(header), Canonical.Header(new EnvelopeHeader("m-1", FR, [US, DE], At, HandlingCode.H2, "CASE-2", 1)));
+        Assert.NotEqual(Canonical.Header(header), Canonical.Header(new EnvelopeHeader("m-1", FR, [DE, US], At, HandlingCode.H2, "CASE-1", 1)));
+    }
 }
