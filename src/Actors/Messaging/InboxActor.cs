@@ -28,7 +28,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly BureauCode _bureau;
     private readonly IEnvelopeGate _gate;
     private readonly IActorRef _audit;
-    private readonly InboxState _state = new();
+    private readonly InboxState _state;
     private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
     private readonly Func<BureauCode, IActorRef>? _outboxOverride;
     private readonly IActorRef? _notices;
@@ -43,8 +43,11 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly List<string> _readsDue = [];
 
     /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
-    public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null)
+    /// <param name="recentBytes">Sealed bytes of the most recent arrivals kept in memory; older ones are read back from the journal.</param>
+    public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null,
+        long recentBytes = InboxState.DefaultRecentBytes)
     {
+        _state = new InboxState(recentBytes);
         _bureau = bureau;
         _gate = gate;
         _audit = audit;
@@ -54,7 +57,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
         Recover<InboxEvents.Received>(r => Keep(r, 0));
         Recover<InboxEvents.ReceivedBatch>(KeepAll);
-        Recover<InboxEvents.Read>(_state.Apply);
+        Recover<InboxEvents.Read>(r => _state.Apply(r));
         Recover<NoticeHandOver.HandedOver>(h => _handOver.Marked(h.UpTo));
         Recover<RecoveryCompleted>(_ =>
         {
@@ -63,8 +66,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
-        Command<InboxQueries.List>(q => Sender.Tell(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
-        Command<InboxQueries.Get>(q => Sender.Tell(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
+        Command<InboxQueries.List>(q => Answer(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
+        Command<InboxQueries.Get>(q => Answer(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
         Command<Acknowledge>(_ => AcknowledgeNow());
         Command<WriteReads>(_ => WriteReadsNow());
@@ -74,10 +77,24 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    /// <summary>Answers with the page at once when its arrivals still hold their bytes, else once they are read back from the journal.</summary>
+    private void Answer(InboxQueries.Page page)
+    {
+        var inJournal = page.Items.Where(_state.IsInJournalOnly).Select(i => _state.JournalSequenceOf(i.Id)).ToArray();
+        if (inJournal.Length == 0)
+        {
+            Sender.Tell(page);
+            return;
+        }
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId);
+        Context.ActorOf(InboxPageReader.Props(journal, PersistenceId, page, inJournal.Min(), inJournal.Max(), Sender));
+    }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null) =>
-        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices));
+    public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null,
+        long recentBytes = InboxState.DefaultRecentBytes) =>
+        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices, recentBytes));
 
     // --- Dispatch hook (issue 4): notice envelopes are delivered like any other, then handed to the notice side. ---
 
@@ -92,10 +109,10 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     {
         if (IsMessage(received))
         {
-            _state.Apply(received);
+            _state.Apply(received, LastSequenceNr);
             return;
         }
-        _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty });
+        _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty }, LastSequenceNr);
         _handOver.Arrived(LastSequenceNr, index, received);
     }
 

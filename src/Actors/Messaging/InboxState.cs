@@ -20,11 +20,24 @@ public interface IEnvelopeGate
 /// A bureau's inbox: each sender's parcels once, in the order sent; refusals never enter.
 /// Mutable for the same reason as <see cref="OutboxState"/>; the inbox actor is its only writer.
 /// </summary>
-public sealed class InboxState
+/// <remarks>
+/// Every arrival is remembered (id, sender, sequence, time, where its event is in the journal), but only the most recent
+/// ones keep their sealed bytes in memory, up to <paramref name="recentBytes"/>: the reader usually asks for a message
+/// moments after it arrived, and older ones are read back from the journal (<see cref="InboxPageReader"/>). Without the
+/// bound, an inbox held every envelope it ever received (half a gigabyte after 100,000 messages).
+/// An arrival applied without its journal position keeps its bytes: there is nowhere to read them back from.
+/// </remarks>
+public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
 {
+    public const long DefaultRecentBytes = 2 * 1024 * 1024;
+
     private readonly Dictionary<BureauCode, long> _lastSequence = new();
     private readonly Dictionary<string, int> _positionById = new(StringComparer.Ordinal);
     private readonly List<InboxEvents.Received> _arrivals = [];
+    private readonly List<long> _journalSequences = [];
+    // Arrivals before this position hold no bytes any more (unless they have no journal position); the ones after hold _heldBytes.
+    private int _heldFrom;
+    private long _heldBytes;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     // Taken and being written: the next delivery carries on after them, and their ids count as received.
     private readonly Dictionary<BureauCode, long> _takenUpTo = new();
@@ -81,7 +94,8 @@ public sealed class InboxState
         return (accepted, refused);
     }
 
-    public void Apply(object @event)
+    /// <param name="journalSequence">Where the event is in the inbox's journal; 0 when unknown (its bytes then stay in memory).</param>
+    public void Apply(object @event, long journalSequence = 0)
     {
         switch (@event)
         {
@@ -89,18 +103,43 @@ public sealed class InboxState
                 _lastSequence[r.From] = Math.Max(LastSequence(r.From), r.Sequence);
                 _positionById[r.Id] = _arrivals.Count;
                 _arrivals.Add(r);
+                _journalSequences.Add(journalSequence);
+                _heldBytes += r.Sealed.Length;
+                ForgetOldBytes();
                 if (_takenIds.Remove(r.Id) && _takenUpTo.GetValueOrDefault(r.From) <= r.Sequence)
                     _takenUpTo.Remove(r.From);
                 break;
             case InboxEvents.ReceivedBatch batch:
                 foreach (var arrival in batch.Arrivals)
-                    Apply(arrival);
+                    Apply(arrival, journalSequence);
                 break;
             case InboxEvents.Read r:
                 _read.UnionWith(r.Ids.Where(_positionById.ContainsKey));
                 break;
         }
     }
+
+    private void ForgetOldBytes()
+    {
+        while (_heldBytes > recentBytes && _heldFrom < _arrivals.Count - 1)
+        {
+            var old = _arrivals[_heldFrom];
+            _heldBytes -= old.Sealed.Length;
+            if (_journalSequences[_heldFrom] > 0)
+                _arrivals[_heldFrom] = old with { Sealed = ReadOnlyMemory<byte>.Empty };
+            _heldFrom++;
+        }
+    }
+
+    /// <summary>Sealed bytes held in memory for the most recent arrivals.</summary>
+    public long HeldBytes => _heldBytes;
+
+    /// <summary>Whether this arrival's sealed bytes must be read back from the journal (<see cref="JournalSequenceOf"/>).</summary>
+    public bool IsInJournalOnly(InboxEvents.Received arrival) =>
+        arrival.Sealed.IsEmpty && _positionById.TryGetValue(arrival.Id, out var i) && _journalSequences[i] > 0;
+
+    /// <summary>Where the event that brought <paramref name="id"/> is in the journal; 0 when unknown.</summary>
+    public long JournalSequenceOf(string id) => _positionById.TryGetValue(id, out var i) ? _journalSequences[i] : 0;
 
     /// <summary>
     /// Arrivals after <paramref name="afterId"/> in arrival order, only those <paramref name="listed"/> keeps (all when null);

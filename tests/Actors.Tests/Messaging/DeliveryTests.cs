@@ -167,4 +167,23 @@ public sealed class DeliveryTests() : TestKit(Config)
         outbox.Tell(new OutboxCommands.PostAll(FR, []), TestActor);
         Assert.Empty((await FishForMessageAsync<OutboxCommands.PostedAll>(_ => true, Bound)).Ids);
     }
+
+    [Fact]
+    public async Task Older_arrivals_are_read_back_from_the_journal_when_a_page_asks_for_them()
+    {
+        var audit = CreateTestProbe();
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => TestActor, recentBytes: 8), "inbox-recent");
+        for (var i = 1; i <= 30; i++)
+            inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(i, $"m{i}", Sealed(i))]));
+        await AwaitConditionAsync(async () => (await InboxAsync(inbox)).Count == 30, Bound);
+
+        var all = await InboxAsync(inbox);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => $"m{i}"), all.Select(r => r.Id));
+        for (var i = 1; i <= 30; i++)
+            Assert.True(all[i - 1].Sealed.Span.SequenceEqual(Sealed(i)), $"m{i} came back with other bytes");
+        var one = await inbox.Ask<InboxQueries.Page>(new InboxQueries.Get(US, "m2"), Bound);
+        Assert.True(Assert.Single(one.Items).Sealed.Span.SequenceEqual(Sealed(2)));
+        var later = await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(US, "m27", 10), Bound);
+        Assert.Equal(["m28", "m29", "m30"], later.Items.Select(i => i.Id));
+    }
 }

@@ -90,4 +90,27 @@ public class InboxStateTests
         Assert.Equal(3, inbox.LastSequence(FR));
         Assert.Equal(["m1", "m2", "m3"], inbox.After(null, 10).Items.Select(i => i.Id));
     }
+
+    [Fact]
+    public void Only_the_most_recent_arrivals_keep_their_bytes_the_rest_keep_their_place()
+    {
+        var inbox = new InboxState(recentBytes: 10);
+        for (var seq = 1; seq <= 10; seq++)
+            foreach (var e in inbox.Take(new DeliveryProtocol.Deliver(FR, US, [new Parcel(seq, $"m{seq}", new byte[4])]), Open, Now).Accepted)
+                inbox.Apply(e, journalSequence: 100 + seq);
+
+        Assert.Equal(8, inbox.HeldBytes); // the last two
+        var page = inbox.After(null, 100).Items;
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"m{i}"), page.Select(i => i.Id));
+        Assert.All(page.Take(8), i => Assert.True(inbox.IsInJournalOnly(i)));
+        Assert.All(page.Skip(8), i => Assert.Equal(4, i.Sealed.Length));
+        Assert.Equal(103, inbox.JournalSequenceOf("m3"));
+        Assert.Equal(10, inbox.LastSequence(FR));
+        Assert.NotNull(inbox.Find("m1"));
+
+        // Without a journal position the bytes stay: there is nowhere to read them back from.
+        var unjournalled = new InboxState(recentBytes: 1);
+        Deliver(unjournalled, Open, P(1), P(2), P(3));
+        Assert.All(unjournalled.After(null, 10).Items, i => Assert.False(i.Sealed.IsEmpty));
+    }
 }
