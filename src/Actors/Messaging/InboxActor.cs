@@ -80,7 +80,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// <summary>Answers with the page at once when its arrivals still hold their bytes, else once they are read back from the journal.</summary>
     private void Answer(InboxQueries.Page page)
     {
-        var inJournal = page.Items.Where(_state.IsInJournalOnly).Select(i => _state.JournalSequenceOf(i.Id)).ToArray();
+        var inJournal = page.Items.Select(_state.JournalSequenceToRead).Where(sequence => sequence > 0).ToArray();
         if (inJournal.Length == 0)
         {
             Sender.Tell(page);

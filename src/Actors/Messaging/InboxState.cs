@@ -134,12 +134,9 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     /// <summary>Sealed bytes held in memory for the most recent arrivals.</summary>
     public long HeldBytes => _heldBytes;
 
-    /// <summary>Whether this arrival's sealed bytes must be read back from the journal (<see cref="JournalSequenceOf"/>).</summary>
-    public bool IsInJournalOnly(InboxEvents.Received arrival) =>
-        arrival.Sealed.IsEmpty && _positionById.TryGetValue(arrival.Id, out var i) && _journalSequences[i] > 0;
-
-    /// <summary>Where the event that brought <paramref name="id"/> is in the journal; 0 when unknown.</summary>
-    public long JournalSequenceOf(string id) => _positionById.TryGetValue(id, out var i) ? _journalSequences[i] : 0;
+    /// <summary>Where in the journal this arrival's sealed bytes must be read back from; 0 when they are held here (or nowhere to read).</summary>
+    public long JournalSequenceToRead(InboxEvents.Received arrival) =>
+        arrival.Sealed.IsEmpty && _positionById.TryGetValue(arrival.Id, out var i) ? _journalSequences[i] : 0;
 
     /// <summary>
     /// Arrivals after <paramref name="afterId"/> in arrival order, only those <paramref name="listed"/> keeps (all when null);

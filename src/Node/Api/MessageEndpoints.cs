@@ -169,10 +169,7 @@ public static class MessageEndpoints
         var envelopes = ((SealerCommands.Sealed)answer).Envelopes;
         // One request, one message to the outbox, which numbers them in this order and gathers concurrent requests into one write.
         var posts = envelopes.Select(e => new OutboxCommands.Post(bureau, e.Id, e.Header.To, e.ToBytes())).ToArray();
-        if (posts.Length == 1)
-            await outbox.Ask<OutboxCommands.Posted>(posts[0], AskTimeout, ct);
-        else
-            await outbox.Ask<OutboxCommands.PostedAll>(new OutboxCommands.PostAll(bureau, posts), AskTimeout, ct);
+        await outbox.Ask<OutboxCommands.PostedAll>(new OutboxCommands.PostAll(bureau, posts), AskTimeout, ct);
         return (envelopes.Select(e => e.Id).ToArray(), null);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -21,13 +20,10 @@ internal static class Canonical
     private const string DigestV2Label = "actornet/v2/envelope-digest";
     private const string KeyLeafLabel = "actornet/v2/wrapped-key";
 
-    // A header is immutable, and the gate, the reader and the cutter each need its bytes: made once a header object, kept
-    // as long as it lives. Callers only read them.
-    private static readonly ConditionalWeakTable<EnvelopeHeader, byte[]> Headers = new();
+    /// <summary>The header's canonical bytes, made once a header object (<see cref="EnvelopeHeader.CanonicalBytes"/>). Callers only read them.</summary>
+    public static byte[] Header(EnvelopeHeader header) => header.CanonicalBytes;
 
-    public static byte[] Header(EnvelopeHeader header) => Headers.GetValue(header, MakeHeader);
-
-    private static byte[] MakeHeader(EnvelopeHeader header)
+    internal static byte[] MakeHeader(EnvelopeHeader header)
     {
         var w = new Writer();
         w.String(HeaderLabel);

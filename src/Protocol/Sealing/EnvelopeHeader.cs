@@ -37,6 +37,12 @@ public sealed record EnvelopeHeader(
         ? SenderKeyVersion
         : throw new ArgumentOutOfRangeException(nameof(SenderKeyVersion), SenderKeyVersion, "key versions start at 1");
 
+    // Every property is get-only, so no with-expression can change a header: its canonical bytes, which the gate and then
+    // the reader (handed the gate's parse) both need, are made once and kept with it.
+    private byte[]? _canonical;
+
+    internal byte[] CanonicalBytes => _canonical ??= Canonical.MakeHeader(this);
+
     /// <summary>Whether a recipient may pass the message on without asking the originator.</summary>
     public bool MayBeForwarded => HandlingCode is HandlingCode.H0 or HandlingCode.H1 || ForwardingAllowed;
 

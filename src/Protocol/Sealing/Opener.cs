@@ -43,19 +43,14 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var canonicalHeader = Canonical.Header(envelope.Header);
         if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
             return refused;
-        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
-        var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(0, envelope.Payload.Length - Aead.Overhead));
+        var length = envelope.Payload.Length - Aead.Overhead;
+        var plaintext = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } notOurs)
-                return notOurs;
-            return Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext.AsSpan(0, envelope.Payload.Length - Aead.Overhead))
-                ? null
-                : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
+            return DecryptInto(envelope, canonicalHeader, sender, plaintext.AsSpan(0, length));
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(contentKey);
             CryptographicOperations.ZeroMemory(plaintext);
             ArrayPool<byte>.Shared.Return(plaintext);
         }
@@ -76,11 +71,16 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     public OpenResult OpenAdmitted(SealedEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var header = envelope.Header;
-        var sender = directory.Find(header.From, header.SenderKeyVersion);
-        if (sender is null || sender.Bureau != header.From)
-            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
-        return Decrypt(envelope, Canonical.Header(header), sender);
+        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender);
+    }
+
+    /// <summary>The sender's keys at the version the header names; null when the directory has them, else the refusal.</summary>
+    private OpenResult? FindSender(EnvelopeHeader header, out BureauPublicKeys sender)
+    {
+        sender = directory.Find(header.From, header.SenderKeyVersion)!;
+        return sender is null || sender.Bureau != header.From
+            ? OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory")
+            : null;
     }
 
     /// <summary>The sender's keys, the Merkle path to the signed root and the root's signature; null when all hold.</summary>
@@ -88,9 +88,8 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     {
         var header = envelope.Header;
         var proof = envelope.Proof;
-        sender = directory.Find(header.From, header.SenderKeyVersion)!;
-        if (sender is null || sender.Bureau != header.From)
-            return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"no keys for {header.From} version {header.SenderKeyVersion} in the directory");
+        if (FindSender(header, out sender) is { } unknown)
+            return unknown;
 
         Span<byte> digest = stackalloc byte[MerkleTree.HashSize];
         if (envelope.KeyProof is { } keyProof)
@@ -149,34 +148,41 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
-    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
+    /// <summary>Our content key unwrapped and the payload decrypted into <paramref name="plaintext"/>; null when both authenticate, else the refusal.</summary>
+    private OpenResult? DecryptInto(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, Span<byte> plaintext)
     {
-        var header = envelope.Header;
         Span<byte> contentKey = stackalloc byte[Aead.KeySize];
         try
         {
             if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } refused)
                 return refused;
-            var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
-            try
-            {
-                if (!Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext))
-                    return OpenResult.Refused(OpenOutcome.Tampered, header, "the payload does not authenticate");
-                return new OpenResult(OpenOutcome.Opened, header, PayloadCodec.Decode(plaintext), "opened");
-            }
-            catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or PayloadTooLargeException)
-            {
-                // Only the sender could have written this: authentic, but not a payload we accept.
-                return OpenResult.Refused(OpenOutcome.Tampered, header, "the decrypted payload is malformed: " + e.GetType().Name);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plaintext);
-            }
+            return Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext)
+                ? null
+                : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
         }
         finally
         {
             CryptographicOperations.ZeroMemory(contentKey);
+        }
+    }
+
+    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
+    {
+        var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
+        try
+        {
+            if (DecryptInto(envelope, canonicalHeader, sender, plaintext) is { } refused)
+                return refused;
+            return new OpenResult(OpenOutcome.Opened, envelope.Header, PayloadCodec.Decode(plaintext), "opened");
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or PayloadTooLargeException)
+        {
+            // Only the sender could have written this: authentic, but not a payload we accept.
+            return OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the decrypted payload is malformed: " + e.GetType().Name);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
         }
     }
 

@@ -102,9 +102,9 @@ public class InboxStateTests
         Assert.Equal(8, inbox.HeldBytes); // the last two
         var page = inbox.After(null, 100).Items;
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"m{i}"), page.Select(i => i.Id));
-        Assert.All(page.Take(8), i => Assert.True(inbox.IsInJournalOnly(i)));
+        Assert.All(page.Take(8), i => Assert.True(inbox.JournalSequenceToRead(i) > 0));
         Assert.All(page.Skip(8), i => Assert.Equal(4, i.Sealed.Length));
-        Assert.Equal(103, inbox.JournalSequenceOf("m3"));
+        Assert.Equal(103, inbox.JournalSequenceToRead(page[2]));
         Assert.Equal(10, inbox.LastSequence(FR));
         Assert.NotNull(inbox.Find("m1"));
 
