@@ -80,6 +80,32 @@ public sealed class MessagePaletteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_the_node_cannot_open_says_so_in_the_inbox_and_in_show()
+    {
+        const string why = "Tampered: the payload does not decode";
+        node.Reply("GET", "/api/messages/inbox", 200, $$"""
+            [{"id":"m1","from":"FR","subject":"","body":"","handlingCode":"H1","caseId":null,
+              "sentAt":"2026-11-28T10:00:00Z","receivedAt":"2026-11-28T10:00:01Z","attachments":[],"unreadable":"{{why}}"},
+             {"id":"m2","from":"FR","subject":"Plates","body":"AB-123-CD","handlingCode":"H1","caseId":null,
+              "sentAt":"2026-11-28T10:00:02Z","receivedAt":"2026-11-28T10:00:03Z","attachments":[]}]
+            """);
+        node.Problem("GET", "/api/messages/m1", 404, "No message m1 was sent from this bureau");
+        node.Reply("GET", "/api/messages/inbox/m1", 200, $$"""
+            {"id":"m1","from":"FR","subject":"","body":"","handlingCode":"H1","caseId":null,
+             "sentAt":"2026-11-28T10:00:00Z","receivedAt":"2026-11-28T10:00:01Z","attachments":[],"unreadable":"{{why}}"}
+            """);
+
+        var inbox = await Run("message", "inbox");
+        var show = await Run("message", "show", "m1");
+
+        Assert.Equal(CliApp.Success, inbox.ExitCode);
+        Assert.Contains(inbox.StdoutLines, l => l.StartsWith("m1 ") && l.Contains("(cannot be opened here)") && l.Contains(why));
+        Assert.Contains(inbox.StdoutLines, l => l.StartsWith("m2 ") && l.Contains("Plates") && l.Contains("AB-123-CD") && !l.Contains("cannot"));
+        Assert.Equal(CliApp.Success, show.ExitCode);
+        Assert.Contains(show.StdoutLines, l => l == "This node cannot open the message: " + why);
+    }
+
+    [Fact]
     public async Task Show_of_a_message_the_bureau_neither_sent_nor_received_is_refused()
     {
         node.Problem("GET", "/api/messages/nope", 404, "No message nope was sent from this bureau");

@@ -61,7 +61,8 @@ public sealed class MessagePalette : Palette
         var messages = await i.Node.GetAsync<InboxMessage[]>("api/messages/inbox" + (after is null ? "" : "?after=" + Uri.EscapeDataString(after)), i.Cancel);
         i.Out.Result(messages, all => Table.Render(
             ["ID", "FROM", "HANDLING", "SENT", "SUBJECT", "BODY", "FILES"],
-            all.Select(m => new[] { m.Id, m.From, m.HandlingCode, Table.Time(m.SentAt), m.Subject, m.Body.Length > 60 ? m.Body[..57] + "..." : m.Body,
+            all.Select(m => new[] { m.Id, m.From, m.HandlingCode, Table.Time(m.SentAt), m.Unreadable is null ? m.Subject : "(cannot be opened here)",
+                m.Unreadable ?? (m.Body.Length > 60 ? m.Body[..57] + "..." : m.Body),
                 (m.Attachments?.Count ?? 0).ToString() })));
         return CliApp.Success;
     }
@@ -85,7 +86,7 @@ public sealed class MessagePalette : Palette
         {
             i.Out.Lines(Table.Fields(("From", received.From), ("Sent", Table.Time(received.SentAt)), ("Handling", received.HandlingCode),
                 ("Case", received.CaseId), ("Subject", received.Subject)));
-            i.Out.Lines(["", received.Body]);
+            i.Out.Lines(["", received.Unreadable is null ? received.Body : "This node cannot open the message: " + received.Unreadable]);
             if (received.Attachments is { Count: > 0 } attachments)
                 i.Out.Lines(["", .. Table.Render(["#", "NAME", "TYPE", "SIZE"],
                     attachments.Select(a => new[] { a.Index.ToString(), a.Name, a.ContentType, a.Size.ToString() }))]);

@@ -59,9 +59,6 @@ public static class MessageAttachments
     private static bool IsMediaType(string text) =>
         System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(text, out var parsed) && parsed.MediaType?.Contains('/') == true;
 
-    public static IReadOnlyList<AttachmentInfo> Describe(MessagePayload? payload) =>
-        payload?.Attachments.Select((a, i) => new AttachmentInfo(i, a.Name, a.ContentType, a.Content.Length)).ToArray() ?? [];
-
     /// <summary>One received message opened for this bureau's reader, or null when the inbox does not hold it.</summary>
     public static async Task<OpenResult?> OpenReceivedAsync(BureauCode bureau, string id, BureauCrypto crypto, IActorRef inbox, CancellationToken ct)
     {

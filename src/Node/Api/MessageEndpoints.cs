@@ -106,13 +106,7 @@ public static class MessageEndpoints
     }
 
     /// <summary>A received message as its reader sees it. The inbox admitted only envelopes that opened at its gate; opening again here is for this reader alone.</summary>
-    private static InboxMessage Opened(InboxEvents.Received item, BureauCrypto crypto)
-    {
-        var result = crypto.OpenForReader(item);
-        var h = result.Header;
-        return new InboxMessage(item.Id, item.From.Value, result.Payload?.Subject ?? "", result.Payload?.Body ?? "",
-            h.HandlingCode.ToString(), h.CaseId, h.SentAt, item.At, MessageAttachments.Describe(result.Payload));
-    }
+    internal static InboxMessage Opened(InboxEvents.Received item, BureauCrypto crypto) => InboxMessage.Of(item, crypto.OpenForReader(item));
 
     /// <summary>A send request checked against the directory and the limits: a draft to seal, or the problem to answer with.</summary>
     private static (Draft? Draft, IResult? Problem) Check(SendMessageRequest request, BureauCrypto crypto, string where = "")

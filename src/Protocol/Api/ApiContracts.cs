@@ -1,3 +1,6 @@
+using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
+
 namespace ActorNet.Protocol.Api;
 
 // The JSON shapes of the node's HTTP API (camelCase on the wire), shared with the CLI.
@@ -84,7 +87,11 @@ public sealed record ForwardRequest(IReadOnlyList<string>? To);
 /// <summary><c>GET /api/messages/{id}</c>: the sender's view, with each recipient's state (queued, delivered, read).</summary>
 public sealed record MessageStatusInfo(string Id, string From, IReadOnlyList<string> To, IReadOnlyDictionary<string, string> Recipients, DateTimeOffset SentAt);
 
-/// <summary>One opened message in <c>GET /api/messages/inbox</c> and <c>GET /api/messages/inbox/{id}</c>.</summary>
+/// <summary>One received message in <c>GET /api/messages/inbox</c>, <c>GET /api/messages/inbox/{id}</c> and the full message events.</summary>
+/// <param name="Unreadable">
+/// Set when this node cannot open the message for its reader (subject and body are then empty), saying why: the inbox admitted
+/// it, but its payload does not decode (only its sender could have sealed that), or a key it needs is no longer held.
+/// </param>
 public sealed record InboxMessage(
     string Id,
     string From,
@@ -94,7 +101,19 @@ public sealed record InboxMessage(
     string? CaseId,
     DateTimeOffset SentAt,
     DateTimeOffset ReceivedAt,
-    IReadOnlyList<AttachmentInfo>? Attachments = null);
+    IReadOnlyList<AttachmentInfo>? Attachments = null,
+    string? Unreadable = null)
+{
+    /// <summary>A received message as its reader sees it, from the inbox's record of it and this node's opening of it.</summary>
+    public static InboxMessage Of(InboxEvents.Received arrival, OpenResult opened)
+    {
+        var h = opened.Header;
+        var payload = opened.IsOpened ? opened.Payload : null;
+        return new InboxMessage(arrival.Id, arrival.From.Value, payload?.Subject ?? "", payload?.Body ?? "", h.HandlingCode.ToString(), h.CaseId,
+            h.SentAt, arrival.At, payload?.Attachments.Select((a, i) => new AttachmentInfo(i, a.Name, a.ContentType, a.Content.Length)).ToArray() ?? [],
+            opened.IsOpened ? null : $"{opened.Outcome}: {opened.Reason}");
+    }
+}
 
 /// <summary>One event of <c>GET /api/events</c>: <paramref name="Type"/> is the SSE event name (message, notice, hit, operation).</summary>
 public sealed record LiveEvent(string Type, string Id, string From, DateTimeOffset At);

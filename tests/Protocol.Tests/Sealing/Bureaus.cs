@@ -36,6 +36,21 @@ public sealed class Bureaus : IDisposable
     public EnvelopeHeader Header(BureauCode from, params BureauCode[] to) =>
         Sealer(from).Header(Guid.NewGuid().ToString("N"), to, At, HandlingCode.H1, "CASE-42");
 
+    /// <summary>
+    /// One envelope's header and keys with another's payload, signed by the sender itself: what only a broken or malicious
+    /// sender makes. Its signature and key verify; its payload does not authenticate.
+    /// </summary>
+    public SealedEnvelope SignedWithAnotherPayload(BureauCode from, BureauCode to)
+    {
+        var sealer = Sealer(from);
+        var envelope = sealer.Seal(Header(from, to), Payload("x"));
+        var other = sealer.Seal(Header(from, to), Payload("the other body"));
+        var digest = Canonical.Digest(Canonical.Header(envelope.Header), other.Payload.Span, envelope.Keys);
+        var (root, paths) = MerkleTree.Build([digest]);
+        var signature = rings[from].Sign(Canonical.BatchToSign(from, envelope.Header.SenderKeyVersion, root));
+        return new SealedEnvelope(envelope.Header, other.Payload, envelope.Keys, new BatchProof(root, 0, 1, paths[0], signature));
+    }
+
     public void Dispose()
     {
         foreach (var ring in rings.Values)

@@ -225,14 +225,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_gate_refuses_a_signed_payload_that_does_not_authenticate_and_the_reader_too()
     {
-        // One envelope's header and keys with another's payload, signed by FR itself: what only a broken or malicious sender makes.
-        var sealer = bureaus.Sealer(FR);
-        var envelope = sealer.Seal(bureaus.Header(FR, US), Payload("x"));
-        var other = sealer.Seal(bureaus.Header(FR, US), Payload("y"));
-        var digest = Canonical.Digest(Canonical.Header(envelope.Header), other.Payload.Span, envelope.Keys);
-        var (root, paths) = MerkleTree.Build([digest]);
-        var signature = bureaus.Keys(FR).Sign(Canonical.BatchToSign(FR, envelope.Header.SenderKeyVersion, root));
-        var mixed = new SealedEnvelope(envelope.Header, other.Payload, envelope.Keys, new BatchProof(root, 0, 1, paths[0], signature));
+        var mixed = bureaus.SignedWithAnotherPayload(FR, US);
 
         var refused = bureaus.Opener(US).Admit(mixed);
         Assert.Equal(OpenOutcome.Tampered, refused?.Outcome);
