@@ -98,7 +98,7 @@ app.MapAuditEndpoints();
 app.MapMessageEndpoints(options.Bureau);
 app.MapNoticeEndpoints(options.Bureau);
 app.MapPublicExtractEndpoints(options.Bureau);
-app.MapEventEndpoints();
+app.MapEventEndpoints(options.Bureau);
 app.MapDiagnosticsEndpoints();
 
 // Start-up leaves far more garbage than an idle node holds: hand it back to the OS once the node has settled.

@@ -65,6 +65,9 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         events.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", NodeProcess.AdminToken);
         using var stream = await events.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
         var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        // And a client of the full feed, whose message events carry the messages themselves.
+        using var fullStream = await events.GetAsync("/api/events?messages=full", HttpCompletionOption.ResponseHeadersRead);
+        var fullReader = new StreamReader(await fullStream.Content.ReadAsStreamAsync());
 
         var (sent, sentOut, sentErr) = await Cli(fr, "message", "send", "--to", "DE", "--subject", "Stolen car", "--body", "Plate AB-123-CD seen in Lyon", "--handling", "H2");
         Assert.True(sent == 0, sentOut + sentErr);
@@ -76,7 +79,10 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
             do line = await reader.ReadLineAsync(cts.Token); while (line is not null && !line.Contains(id));
             Assert.NotNull(line);
         }
-        await Eventually.TrueAsync(async () => (await Cli(fr, "message", "show", id)).Item2.Contains("delivered"), Ready, "delivery of " + id);
+        var carried = await NextMessageEventAsync(fullReader);
+        Assert.Equal((id, "FR", "Stolen car", "Plate AB-123-CD seen in Lyon", "H2"), (carried.Id, carried.From, carried.Subject, carried.Body, carried.HandlingCode));
+        Assert.Null(carried.Unreadable);
+        await Eventually.TrueAsync(async () => (await Cli(fr, "message", "show", id)).Item2.Contains("read"), Ready, "FR to see " + id + " read through the feed");
         var (read, inbox, _) = await Cli(de, "message", "inbox");
         Assert.Equal(0, read);
         Assert.Contains("Plate AB-123-CD seen in Lyon", inbox);
@@ -91,8 +97,35 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
             Ready, "DE to forward the H1 message");
         Assert.Equal(HttpStatusCode.NotFound, (await de.Http.PostAsJsonAsync("/api/messages/nope/forward", new ForwardRequest(["GS"]))).StatusCode);
 
+        // A client that reconnects after the first message (as EventSource does, with Last-Event-ID) is sent the next one.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, "/api/events?messages=full");
+        resume.Headers.Add("Last-Event-ID", id);
+        using var resumed = await events.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(h1, (await NextMessageEventAsync(new StreamReader(await resumed.Content.ReadAsStreamAsync()))).Id);
+        var badFeed = await de.Http.GetAsync("/api/events?messages=bodies");
+        Assert.Equal(HttpStatusCode.BadRequest, badFeed.StatusCode);
+        Assert.Contains("full", await badFeed.Content.ReadAsStringAsync());
+        var badCursor = await de.Http.GetAsync("/api/events?messages=full&after=nope");
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Contains("no message nope", await badCursor.Content.ReadAsStringAsync());
+
         var (bad, _, badErr) = await Cli(fr, "message", "send", "--to", "ZZ", "--body", "x");
         Assert.Equal(1, bad);
         Assert.Contains("ZZ", badErr);
+    }
+
+    /// <summary>The message carried by the next <c>message</c> event of a full feed (<c>?messages=full</c>).</summary>
+    private static async Task<InboxMessage> NextMessageEventAsync(StreamReader feed)
+    {
+        using var cts = new CancellationTokenSource(Ready);
+        string? type = null;
+        while (await feed.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+                type = line[7..];
+            else if (type == "message" && line.StartsWith("data: ", StringComparison.Ordinal))
+                return System.Text.Json.JsonSerializer.Deserialize<InboxMessage>(line[6..], new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        }
+        throw new InvalidOperationException("the feed ended without a message event");
     }
 }

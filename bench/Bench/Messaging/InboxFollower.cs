@@ -1,57 +1,70 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Threading.Channels;
+using System.Text.Json;
 using ActorNet.Protocol.Api;
 
 namespace ActorNet.Bench.Messaging;
 
 /// <summary>
-/// A recipient bureau's client as an integration would write it: it follows <c>GET /api/events</c> (Server-Sent Events) and,
-/// whenever a message event arrives, pages <c>GET /api/messages/inbox?after=</c> until it has everything. A message counts as
-/// received when its opened body has reached this client, which also marks it read at the node (as a consumer's ack).
+/// A recipient bureau's client as an integration would write it: it reads what its inbox already holds with
+/// <c>GET /api/messages/inbox?after=</c>, then follows <c>GET /api/events?messages=full&amp;after=</c> (Server-Sent Events
+/// carrying each new message, opened). A message counts as received when its opened body has reached this client; the node
+/// marks it read as it sends it (as a consumer's ack).
 /// </summary>
 public sealed class InboxFollower : IAsyncDisposable
 {
     private const int Page = 1000;
     private readonly HttpClient _http;
-    private Action<InboxMessage, long> _onMessage = (_, _) => { };
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _events = Task.CompletedTask, _reader = Task.CompletedTask;
+    private Action<InboxMessage, long> _onMessage = (_, _) => { };
+    private Task _events = Task.CompletedTask;
     private string? _lastId;
 
     private InboxFollower(HttpClient http) => _http = http;
 
     public long Received { get; private set; }
 
-    /// <summary>Subscribes to events and skips what the inbox already holds; returns once subscribed.</summary>
-    /// <param name="onMessage">Called for each later message, once, in inbox order, with the Stopwatch timestamp at which its page arrived.</param>
+    /// <summary>Skips what the inbox already holds and subscribes to the messages after it; returns once subscribed.</summary>
+    /// <param name="onMessage">Called for each later message, once, in inbox order, with the Stopwatch timestamp at which it arrived.</param>
     public static async Task<InboxFollower> StartAsync(HttpClient http, Action<InboxMessage, long> onMessage)
     {
         var follower = new InboxFollower(http);
-        follower._events = follower.FollowEventsAsync();
-        await follower._subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await follower.DrainAsync(); // what was there before this client started is not part of any measurement
-        follower.Received = 0;
         follower._onMessage = onMessage;
-        follower._reader = follower.ReadAsync();
+        follower._events = follower.FollowAsync();
+        await follower._subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return follower;
     }
 
-    private async Task FollowEventsAsync()
+    private async Task FollowAsync()
     {
         try
         {
-            using var response = await _http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+            var after = _lastId is null ? "" : $"&after={_lastId}";
+            using var response = await _http.GetAsync($"/api/events?messages=full{after}", HttpCompletionOption.ResponseHeadersRead, _stop.Token);
             response.EnsureSuccessStatusCode();
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
+            string? type = null, data = null;
             while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
-                if (line.StartsWith("event: ready", StringComparison.Ordinal))
-                    _subscribed.TrySetResult();
-                else if (line.StartsWith("event: message", StringComparison.Ordinal))
-                    _wake.Writer.TryWrite(true);
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    type = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    data = line[6..];
+                else if (line.Length == 0)
+                {
+                    if (type == "ready")
+                        _subscribed.TrySetResult();
+                    else if (type == "message" && data is not null)
+                    {
+                        var at = Stopwatch.GetTimestamp();
+                        var message = JsonSerializer.Deserialize<InboxMessage>(data, MessagingNetwork.Web)!;
+                        Received++;
+                        _onMessage(message, at);
+                    }
+                    (type, data) = (null, null);
+                }
             }
         }
         catch (OperationCanceledException) { }
@@ -61,33 +74,12 @@ public sealed class InboxFollower : IAsyncDisposable
         }
     }
 
-    private async Task ReadAsync()
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                // Events wake the reader; the timeout only guards against an event lost to a full SSE buffer.
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                tick.CancelAfter(TimeSpan.FromMilliseconds(500));
-                try { await _wake.Reader.ReadAsync(tick.Token); }
-                catch (OperationCanceledException) when (!_stop.IsCancellationRequested) { }
-                await DrainAsync();
-            }
-        }
-        catch (OperationCanceledException) { }
-    }
-
     private async Task DrainAsync()
     {
         while (true)
         {
             var after = _lastId is null ? "" : $"&after={_lastId}";
             var page = await _http.GetFromJsonAsync<List<InboxMessage>>($"/api/messages/inbox?limit={Page}{after}", MessagingNetwork.Web, _stop.Token) ?? [];
-            var at = Stopwatch.GetTimestamp();
-            foreach (var message in page)
-                _onMessage(message, at);
-            Received += page.Count;
             if (page.Count > 0)
                 _lastId = page[^1].Id;
             if (page.Count < Page)
@@ -98,7 +90,7 @@ public sealed class InboxFollower : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try { await Task.WhenAll(_events, _reader); }
+        try { await _events; }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException) { }
         _stop.Dispose();
     }
