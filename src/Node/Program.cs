@@ -54,7 +54,9 @@ if (options.AutoEnrol)
 // The empty builder, not the slim one: options come from flags, so no appsettings.json (and no file watcher for it),
 // no console logger under Serilog, no host filtering or forwarded headers; only Kestrel and routing.
 var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
-builder.Host.UseSerilog();
+// Serilog as a provider under the framework's logger factory, which keeps one logger per category: Serilog's own factory
+// (UseSerilog) makes a new one each time it is asked, and ASP.NET asks on every request (results, the token handler).
+builder.Logging.AddSerilog(Log.Logger);
 builder.Services.AddRoutingCore();
 builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
 {
