@@ -24,10 +24,17 @@ public sealed class BearerTokenHandler(
         if (role is null)
             return Task.FromResult(AuthenticateResult.Fail("unknown token"));
 
-        var roles = role == Roles.Admin ? Roles.All : [role];
-        var claims = roles.Select(r => new Claim(ClaimTypes.Role, r)).Append(new Claim(ClaimTypes.Name, tokenId!));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principals.GetOrAdd((tokenId!, role), Principal), SchemeName)));
+    }
+
+    // One principal per token and role, made once: the store is asked on every request, so a revoked token is refused at once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string TokenId, string Role), ClaimsPrincipal> Principals = new();
+
+    private static ClaimsPrincipal Principal((string TokenId, string Role) token)
+    {
+        var roles = token.Role == Roles.Admin ? Roles.All : [token.Role];
+        var claims = roles.Select(r => new Claim(ClaimTypes.Role, r)).Append(new Claim(ClaimTypes.Name, token.TokenId));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
