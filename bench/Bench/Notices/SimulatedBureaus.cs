@@ -128,13 +128,16 @@ public static class SimulatedBureaus
                     _reading = false;
                     if (page.Items.Count > 0)
                     {
+                        // One write a page: a line written alone is a system call, and this process is also the recipients' node.
+                        var lines = new System.Text.StringBuilder();
                         foreach (var item in page.Items)
                         {
                             var opened = crypto.OpenForReader(item);
-                            output.WriteLine(opened.IsOpened
-                                ? $"{Prefix}msg {bureau.Value} {opened.Payload!.Subject} {Stopwatch.GetTimestamp()}"
-                                : $"{Prefix}refused {bureau.Value} {item.Id} {opened.Outcome}");
+                            lines.Append(opened.IsOpened
+                                ? $"{Prefix}msg {bureau.Value} {opened.Payload!.Subject} {Stopwatch.GetTimestamp()}\n"
+                                : $"{Prefix}refused {bureau.Value} {item.Id} {opened.Outcome}\n");
                         }
+                        output.Write(lines.ToString());
                         _after = page.Items[^1].Id;
                         inbox.Tell(new InboxCommands.MarkRead(bureau, page.Items.Select(i => i.Id).ToArray()));
                     }
