@@ -28,7 +28,7 @@ public sealed class FakeNode : IAsyncDisposable
 
     public ConcurrentQueue<Recorded> Requests { get; } = new();
 
-    public sealed record Recorded(string Method, string Path, string? Authorization, string Body);
+    public sealed record Recorded(string Method, string Path, string? Authorization, string Body, string Query = "");
 
     /// <summary>A loopback port nothing listens on once this returns.</summary>
     public static int FreePort()
@@ -96,7 +96,7 @@ public sealed class FakeNode : IAsyncDisposable
     {
         var request = context.Request;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
-            Requests.Enqueue(new Recorded(request.HttpMethod, request.Url!.AbsolutePath, request.Headers["Authorization"], await reader.ReadToEndAsync()));
+            Requests.Enqueue(new Recorded(request.HttpMethod, request.Url!.AbsolutePath, request.Headers["Authorization"], await reader.ReadToEndAsync(), request.Url.Query));
         try
         {
             if (routes.TryGetValue($"{request.HttpMethod} {request.Url.AbsolutePath}", out var route))

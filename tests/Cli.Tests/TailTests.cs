@@ -83,6 +83,32 @@ public class TailTests : IAsyncLifetime
         Assert.Equal("The token is missing or unknown\n", run.Stderr);
     }
 
+    [Fact]
+    public async Task Message_follow_prints_each_message_of_the_full_feed_after_the_cursor_until_interrupted()
+    {
+        node.Events("/api/events",
+        [
+            ("ready", """{"type":"ready","id":"","from":"","at":"2026-03-01T10:00:00Z"}"""),
+            ("message", """{"id":"m2","from":"FR","subject":"Plates","body":"AB-123-CD seen in Lyon","handlingCode":"H1","caseId":null,"sentAt":"2026-03-01T10:00:01Z","receivedAt":"2026-03-01T10:00:02Z","attachments":[]}"""),
+            ("notice", """{"type":"notice","id":"2026-1","from":"GS","at":"2026-03-01T10:00:03Z"}"""),
+            ("message", """{"id":"m3","from":"DE","subject":"","body":"","handlingCode":"H2","caseId":null,"sentAt":"2026-03-01T10:00:04Z","receivedAt":"2026-03-01T10:00:05Z","attachments":[],"unreadable":"Tampered: the payload does not decode"}"""),
+        ], closeStream.Task);
+        var stdout = new LineCountingWriter(expected: 2);
+        var interrupt = new Interrupt();
+
+        var follow = CliApp.RunAsync(["--node", node.Url, "message", "follow", "--after", "m1"], TextReader.Null, stdout, new StringWriter(), _ => null, interrupt);
+        await stdout.Reached.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(interrupt.Trigger());
+
+        Assert.Equal(CliApp.Success, await follow.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(
+        [
+            "2026-03-01 10:00:01Z | FR | H1 | m2 | Plates: AB-123-CD seen in Lyon",
+            "2026-03-01 10:00:04Z | DE | H2 | m3 | cannot be opened here: Tampered: the payload does not decode",
+        ], stdout.Lines);
+        Assert.Equal("?messages=full&after=m1", Assert.Single(node.Requests).Query);
+    }
+
     /// <summary>Collects lines and signals once the expected number has arrived, so the test waits on output, not on time.</summary>
     private sealed class LineCountingWriter(int expected) : StringWriter
     {

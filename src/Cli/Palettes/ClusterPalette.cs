@@ -56,30 +56,14 @@ public sealed class ClusterPalette : Palette
         return CliApp.Success;
     }
 
-    private static async Task<int> Tail(Invocation i)
-    {
-        try
+    private static Task<int> Tail(Invocation i) =>
+        FollowUntilInterrupted(i, "api/cluster/events", "member", data =>
         {
-            await foreach (var item in i.Node.FollowAsync("api/cluster/events", i.Cancel))
-            {
-                if (item.EventType != "member")
-                    continue;
-                var e = JsonSerializer.Deserialize<ClusterEventInfo>(item.Data, NodeClient.Json);
-                if (e is null)
-                    continue;
-                if (i.Out.Json)
-                    i.Out.WriteJsonLine(e);
-                else
-                    i.Out.Line(MemberLines.Event(e));
-                // A person watches this live: show each event as it comes, not when a buffer fills.
-                i.Out.Flush();
-            }
-        }
-        catch (OperationCanceledException) when (i.Cancel.IsCancellationRequested)
-        {
-            // Ctrl-C is how a tail is meant to end.
-            return CliApp.Success;
-        }
-        throw new NodeUnreachableException($"The node at {i.Node.Url} closed the event stream (is it shutting down?)");
-    }
+            if (JsonSerializer.Deserialize<ClusterEventInfo>(data, NodeClient.Json) is not { } e)
+                return;
+            if (i.Out.Json)
+                i.Out.WriteJsonLine(e);
+            else
+                i.Out.Line(MemberLines.Event(e));
+        });
 }

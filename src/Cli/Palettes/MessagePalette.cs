@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActorNet.Cli.Output;
 using ActorNet.Protocol.Api;
 
@@ -19,6 +20,8 @@ public sealed class MessagePalette : Palette
             Flags: [new Flag("--to", "US,DE", Required: true), new Flag("--subject", "S"), new Flag("--body", "B", Required: true),
                 new Flag("--handling", "H0|H1|H2|H3"), new Flag("--case", "ID"), new Flag("--attach", "FILE", Repeatable: true)]),
         new(Name, "inbox", "messages received, oldest first (officer); marks them read", Inbox, Flags: [new Flag("--after", "ID")]),
+        new(Name, "follow", "prints each message received after ID (all without it), then each as it arrives, until interrupted (officer); marks them read",
+            Follow, Flags: [new Flag("--after", "ID")]),
         new(Name, "show", "a sent message and each recipient's state, or a received one and its attachments (officer)", Show, Arguments: ["ID"]),
         new(Name, "attachment", "saves attachment N (from 0) of a received message to FILE (officer)", SaveAttachment,
             Arguments: ["ID", "N"], Flags: [new Flag("--out", "FILE", Required: true)]),
@@ -65,6 +68,22 @@ public sealed class MessagePalette : Palette
                 m.Unreadable ?? (m.Body.Length > 60 ? m.Body[..57] + "..." : m.Body),
                 (m.Attachments?.Count ?? 0).ToString() })));
         return CliApp.Success;
+    }
+
+    /// <summary>The inbox as it fills: the node's full message feed, one line (or JSON object) a message.</summary>
+    private static Task<int> Follow(Invocation i)
+    {
+        var after = i.Args.Flag("--after");
+        return FollowUntilInterrupted(i, "api/events?messages=full" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), "message", data =>
+        {
+            if (JsonSerializer.Deserialize<InboxMessage>(data, NodeClient.Json) is not { } m)
+                return;
+            if (i.Out.Json)
+                i.Out.WriteJsonLine(m);
+            else
+                i.Out.Line(string.Join(" | ", Table.Time(m.SentAt), m.From, m.HandlingCode, m.Id,
+                    m.Unreadable is null ? $"{m.Subject}: {m.Body}" : "cannot be opened here: " + m.Unreadable));
+        });
     }
 
     /// <summary>An id names a message this bureau sent, received, or (sent to itself) both: show whichever the node has.</summary>

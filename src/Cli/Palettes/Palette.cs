@@ -5,6 +5,29 @@ namespace ActorNet.Cli.Palettes;
 /// <summary>One group of commands, as in pbm: <c>cluster</c>, <c>bureau</c>, <c>token</c>, ...</summary>
 public abstract class Palette
 {
+    /// <summary>
+    /// Follows a node's event stream until interrupted, handing each event of <paramref name="eventType"/> to
+    /// <paramref name="show"/> and flushing after it (a person watches this live). Ctrl-C is how it is meant to end.
+    /// </summary>
+    protected static async Task<int> FollowUntilInterrupted(Invocation i, string path, string eventType, Action<string> show)
+    {
+        try
+        {
+            await foreach (var item in i.Node.FollowAsync(path, i.Cancel))
+            {
+                if (item.EventType != eventType)
+                    continue;
+                show(item.Data);
+                i.Out.Flush();
+            }
+        }
+        catch (OperationCanceledException) when (i.Cancel.IsCancellationRequested)
+        {
+            return CliApp.Success;
+        }
+        throw new NodeUnreachableException($"The node at {i.Node.Url} closed the event stream (is it shutting down?)");
+    }
+
     public abstract string Name { get; }
 
     public abstract string Summary { get; }
