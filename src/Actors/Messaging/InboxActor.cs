@@ -28,7 +28,12 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly BureauCode _bureau;
     private readonly IEnvelopeGate _gate;
     private readonly IActorRef _audit;
-    private readonly InboxState _state;
+    private InboxState _state;
+    private readonly long _recentBytes;
+    private readonly int _snapshotEvery;
+    private long _arrivalsSinceSnapshot, _replayedEvents;
+    private long? _snapshotSequence;
+    private bool _savingSnapshot;
     private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
     private readonly Func<BureauCode, IActorRef>? _outboxOverride;
     private readonly IActorRef? _notices;
@@ -44,10 +49,13 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     /// <param name="notices">Where notice envelopes go once persisted (see <see cref="HandOver"/>); none: they stay in the inbox as messages.</param>
     /// <param name="recentBytes">Sealed bytes of the most recent arrivals kept in memory; older ones are read back from the journal.</param>
+    /// <param name="snapshotEvery">Arrivals between snapshots of the bookkeeping, at least (a quarter of the inbox once it is larger).</param>
     public InboxActor(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null,
-        long recentBytes = InboxState.DefaultRecentBytes)
+        long recentBytes = InboxState.DefaultRecentBytes, int snapshotEvery = DefaultSnapshotEvery)
     {
         _state = new InboxState(recentBytes);
+        _recentBytes = recentBytes;
+        _snapshotEvery = snapshotEvery;
         _bureau = bureau;
         _gate = gate;
         _audit = audit;
@@ -55,13 +63,19 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         _notices = notices;
         PersistenceId = "inbox-" + bureau.Value;
 
-        Recover<InboxEvents.Received>(r => Keep(r, 0));
-        Recover<InboxEvents.ReceivedBatch>(KeepAll);
-        Recover<InboxEvents.Read>(r => _state.Apply(r));
-        Recover<NoticeHandOver.HandedOver>(h => _handOver.Marked(h.UpTo));
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = InboxState.FromSnapshot((InboxSnapshot)offer.Snapshot, _recentBytes);
+            _snapshotSequence = offer.Metadata.SequenceNr;
+        });
+        Recover<InboxEvents.Received>(r => { _replayedEvents++; Keep(r, 0); });
+        Recover<InboxEvents.ReceivedBatch>(b => { _replayedEvents++; KeepAll(b); });
+        Recover<InboxEvents.Read>(r => { _replayedEvents++; _state.Apply(r); });
+        Recover<NoticeHandOver.HandedOver>(h => { _replayedEvents++; _handOver.Marked(h.UpTo); });
         Recover<RecoveryCompleted>(_ =>
         {
-            _log.Info("Inbox of {Bureau} recovered with {Count} messages", _bureau, _state.Count);
+            _log.Info("Inbox of {Bureau} recovered with {Count} messages, from snapshot at {SnapshotSequence} and {Replayed} events",
+                _bureau, _state.Count, _snapshotSequence, _replayedEvents);
             StartHandOver();
         });
 
@@ -73,6 +87,46 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         Command<WriteReads>(_ => WriteReadsNow());
         Command<NoticeHandOver.Taken>(OnTaken);
         Command<HandOverDue>(_ => HandOverNow());
+        Command<GetMemory>(_ => Sender.Tell(new Memory(_state.Count, _state.HeldBytes, _replayedEvents, _snapshotSequence)));
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            _savingSnapshot = false;
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            SnapshotIfDue(); // a burst may have come and gone while this one was being saved
+        });
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _savingSnapshot = false;
+            _log.Warning(f.Cause, "Inbox of {Bureau} could not save its snapshot at {SnapshotSequence}; recovery replays more until the next one", _bureau, f.Metadata.SequenceNr);
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Inbox of {Bureau} could not delete its older snapshots", _bureau));
+    }
+
+    public const int DefaultSnapshotEvery = 10_000;
+
+    /// <summary>How much the inbox holds and how it last recovered; answered with <see cref="Memory"/>.</summary>
+    public sealed class GetMemory : INoSerializationVerificationNeeded
+    {
+        public static readonly GetMemory Instance = new();
+    }
+
+    /// <param name="SnapshotSequence">The journal position of the snapshot recovery started from, if any.</param>
+    public sealed record Memory(int Arrivals, long HeldBytes, long ReplayedEvents, long? SnapshotSequence) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// Saves the bookkeeping once enough has arrived since the last snapshot. Write callbacks run in journal order, so the
+    /// state is always exactly that of the journal up to the last write done (LastSequenceNr, where the snapshot goes);
+    /// what is taken and still being written replays after it. Not while a notice envelope waits for the notice side: its
+    /// sealed bytes would have to be in the snapshot.
+    /// </summary>
+    private void SnapshotIfDue()
+    {
+        if (_savingSnapshot || _arrivalsSinceSnapshot < Math.Max(_snapshotEvery, _state.Count / 4) || _handOver.Count > 0)
+            return;
+        _savingSnapshot = true;
+        _arrivalsSinceSnapshot = 0;
+        SaveSnapshot(_state.ToSnapshot());
     }
 
     public override string PersistenceId { get; }
@@ -93,8 +147,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(BureauCode bureau, IEnvelopeGate gate, IActorRef audit, Func<BureauCode, IActorRef>? outboxFor = null, IActorRef? notices = null,
-        long recentBytes = InboxState.DefaultRecentBytes) =>
-        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices, recentBytes));
+        long recentBytes = InboxState.DefaultRecentBytes, int snapshotEvery = DefaultSnapshotEvery) =>
+        Akka.Actor.Props.Create(() => new InboxActor(bureau, gate, audit, outboxFor, notices, recentBytes, snapshotEvery));
 
     // --- Dispatch hook (issue 4): notice envelopes are delivered like any other, then handed to the notice side. ---
 
@@ -118,6 +172,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     private void KeepAll(InboxEvents.ReceivedBatch batch)
     {
+        _arrivalsSinceSnapshot += batch.Parcels.Count;
         var index = 0;
         foreach (var arrival in batch.Arrivals)
             Keep(arrival, index++);
@@ -222,6 +277,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             foreach (var arrival in received.Arrivals)
                 HandOver(arrival);
             AcknowledgeSoon(delivery.From, sender);
+            SnapshotIfDue();
         });
     }
 

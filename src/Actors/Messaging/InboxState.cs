@@ -155,4 +155,36 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     }
 
     public InboxEvents.Received? Find(string id) => _positionById.TryGetValue(id, out var i) ? _arrivals[i] : null;
+
+    /// <summary>The bookkeeping of every written arrival, for recovery to start from (what is taken and still being written is not in it).</summary>
+    /// <exception cref="InvalidOperationException">An arrival has no journal position: its bytes would be in no snapshot and no event.</exception>
+    public InboxSnapshot ToSnapshot()
+    {
+        if (_journalSequences.Contains(0))
+            throw new InvalidOperationException("an arrival applied without its journal position cannot go into a snapshot: its sealed bytes are held only here");
+        var senders = _lastSequence.Keys.ToList();
+        var index = senders.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
+        return new InboxSnapshot(senders, _arrivals.Select(a => index[a.From]).ToArray(), _arrivals.Select(a => a.Sequence).ToArray(),
+            _arrivals.Select(a => a.Id).ToArray(), _arrivals.Select(a => a.At).ToArray(), _journalSequences.ToArray(),
+            _arrivals.Select(a => _read.Contains(a.Id)).ToArray());
+    }
+
+    /// <summary>An inbox as a snapshot left it: every arrival's sealed bytes are read back from the journal when asked for.</summary>
+    public static InboxState FromSnapshot(InboxSnapshot snapshot, long recentBytes = DefaultRecentBytes)
+    {
+        var state = new InboxState(recentBytes);
+        for (var i = 0; i < snapshot.ArrivalIds.Count; i++)
+        {
+            var arrival = new InboxEvents.Received(snapshot.Senders[snapshot.ArrivalSenders[i]], snapshot.ArrivalSequences[i], snapshot.ArrivalIds[i],
+                ReadOnlyMemory<byte>.Empty, snapshot.ArrivedAt[i]);
+            state._lastSequence[arrival.From] = Math.Max(state.LastSequence(arrival.From), arrival.Sequence);
+            state._positionById[arrival.Id] = state._arrivals.Count;
+            state._arrivals.Add(arrival);
+            state._journalSequences.Add(snapshot.JournalSequences[i]);
+            if (snapshot.Read[i])
+                state._read.Add(arrival.Id);
+        }
+        state._heldFrom = state._arrivals.Count; // none holds its bytes
+        return state;
+    }
 }

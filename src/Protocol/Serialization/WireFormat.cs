@@ -158,6 +158,7 @@ public static class WireFormat
             m => With(new P.OutboxReadBy { Recipient = m.Recipient.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
         Add<OutboxSnapshot, P.OutboxSnapshot>("o.snapshot", ToProto, FromProto, P.OutboxSnapshot.Parser);
+        Add<InboxSnapshot, P.InboxSnapshot>("i.snapshot", ToProto, FromProto, P.InboxSnapshot.Parser);
         Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
         Add<InboxEvents.ReceivedBatch, P.InboxReceivedBatch>("i.received-batch",
             m => With(new P.InboxReceivedBatch { From = m.From.Value, At = Ms(m.At) }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
@@ -468,6 +469,31 @@ public static class WireFormat
                 b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count)).ToArray())).ToArray(),
             p.Ids.ToArray(), p.PostedAt.Select(Time).ToArray(), p.RecipientCounts.ToArray(),
             p.SlotRecipients.ToArray(), p.SlotSequences.ToArray(), p.SlotRead.ToArray());
+    }
+
+    private static P.InboxSnapshot ToProto(InboxSnapshot m)
+    {
+        var p = new P.InboxSnapshot();
+        p.Senders.AddRange(m.Senders.Select(b => b.Value));
+        p.ArrivalSenders.AddRange(m.ArrivalSenders);
+        p.ArrivalSequences.AddRange(m.ArrivalSequences);
+        p.ArrivalIds.AddRange(m.ArrivalIds);
+        p.ArrivedAt.AddRange(m.ArrivedAt.Select(Ms));
+        p.JournalSequences.AddRange(m.JournalSequences);
+        p.Read.AddRange(m.Read);
+        return p;
+    }
+
+    private static InboxSnapshot FromProto(P.InboxSnapshot p)
+    {
+        var n = p.ArrivalIds.Count;
+        if (p.ArrivalSenders.Count != n || p.ArrivalSequences.Count != n || p.ArrivedAt.Count != n || p.JournalSequences.Count != n || p.Read.Count != n)
+            throw new ArgumentException($"an inbox snapshot with {n} ids but {p.ArrivalSenders.Count} senders, {p.ArrivalSequences.Count} sequences, " +
+                $"{p.ArrivedAt.Count} times, {p.JournalSequences.Count} journal positions and {p.Read.Count} read marks");
+        if (p.ArrivalSenders.Any(s => s < 0 || s >= p.Senders.Count))
+            throw new ArgumentException("an inbox snapshot with a sender index out of range");
+        return new InboxSnapshot(p.Senders.Select(Code).ToArray(), p.ArrivalSenders.ToArray(), p.ArrivalSequences.ToArray(), p.ArrivalIds.ToArray(),
+            p.ArrivedAt.Select(Time).ToArray(), p.JournalSequences.ToArray(), p.Read.ToArray());
     }
 
     private static P.SealedEnvelope ToProto(SealedEnvelope m)

@@ -113,4 +113,39 @@ public class InboxStateTests
         Deliver(unjournalled, Open, P(1), P(2), P(3));
         Assert.All(unjournalled.After(null, 10).Items, i => Assert.False(i.Sealed.IsEmpty));
     }
+
+    [Fact]
+    public void A_snapshot_keeps_every_arrival_in_order_with_its_read_mark_and_journal_place_and_the_inbox_carries_on_after_it()
+    {
+        var inbox = new InboxState();
+        var de = new BureauCode("DE");
+        inbox.Apply(new InboxEvents.ReceivedBatch(FR, [P(1), P(2)], Now), journalSequence: 3);
+        inbox.Apply(new InboxEvents.ReceivedBatch(de, [new Parcel(1, "d1", new byte[] { 2 })], Now.AddSeconds(1)), journalSequence: 4);
+        inbox.Apply(new InboxEvents.Received(FR, 3, "m3", new byte[] { 3 }, Now.AddSeconds(2)), journalSequence: 6);
+        inbox.Apply(new InboxEvents.Read(["m2", "d1"], Now), journalSequence: 7);
+
+        var snapshot = inbox.ToSnapshot();
+        var restored = InboxState.FromSnapshot(snapshot);
+
+        Assert.Equal(inbox.After(null, 10).Items.Select(i => (i.From, i.Sequence, i.Id, i.At)), restored.After(null, 10).Items.Select(i => (i.From, i.Sequence, i.Id, i.At)));
+        Assert.Equal((3, 1), (restored.LastSequence(FR), restored.LastSequence(de)));
+        Assert.Equal([false, true, true, false], new[] { "m1", "m2", "d1", "m3" }.Select(restored.WasRead));
+        // No sealed bytes in a snapshot: each arrival says which journal event to read them back from.
+        Assert.Equal(0, restored.HeldBytes);
+        Assert.Equal([3L, 3, 4, 6], new[] { "m1", "m2", "d1", "m3" }.Select(id => restored.JournalSequenceToRead(restored.Find(id)!)));
+        Assert.Equal("m3", Assert.Single(restored.After("d1", 10).Items).Id);
+
+        var (accepted, refused) = restored.Take(new DeliveryProtocol.Deliver(FR, US, [P(3), P(4), P(5, "m1")]), Open, Now);
+        Assert.Equal(["m4"], accepted.Select(a => a.Id));
+        Assert.Contains("replayed", Assert.Single(refused).Reason);
+    }
+
+    [Fact]
+    public void An_arrival_without_a_journal_place_cannot_go_into_a_snapshot()
+    {
+        var inbox = new InboxState();
+        Deliver(inbox, Open, P(1)); // applied without its journal position: its bytes are held only in memory
+
+        Assert.Throws<InvalidOperationException>(() => inbox.ToSnapshot());
+    }
 }

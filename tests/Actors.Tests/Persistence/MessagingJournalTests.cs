@@ -9,10 +9,10 @@ using Xunit;
 namespace ActorNet.Actors.Tests.Persistence;
 
 /// <summary>
-/// The outbox on the real journal (SQL on SQLite, as a node runs it): envelopes for an offline recipient stay in the
-/// journal and are read back page by page, and recovery starts from a snapshot of the bookkeeping.
+/// The outbox and the inbox on the real journal (SQL on SQLite, as a node runs it): envelopes for an offline recipient
+/// stay in the journal and are read back page by page, and recovery starts from a snapshot of the bookkeeping.
 /// </summary>
-public sealed class OutboxJournalTests
+public sealed class MessagingJournalTests
 {
     private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
@@ -79,7 +79,7 @@ public sealed class OutboxJournalTests
             outbox.Tell(new DeliveryProtocol.ReadReceipt(US, FR, ["m3"], DateTimeOffset.UtcNow)); // as if read before a delivery was acknowledged
             await Until(async () => await StateAsync(outbox, "m3", US) == DeliveryStates.Read, "m3 read");
             // Snapshots are saved as the events come; the older ones are deleted.
-            await Until(async () => await SnapshotsAsync(database) is (1, >= 1000), "one snapshot left, at event 1000 or later");
+            await Until(async () => await SnapshotsAsync(database, "outbox-FR") is (1, >= 1000), "one snapshot left, at event 1000 or later");
         }
 
         await using var second = await SqlPersistenceTests.StartAsync(database.Storage);
@@ -100,6 +100,47 @@ public sealed class OutboxJournalTests
         await Until(async () => await StateAsync(revived, $"m{total - 1}", US) == DeliveryStates.Delivered, "the last message delivered");
     }
 
+    [Fact]
+    public async Task An_inbox_recovers_from_its_latest_snapshot_reads_every_message_back_and_carries_on_in_order()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        const int total = 1234, perDelivery = 10;
+        static byte[] Sealed(long i) => BitConverter.GetBytes(i * 7919);
+        static DeliveryProtocol.Deliver Delivery(long from, long to) =>
+            new(FR, US, Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => new Parcel(i, $"m{i}", Sealed(i))).ToArray());
+        Props Inbox() => InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => ActorRefs.Nobody, recentBytes: 1024, snapshotEvery: 100);
+        const long events = (total + perDelivery - 1) / perDelivery;
+
+        await using (var first = await SqlPersistenceTests.StartAsync(database.Storage))
+        {
+            var inbox = first.System.ActorOf(Inbox(), "inbox");
+            for (var from = 1L; from <= total; from += perDelivery)
+                inbox.Tell(Delivery(from, Math.Min(from + perDelivery - 1, total)));
+            await AllArrivedAsync(inbox, US, total);
+            // Snapshots are saved as deliveries are written; the older ones are deleted.
+            var snapshots = (0L, 0L);
+            await Until(async () => (snapshots = await SnapshotsAsync(database, "inbox-US")) is (1, >= events / 2), "one inbox snapshot left, in the second half of its journal",
+                () => $"{snapshots.Item1} snapshots, the latest at {snapshots.Item2}");
+        }
+
+        await using var second = await SqlPersistenceTests.StartAsync(database.Storage);
+        var revived = second.System.ActorOf(Inbox(), "inbox");
+        var memory = await revived.Ask<InboxActor.Memory>(InboxActor.GetMemory.Instance, Bound);
+        Assert.True(memory.SnapshotSequence >= events / 2, $"recovered from a snapshot at {memory.SnapshotSequence}");
+        Assert.InRange(memory.ReplayedEvents, 0, events / 2);
+        Assert.Equal(total, memory.Arrivals);
+
+        // Every message comes back in arrival order with its own sealed bytes, read from the journal's events.
+        var received = await AllArrivedAsync(revived, US, total);
+        Assert.Equal(Enumerable.Range(1, total).Select(i => $"m{i}"), received.Select(r => r.Id));
+        Assert.All(received, r => Assert.True(r.Sealed.Span.SequenceEqual(Sealed(r.Sequence)), $"{r.Id} came back with other bytes"));
+        // It carries on after the last sequence it has: a resent parcel is not taken twice, the next one is.
+        revived.Tell(Delivery(total - 1, total + 1));
+        received = await AllArrivedAsync(revived, US, total + 1);
+        Assert.Equal(total + 1, received.Count);
+        Assert.Equal($"m{total + 1}", received[^1].Id);
+    }
+
     private static async Task PostAsync(IActorRef outbox, IEnumerable<(string Id, BureauCode[] To)> messages)
     {
         var posts = messages.Select(m => outbox.Ask<OutboxCommands.Posted>(new OutboxCommands.Post(FR, m.Id, m.To, BitConverter.GetBytes(m.Id.GetHashCode())), Bound)).ToList();
@@ -117,12 +158,13 @@ public sealed class OutboxJournalTests
         return items;
     }
 
-    private static async Task<(long Count, long Latest)> SnapshotsAsync(TestDatabase database)
+    private static async Task<(long Count, long Latest)> SnapshotsAsync(TestDatabase database, string persistenceId)
     {
         await using var connection = new SqliteConnection(database.Storage.ConnectionString + ";Pooling=False");
         await connection.OpenAsync();
         var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*), COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = 'outbox-FR'";
+        count.CommandText = "SELECT COUNT(*), COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = $id";
+        count.Parameters.AddWithValue("$id", persistenceId);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
