@@ -122,7 +122,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void SnapshotIfDue()
     {
-        if (_savingSnapshot || _arrivalsSinceSnapshot < Math.Max(_snapshotEvery, _state.Count / 4) || _handOver.Count > 0)
+        if (_savingSnapshot || _arrivalsSinceSnapshot < SnapshotInterval.After(_snapshotEvery, _state.Count) || _handOver.Count > 0)
             return;
         _savingSnapshot = true;
         _arrivalsSinceSnapshot = 0;
@@ -161,6 +161,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void Keep(InboxEvents.Received received, int index)
     {
+        _arrivalsSinceSnapshot++;
         if (IsMessage(received))
         {
             _state.Apply(received, LastSequenceNr);
@@ -172,7 +173,6 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     private void KeepAll(InboxEvents.ReceivedBatch batch)
     {
-        _arrivalsSinceSnapshot += batch.Parcels.Count;
         var index = 0;
         foreach (var arrival in batch.Arrivals)
             Keep(arrival, index++);

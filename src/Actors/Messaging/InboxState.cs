@@ -172,18 +172,12 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     /// <summary>An inbox as a snapshot left it: every arrival's sealed bytes are read back from the journal when asked for.</summary>
     public static InboxState FromSnapshot(InboxSnapshot snapshot, long recentBytes = DefaultRecentBytes)
     {
+        // Each arrival is applied as its event was, without bytes, at its journal position; then the reads.
         var state = new InboxState(recentBytes);
         for (var i = 0; i < snapshot.ArrivalIds.Count; i++)
-        {
-            var arrival = new InboxEvents.Received(snapshot.Senders[snapshot.ArrivalSenders[i]], snapshot.ArrivalSequences[i], snapshot.ArrivalIds[i],
-                ReadOnlyMemory<byte>.Empty, snapshot.ArrivedAt[i]);
-            state._lastSequence[arrival.From] = Math.Max(state.LastSequence(arrival.From), arrival.Sequence);
-            state._positionById[arrival.Id] = state._arrivals.Count;
-            state._arrivals.Add(arrival);
-            state._journalSequences.Add(snapshot.JournalSequences[i]);
-            if (snapshot.Read[i])
-                state._read.Add(arrival.Id);
-        }
+            state.Apply(new InboxEvents.Received(snapshot.Senders[snapshot.ArrivalSenders[i]], snapshot.ArrivalSequences[i], snapshot.ArrivalIds[i],
+                ReadOnlyMemory<byte>.Empty, snapshot.ArrivedAt[i]), snapshot.JournalSequences[i]);
+        state.Apply(new InboxEvents.Read(snapshot.ArrivalIds.Where((_, i) => snapshot.Read[i]).ToArray(), default));
         state._heldFrom = state._arrivals.Count; // none holds its bytes
         return state;
     }

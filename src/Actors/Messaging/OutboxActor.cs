@@ -27,12 +27,8 @@ public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int 
 
     public static OutboxSettings Default { get; } = new();
 
-    /// <summary>
-    /// Events between snapshots when the outbox keeps <paramref name="messages"/> messages' bookkeeping. A snapshot holds all
-    /// of it, so at a fixed interval its cost would grow with the history; a quarter of the history apart keeps the cost
-    /// per event constant, and recovery replays at most that quarter after loading the snapshot.
-    /// </summary>
-    public long SnapshotAfter(int messages) => Math.Max(SnapshotEvery, messages / 4L);
+    /// <summary>Events between snapshots when the outbox keeps <paramref name="messages"/> messages' bookkeeping (<see cref="SnapshotInterval"/>).</summary>
+    public long SnapshotAfter(int messages) => SnapshotInterval.After(SnapshotEvery, messages);
 }
 
 /// <summary>

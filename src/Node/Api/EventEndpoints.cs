@@ -29,24 +29,24 @@ public static class EventEndpoints
                 IRequiredActor<InboxKey> inbox, CancellationToken ct) =>
             {
                 if (messages is null)
-                    return TypedResults.ServerSentEvents(Follow(system, null, ct));
+                    return TypedResults.ServerSentEvents(Follow(system, null, [], ct));
                 if (messages != "full")
                     return Problems.Result(400, $"\"messages\" '{messages}' is not a feed: leave it out (each event names a new message) or use \"full\" (each carries the message)");
                 // Where a reconnecting EventSource left off (Last-Event-ID is the last message id it saw), or where the client says.
                 var cursor = after ?? http.Request.Headers["Last-Event-ID"].FirstOrDefault();
                 cursor = string.IsNullOrWhiteSpace(cursor) ? null : cursor;
-                if (cursor is not null)
-                {
-                    var probe = await inbox.ActorRef.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, cursor, 1), AskTimeout, ct);
-                    if (probe.UnknownAfterId)
-                        return Problems.Result(400, $"\"after\": no message {cursor} is in this inbox");
-                }
-                return TypedResults.ServerSentEvents(Follow(system, new InboxFeed(bureau, inbox.ActorRef, crypto, cursor), ct));
+                // The first page is read before the stream starts, so that an unknown cursor is still a plain 400.
+                var feed = new InboxFeed(bureau, inbox.ActorRef, crypto, cursor);
+                if (await feed.NextAsync(ct) is not { } first)
+                    return Problems.Result(400, $"\"after\": no message {cursor} is in this inbox");
+                return TypedResults.ServerSentEvents(Follow(system, feed, first, ct));
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Officer));
 
     /// <param name="feed">Null for events that only name new messages; otherwise the inbox to stream the messages of.</param>
-    private static async IAsyncEnumerable<SseItem<object>> Follow(ActorSystem system, InboxFeed? feed, [EnumeratorCancellation] CancellationToken ct)
+    /// <param name="first">The feed's first page, read already.</param>
+    private static async IAsyncEnumerable<SseItem<object>> Follow(ActorSystem system, InboxFeed? feed, IReadOnlyList<InboxMessage> first,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         // Dropping the oldest when a client falls far behind: a full feed loses nothing by it, since a message event only wakes it.
         var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -57,15 +57,18 @@ public static class EventEndpoints
             await forwarder.Ask<ActorIdentity>(new Identify(null), AskTimeout, ct);
             // A first event sends the response headers at once, so a client knows it is subscribed before anything happens.
             yield return new SseItem<object>(new LiveEvent("ready", "", "", DateTimeOffset.UtcNow), "ready");
-            var behind = feed is not null; // what the inbox already holds after the cursor goes first
+            // What the inbox held after the cursor goes first; then one more read, for what arrived before the subscription.
+            if (feed is not null)
+                foreach (var item in Sent(feed, first))
+                    yield return item;
+            var behind = feed is not null;
             while (!ct.IsCancellationRequested)
             {
                 if (behind)
                 {
-                    var page = await feed!.NextAsync(ct);
-                    foreach (var message in page)
-                        yield return new SseItem<object>(message, "message") { EventId = message.Id };
-                    feed.Read(page);
+                    var page = await feed!.NextAsync(ct) ?? [];
+                    foreach (var item in Sent(feed, page))
+                        yield return item;
                     behind = page.Count == FeedPage;
                     continue;
                 }
@@ -86,15 +89,24 @@ public static class EventEndpoints
         }
     }
 
+    /// <summary>A page as message events; the feed counts it read once the last has gone out.</summary>
+    private static IEnumerable<SseItem<object>> Sent(InboxFeed feed, IReadOnlyList<InboxMessage> page)
+    {
+        foreach (var message in page)
+            yield return new SseItem<object>(message, "message") { EventId = message.Id };
+        feed.Read(page);
+    }
+
     /// <summary>One client's place in its bureau's inbox: the pages after it, opened, and the read receipts for what it was sent.</summary>
     private sealed class InboxFeed(BureauCode bureau, IActorRef inbox, BureauCrypto crypto, string? after)
     {
         private string? _after = after;
 
-        public async Task<IReadOnlyList<InboxMessage>> NextAsync(CancellationToken ct)
+        /// <summary>The messages after the cursor, opened; null when the inbox does not know the cursor.</summary>
+        public async Task<IReadOnlyList<InboxMessage>?> NextAsync(CancellationToken ct)
         {
             var page = await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, _after, FeedPage), AskTimeout, ct);
-            return page.Items.Select(item => MessageEndpoints.Opened(item, crypto)).ToArray();
+            return page.UnknownAfterId ? null : page.Items.Select(item => MessageEndpoints.Opened(item, crypto)).ToArray();
         }
 
         /// <summary>The page went out to the client: the cursor moves past it and its messages count as read, as a page of the inbox does.</summary>
