@@ -93,7 +93,7 @@ public sealed class EnvelopeCuts
             return null;
         shared ??= WireFormat.EncodeAllButKey(Cut(i));
         var own = WireFormat.EncodeKeyOnly(whole.Keys[i], new KeyProof(i, whole.Keys.Count, keyPaths[i]));
-        var bytes = new byte[shared.Length + own.Length];
+        var bytes = GC.AllocateUninitializedArray<byte>(shared.Length + own.Length); // both parts are copied in whole
         shared.CopyTo(bytes, 0);
         own.CopyTo(bytes, shared.Length);
         return bytes;
