@@ -130,13 +130,59 @@ public sealed class NodeProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A port for a process to listen on, free now and handed out once per test run. Taken from below the kernel's
+    /// ephemeral range: a node binds its port seconds after it is picked, and a port in that range can meanwhile become
+    /// the source port of any outgoing connection on the machine (a restarted bureau once found its HTTP port taken so).
+    /// </summary>
     public static int FreePort()
     {
+        var below = EphemeralStart();
+        for (var attempt = 0; below > ListenFrom + 1000 && attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(ListenFrom, below);
+            lock (Given)
+                if (!Given.Add(port))
+                    continue;
+            if (CanListen(port))
+                return port;
+        }
+        // No room below the ephemeral range on this machine: the kernel's choice, as before.
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var chosen = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return port;
+        return chosen;
+    }
+
+    private const int ListenFrom = 20_000;
+    private static readonly HashSet<int> Given = [];
+
+    private static int EphemeralStart()
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32_768; // Linux's default
+        }
+    }
+
+    private static bool CanListen(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static NodeProcess Start(string name, string binary, int? httpPort, IEnumerable<string> args, string? dataDirectory = null)
