@@ -392,27 +392,18 @@ public static class WireFormat
     public static byte[] Encode(object message) => CodecFor(message.GetType()).For(message).Encode(message);
 
     /// <exception cref="WireFormatException">The manifest is unknown or the bytes do not decode.</exception>
-    public static object Decode(ReadOnlyMemory<byte> bytes, string manifest)
+    public static object Decode(ReadOnlyMemory<byte> bytes, string manifest) => Decoded(bytes, manifest, codec => codec.Decode);
+
+    /// <summary>As <see cref="Decode"/>, by protobuf's own parse for the messages <see cref="SlicedDecoding"/> reads: what the sliced decoders are held to.</summary>
+    internal static object DecodeByProtobuf(ReadOnlyMemory<byte> bytes, string manifest) => Decoded(bytes, manifest, codec => codec.Reference ?? codec.Decode);
+
+    private static object Decoded(ReadOnlyMemory<byte> bytes, string manifest, Func<Codec, Func<ReadOnlyMemory<byte>, object>> decoderOf)
     {
         if (!ByManifest.TryGetValue(manifest, out var codec))
             throw new WireFormatException($"Unknown manifest '{manifest}': the message was written by a newer ActorNet version or is corrupt.");
         try
         {
-            return codec.Decode(bytes);
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
-        {
-            throw new WireFormatException($"A '{manifest}' message of {bytes.Length} bytes does not decode: {e.Message}", e);
-        }
-    }
-
-    /// <summary>As <see cref="Decode"/>, by protobuf's own parse for the messages <see cref="SlicedDecoding"/> reads: what the sliced decoders are held to.</summary>
-    internal static object DecodeByProtobuf(ReadOnlyMemory<byte> bytes, string manifest)
-    {
-        var codec = ByManifest[manifest];
-        try
-        {
-            return (codec.Reference ?? codec.Decode)(bytes);
+            return decoderOf(codec)(bytes);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
         {
