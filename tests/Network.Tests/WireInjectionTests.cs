@@ -60,12 +60,16 @@ public sealed class WireInjectionTests(ITestOutputHelper output) : Scenario(outp
         using var db = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "actornet.db")};Mode=ReadOnly");
         db.Open();
         using var query = db.CreateCommand();
-        query.CommandText = "SELECT message FROM journal WHERE persistence_id = $id AND manifest = 'o.posted' ORDER BY sequence_number";
+        query.CommandText = "SELECT message, manifest FROM journal WHERE persistence_id = $id AND manifest IN ('o.posted', 'o.posted-batch') ORDER BY sequence_number";
         query.Parameters.AddWithValue("$id", "outbox-" + sender.Value);
         var envelopes = new List<SealedEnvelope>();
         using var rows = query.ExecuteReader();
         while (rows.Read())
-            envelopes.Add(SealedEnvelope.FromBytes(((OutboxEvents.Posted)WireFormat.Decode((byte[])rows[0], "o.posted")).Sealed));
+            envelopes.AddRange((WireFormat.Decode((byte[])rows[0], rows.GetString(1)) switch
+            {
+                OutboxEvents.PostedBatch batch => batch.Posts,
+                var posted => [(OutboxEvents.Posted)posted],
+            }).Select(p => SealedEnvelope.FromBytes(p.Sealed)));
         return envelopes;
     }
 

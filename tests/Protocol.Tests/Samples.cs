@@ -51,6 +51,7 @@ public static class Samples
         new OutboxEvents.Posted("msg-0001", [US, new BureauCode("DE")], [1, 7], Sealed, At),
         new OutboxEvents.Delivered(US, 2, At),
         new OutboxEvents.ReadBy(US, ["msg-0001", "msg-0002"], At),
+        new OutboxEvents.PostedBatch([new OutboxEvents.Posted("msg-0001", [US], [1], Sealed, At), new OutboxEvents.Posted("msg-0002", [US, new BureauCode("DE")], [2, 1], Sealed, At)]),
         new OutboxSnapshot(
             [
                 new OutboxSnapshot.RecipientBook(US, 3, 1, [new OutboxSnapshot.JournalRun(2, 5, 2)]),

@@ -112,6 +112,29 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void A_posted_envelope_whose_sequences_do_not_match_its_recipients_is_refused_with_a_clear_error()
+    {
+        var posted = new Messaging.OutboxEvents.Posted("msg-0001", [new BureauCode("US"), new BureauCode("DE")], [1], new byte[] { 1 }, DateTimeOffset.UnixEpoch);
+        var e = Assert.Throws<WireFormatException>(() => WireFormat.Decode(WireFormat.Encode(posted), "o.posted"));
+        Assert.Contains("2 recipients with 1 sequence numbers", e.ToString());
+        var batch = new Messaging.OutboxEvents.PostedBatch([posted]);
+        Assert.Throws<WireFormatException>(() => WireFormat.Decode(WireFormat.Encode(batch), "o.posted-batch"));
+    }
+
+    [Fact]
+    public void A_journal_run_in_one_event_survives_a_snapshot_and_an_older_run_reads_as_one_envelope_an_event()
+    {
+        var book = new Messaging.OutboxSnapshot.RecipientBook(new BureauCode("US"), 9, 1,
+            [new Messaging.OutboxSnapshot.JournalRun(2, 5, 3), new Messaging.OutboxSnapshot.JournalRun(5, 8, 5, InOneEvent: true)]);
+        var snapshot = new Messaging.OutboxSnapshot([book], [], [], [], [], [], []);
+        var decoded = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), "o.snapshot");
+        Assert.Equal(book.Pending, decoded.Recipients.Single().Pending);
+        // The golden snapshot (written before runs in one event) has a run without the flag: one envelope an event.
+        var older = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(Samples.All.OfType<Messaging.OutboxSnapshot>().Single()), "o.snapshot");
+        Assert.False(older.Recipients[0].Pending.Single().InOneEvent);
+    }
+
+    [Fact]
     public void Unknown_type_cannot_be_encoded()
     {
         Assert.Throws<WireFormatException>(() => WireFormat.Encode("not a message"));

@@ -4,8 +4,8 @@ namespace ActorNet.Actors.Messaging;
 
 /// <summary>
 /// Where one recipient's undelivered envelopes are in the outbox's journal: sequence numbers towards the recipient
-/// mapped to journal sequence numbers, as runs of consecutive pairs. Envelopes posted in one write are one run, and
-/// an offline recipient's whole queue is usually a handful of runs, whatever its length.
+/// mapped to journal sequence numbers, as runs: consecutive sequences in consecutive events (one envelope an event), or
+/// consecutive sequences in one event (a batch). An offline recipient's queue is a run per write at most.
 /// </summary>
 public sealed class JournalRuns
 {
@@ -21,16 +21,32 @@ public sealed class JournalRuns
 
     public IReadOnlyList<OutboxSnapshot.JournalRun> Runs => _runs;
 
-    /// <summary>Sequence <paramref name="sequence"/> is journal event <paramref name="journalSequence"/>; sequences come in increasing order.</summary>
+    /// <summary>Sequence <paramref name="sequence"/> is in journal event <paramref name="journalSequence"/>; sequences come in increasing order.</summary>
     public void Append(long sequence, long journalSequence)
     {
         if (_runs.Count > 0)
         {
             var last = _runs[^1];
-            if (sequence == last.FirstSequence + last.Count && journalSequence == last.FirstJournalSequence + last.Count && last.Count < int.MaxValue)
+            if (sequence == last.FirstSequence + last.Count && last.Count < int.MaxValue)
             {
-                _runs[^1] = last with { Count = last.Count + 1 };
-                return;
+                var lastJournal = last.JournalOf(last.LastSequence);
+                if (!last.InOneEvent && journalSequence == lastJournal + 1)
+                {
+                    _runs[^1] = last with { Count = last.Count + 1 };
+                    return;
+                }
+                if (journalSequence == lastJournal && (last.InOneEvent || last.Count == 1))
+                {
+                    _runs[^1] = last with { Count = last.Count + 1, InOneEvent = true };
+                    return;
+                }
+                if (journalSequence == lastJournal)
+                {
+                    // The run's last sequence and this one share an event (a batch follows single posts): they make a run of their own.
+                    _runs[^1] = last with { Count = last.Count - 1 };
+                    _runs.Add(new OutboxSnapshot.JournalRun(last.LastSequence, lastJournal, 2, InOneEvent: true));
+                    return;
+                }
             }
         }
         _runs.Add(new OutboxSnapshot.JournalRun(sequence, journalSequence, 1));
@@ -40,14 +56,14 @@ public sealed class JournalRuns
     public void DropThrough(long sequence)
     {
         var whole = 0;
-        while (whole < _runs.Count && _runs[whole].FirstSequence + _runs[whole].Count - 1 <= sequence)
+        while (whole < _runs.Count && _runs[whole].LastSequence <= sequence)
             whole++;
         _runs.RemoveRange(0, whole);
         if (_runs.Count > 0 && _runs[0].FirstSequence <= sequence)
         {
             var head = _runs[0];
             var cut = (int)(sequence - head.FirstSequence + 1);
-            _runs[0] = new OutboxSnapshot.JournalRun(head.FirstSequence + cut, head.FirstJournalSequence + cut, head.Count - cut);
+            _runs[0] = head with { FirstSequence = head.FirstSequence + cut, FirstJournalSequence = head.JournalOf(sequence + 1), Count = head.Count - cut };
         }
     }
 
@@ -62,20 +78,22 @@ public sealed class JournalRuns
         if (i < 0)
             return null;
         var start = Math.Max(fromSequence, _runs[i].FirstSequence);
-        var fromJournal = _runs[i].FirstJournalSequence + (start - _runs[i].FirstSequence);
+        var fromJournal = _runs[i].JournalOf(start);
         long toJournal = fromJournal, lastSequence = start;
         var left = (long)maxParcels;
         for (; i < _runs.Count && left > 0; i++)
         {
             var run = _runs[i];
             var first = Math.Max(start, run.FirstSequence);
-            var firstJournal = run.FirstJournalSequence + (first - run.FirstSequence);
-            var room = fromJournal + maxJournalSpan - 1 - firstJournal + 1;
+            var firstJournal = run.JournalOf(first);
+            var room = fromJournal + maxJournalSpan - firstJournal;
             if (room <= 0)
                 break;
-            var take = Math.Min(Math.Min(left, run.FirstSequence + run.Count - first), room);
+            var take = Math.Min(left, run.LastSequence - first + 1);
+            if (!run.InOneEvent)
+                take = Math.Min(take, room);
             lastSequence = first + take - 1;
-            toJournal = firstJournal + take - 1;
+            toJournal = run.JournalOf(lastSequence);
             left -= take;
         }
         return (fromJournal, toJournal, lastSequence);
@@ -88,7 +106,7 @@ public sealed class JournalRuns
         while (low <= high)
         {
             var mid = (low + high) / 2;
-            if (_runs[mid].FirstSequence + _runs[mid].Count - 1 >= sequence)
+            if (_runs[mid].LastSequence >= sequence)
             {
                 found = mid;
                 high = mid - 1;

@@ -15,8 +15,9 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
 /// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
 /// <param name="DeliverBytes">Envelope bytes in one Deliver message, at most (one envelope larger than this goes alone).</param>
+/// <param name="RowBytes">Sealed bytes in one journal row of posted envelopes, at most (one envelope larger than this goes alone).</param>
 public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000,
-    int DeliverBytes = OutboxSettings.SmallObjectBytes)
+    int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = 256 * 1024)
 {
     /// <summary>
     /// Akka.Remote copies a message four or five times on its way to the socket; below the runtime's large-object threshold
@@ -130,6 +131,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             _snapshotSequence = offer.Metadata.SequenceNr;
         });
         Recover<OutboxEvents.Posted>(Replay);
+        Recover<OutboxEvents.PostedBatch>(Replay);
         Recover<OutboxEvents.Delivered>(Replay);
         Recover<OutboxEvents.ReadBy>(Replay);
         Recover<RecoveryCompleted>(_ =>
@@ -187,20 +189,24 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     {
         _state.Apply(@event, LastSequenceNr);
         _replayedEvents++;
-        _eventsSinceSnapshot++;
+        _eventsSinceSnapshot += Weight(@event);
     }
 
     /// <summary>A persisted event enters the bookkeeping; every so many, the bookkeeping is saved as a snapshot.</summary>
     private void Applied(object @event)
     {
         _state.Apply(@event, LastSequenceNr);
-        if (++_eventsSinceSnapshot >= _settings.SnapshotAfter(_state.MessageCount) && !_savingSnapshot)
+        _eventsSinceSnapshot += Weight(@event);
+        if (_eventsSinceSnapshot >= _settings.SnapshotAfter(_state.MessageCount) && !_savingSnapshot)
         {
             _eventsSinceSnapshot = 0;
             _savingSnapshot = true;
             SaveSnapshot(_state.ToSnapshot());
         }
     }
+
+    /// <summary>What an event costs recovery, in events of one message: a batch replays as its posts.</summary>
+    private static int Weight(object @event) => @event is OutboxEvents.PostedBatch batch ? batch.Posts.Count : 1;
 
     /// <summary>Posts wait for the next flush; the waiter hears once every one of them is persisted (at once for those already known).</summary>
     private void Buffer(IReadOnlyList<OutboxCommands.Post> posts, Waiter waiter)
@@ -241,24 +247,48 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             }
         }
         var touched = new HashSet<BureauCode>();
-        var remaining = events.Count;
-        PersistAll(events, posted =>
+        var rows = InRows(events);
+        var remaining = rows.Count;
+        PersistAll(rows, row =>
         {
-            Applied(posted);
-            for (var i = 0; i < posted.To.Count; i++)
+            Applied(row);
+            foreach (var posted in row is OutboxEvents.PostedBatch batch ? batch.Posts : [(OutboxEvents.Posted)row])
             {
-                touched.Add(posted.To[i]);
-                ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+                for (var i = 0; i < posted.To.Count; i++)
+                {
+                    touched.Add(posted.To[i]);
+                    ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+                }
+                if (_writing.Remove(posted.Id, out var waiting))
+                    foreach (var waiter in waiting)
+                        waiter.Done();
             }
-            if (_writing.Remove(posted.Id, out var waiting))
-                foreach (var waiter in waiting)
-                    waiter.Done();
             if (--remaining > 0)
                 return;
             RecordSent(events);
             foreach (var recipient in touched)
                 Pump(recipient);
         });
+    }
+
+    /// <summary>
+    /// The journal rows for one write: the envelopes in <see cref="OutboxEvents.PostedBatch"/> events of at most
+    /// <see cref="OutboxSettings.RowBytes"/> sealed bytes each (the journal's cost is mostly per row); one alone stays a
+    /// <see cref="OutboxEvents.Posted"/>.
+    /// </summary>
+    private List<object> InRows(List<OutboxEvents.Posted> events)
+    {
+        var rows = new List<object>();
+        var start = 0;
+        while (start < events.Count)
+        {
+            var end = start + 1;
+            for (long bytes = events[start].Sealed.Length; end < events.Count && bytes + events[end].Sealed.Length <= _settings.RowBytes; end++)
+                bytes += events[end].Sealed.Length;
+            rows.Add(end - start == 1 ? events[start] : new OutboxEvents.PostedBatch(events.GetRange(start, end - start)));
+            start = end;
+        }
+        return rows;
     }
 
     /// <summary>One audit entry per set of recipients in a written batch, naming every message in it.</summary>

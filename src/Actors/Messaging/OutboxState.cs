@@ -74,18 +74,11 @@ public sealed class OutboxState
         switch (@event)
         {
             case OutboxEvents.Posted p:
-                if (_numberById.Contains(p.Id))
-                    return;
-                _numberById.Add(p.Id, _messages.Count);
-                _messages.Add(new Sent(p.At.ToUnixTimeMilliseconds(), _slots.Count, p.To.Count));
-                for (var i = 0; i < p.To.Count; i++)
-                {
-                    var book = BookOf(p.To[i]);
-                    book.LastSequence = Math.Max(book.LastSequence, p.Sequences[i]);
-                    if (p.Sequences[i] > book.DeliveredUpTo)
-                        book.Pending.Append(p.Sequences[i], journalSequence);
-                    _slots.Add(new Slot(p.Sequences[i], book.Index, false));
-                }
+                ApplyPosted(p, journalSequence);
+                break;
+            case OutboxEvents.PostedBatch batch:
+                foreach (var p in batch.Posts)
+                    ApplyPosted(p, journalSequence);
                 break;
             case OutboxEvents.Delivered d:
                 var delivered = BookOf(d.Recipient);
@@ -106,6 +99,22 @@ public sealed class OutboxState
                             slot.Read = true;
                 }
                 break;
+        }
+    }
+
+    private void ApplyPosted(OutboxEvents.Posted p, long journalSequence)
+    {
+        if (_numberById.Contains(p.Id))
+            return;
+        _numberById.Add(p.Id, _messages.Count);
+        _messages.Add(new Sent(p.At.ToUnixTimeMilliseconds(), _slots.Count, p.To.Count));
+        for (var i = 0; i < p.To.Count; i++)
+        {
+            var book = BookOf(p.To[i]);
+            book.LastSequence = Math.Max(book.LastSequence, p.Sequences[i]);
+            if (p.Sequences[i] > book.DeliveredUpTo)
+                book.Pending.Append(p.Sequences[i], journalSequence);
+            _slots.Add(new Slot(p.Sequences[i], book.Index, false));
         }
     }
 

@@ -10,6 +10,12 @@ public static class OutboxEvents
     public sealed record Delivered(BureauCode Recipient, long UpToSequence, DateTimeOffset At) : IActorNetMessage;
 
     public sealed record ReadBy(BureauCode Recipient, IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
+
+    /// <summary>
+    /// Envelopes accepted in one write, as one event (one journal row for many messages: the journal's cost is mostly per
+    /// row). Recovery and the outbox see it as its <see cref="Posted"/> events in order, all at one journal position.
+    /// </summary>
+    public sealed record PostedBatch(IReadOnlyList<Posted> Posts) : IActorNetMessage;
 }
 
 /// <summary>What a bureau's inbox persists: each envelope once, in the order each sender sent them.</summary>

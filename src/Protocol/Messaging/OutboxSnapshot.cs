@@ -27,6 +27,16 @@ public sealed record OutboxSnapshot(
     /// <param name="Pending">Where the envelopes after <paramref name="DeliveredUpTo"/> are in the outbox's journal.</param>
     public sealed record RecipientBook(BureauCode Recipient, long LastSequence, long DeliveredUpTo, IReadOnlyList<JournalRun> Pending);
 
-    /// <summary>Sequences <paramref name="FirstSequence"/> onwards, <paramref name="Count"/> of them, are journal events <paramref name="FirstJournalSequence"/> onwards, one after the other.</summary>
-    public sealed record JournalRun(long FirstSequence, long FirstJournalSequence, int Count);
+    /// <summary>
+    /// Sequences <paramref name="FirstSequence"/> onwards, <paramref name="Count"/> of them, are journal events
+    /// <paramref name="FirstJournalSequence"/> onwards, one after the other; or, <paramref name="InOneEvent"/>, all in that
+    /// one event (a <see cref="OutboxEvents.PostedBatch"/>).
+    /// </summary>
+    public sealed record JournalRun(long FirstSequence, long FirstJournalSequence, int Count, bool InOneEvent = false)
+    {
+        /// <summary>The journal event that holds sequence <paramref name="sequence"/> of this run.</summary>
+        public long JournalOf(long sequence) => InOneEvent ? FirstJournalSequence : FirstJournalSequence + (sequence - FirstSequence);
+
+        public long LastSequence => FirstSequence + Count - 1;
+    }
 }

@@ -157,13 +157,10 @@ public static class WireFormat
         Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
             m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);
-        Add<OutboxEvents.Posted, P.OutboxPosted>("o.posted",
-            m => With(new P.OutboxPosted { Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed), At = Ms(m.At) }, x =>
-            {
-                x.To.AddRange(m.To.Select(c => c.Value));
-                x.Sequences.AddRange(m.Sequences);
-            }),
-            p => new(p.Id, p.To.Select(Code).ToArray(), p.Sequences.ToArray(), p.Sealed.Memory, Time(p.At)), P.OutboxPosted.Parser);
+        Add<OutboxEvents.Posted, P.OutboxPosted>("o.posted", ToProto, FromProto, P.OutboxPosted.Parser);
+        Add<OutboxEvents.PostedBatch, P.OutboxPostedBatch>("o.posted-batch",
+            m => With(new P.OutboxPostedBatch(), x => x.Posts.AddRange(m.Posts.Select(ToProto))),
+            p => new(p.Posts.Select(FromProto).ToArray()), P.OutboxPostedBatch.Parser);
         Add<OutboxEvents.Delivered, P.OutboxDelivered>("o.delivered",
             m => new() { Recipient = m.Recipient.Value, UpToSequence = m.UpToSequence, At = Ms(m.At) },
             p => new(Code(p.Recipient), p.UpToSequence, Time(p.At)), P.OutboxDelivered.Parser);
@@ -453,6 +450,20 @@ public static class WireFormat
 
     private static Parcel FromProto(P.Parcel p) => new(p.Sequence, p.Id, p.Sealed.Memory);
 
+    private static P.OutboxPosted ToProto(OutboxEvents.Posted m) =>
+        With(new P.OutboxPosted { Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed), At = Ms(m.At) }, x =>
+        {
+            x.To.AddRange(m.To.Select(c => c.Value));
+            x.Sequences.AddRange(m.Sequences);
+        });
+
+    private static OutboxEvents.Posted FromProto(P.OutboxPosted p)
+    {
+        if (p.Sequences.Count != p.To.Count)
+            throw new ArgumentException($"a posted envelope for {p.To.Count} recipients with {p.Sequences.Count} sequence numbers");
+        return new(p.Id, p.To.Select(Code).ToArray(), p.Sequences.ToArray(), p.Sealed.Memory, Time(p.At));
+    }
+
     private static P.InboxReceived ToProto(InboxEvents.Received m) =>
         new() { From = m.From.Value, Sequence = m.Sequence, Id = m.Id, Sealed = UnsafeByteOperations.UnsafeWrap(m.Sealed), At = Ms(m.At) };
 
@@ -466,7 +477,10 @@ public static class WireFormat
         var p = new P.OutboxSnapshot();
         p.Recipients.AddRange(m.Recipients.Select(b => With(
             new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo },
-            x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun { FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count })))));
+            x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun
+            {
+                FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count, InOneEvent = r.InOneEvent,
+            })))));
         p.Ids.AddRange(m.Ids);
         p.PostedAt.AddRange(m.PostedAt.Select(Ms));
         p.RecipientCounts.AddRange(m.RecipientCounts);
@@ -487,7 +501,7 @@ public static class WireFormat
             throw new ArgumentException("an outbox snapshot with a recipient index out of range");
         return new OutboxSnapshot(
             p.Recipients.Select(b => new OutboxSnapshot.RecipientBook(Code(b.Recipient), b.LastSequence, b.DeliveredUpTo,
-                b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count)).ToArray())).ToArray(),
+                b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count, r.InOneEvent)).ToArray())).ToArray(),
             p.Ids.ToArray(), p.PostedAt.Select(Time).ToArray(), p.RecipientCounts.ToArray(),
             p.SlotRecipients.ToArray(), p.SlotSequences.ToArray(), p.SlotRead.ToArray());
     }

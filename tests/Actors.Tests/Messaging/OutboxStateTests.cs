@@ -32,6 +32,73 @@ public sealed class OutboxStateTests
     }
 
     [Fact]
+    public void Envelopes_written_in_one_event_are_one_run_that_is_read_back_from_that_event()
+    {
+        var runs = new JournalRuns();
+        runs.Append(1, 10); // a single post
+        runs.Append(2, 11); // a batch: 2..5 in event 11
+        runs.Append(3, 11);
+        runs.Append(4, 11);
+        runs.Append(5, 11);
+        runs.Append(6, 12); // the next batch, 6..8 in event 12
+        runs.Append(7, 12);
+        runs.Append(8, 12);
+        Assert.Equal(
+            [new OutboxSnapshot.JournalRun(1, 10, 1), new OutboxSnapshot.JournalRun(2, 11, 4, InOneEvent: true), new OutboxSnapshot.JournalRun(6, 12, 3, InOneEvent: true)],
+            runs.Runs);
+
+        Assert.Equal((11L, 11L, 4L), runs.RangeFrom(3, 2, 1000)); // two parcels, both in event 11
+        Assert.Equal((10L, 12L, 7L), runs.RangeFrom(1, 7, 1000));
+        Assert.Equal((10L, 11L, 5L), runs.RangeFrom(1, 100, 2)); // a span of two events holds 1..5
+        runs.DropThrough(3);
+        Assert.Equal(new OutboxSnapshot.JournalRun(4, 11, 2, InOneEvent: true), runs.Runs[0]);
+        Assert.Equal((11L, 12L, 8L), runs.RangeFrom(4, 100, 1000));
+        runs.DropThrough(5);
+        Assert.Equal((12L, 12L, 8L), runs.RangeFrom(1, 100, 1000));
+    }
+
+    [Fact]
+    public void A_batch_that_shares_its_event_with_the_end_of_a_run_of_single_posts_takes_that_envelope_into_its_own_run()
+    {
+        var runs = new JournalRuns();
+        runs.Append(1, 5);
+        runs.Append(2, 6);
+        runs.Append(3, 7);
+        runs.Append(4, 7); // 3 and 4 are in event 7
+        runs.Append(5, 8); // and 5 alone in event 8
+        Assert.Equal(
+            [new OutboxSnapshot.JournalRun(1, 5, 2), new OutboxSnapshot.JournalRun(3, 7, 2, InOneEvent: true), new OutboxSnapshot.JournalRun(5, 8, 1)],
+            runs.Runs);
+        Assert.Equal((6L, 8L, 5L), runs.RangeFrom(2, 100, 1000));
+    }
+
+    [Fact]
+    public void A_batch_event_enters_the_bookkeeping_as_its_posts_at_its_journal_position()
+    {
+        var state = new OutboxState();
+        var posts = new[] { state.Post("m1", [US, DE], new byte[] { 1 }, At), state.Post("m2", [US], new byte[] { 2 }, At), state.Post("m3", [DE], new byte[] { 3 }, At) };
+        state.Apply(new OutboxEvents.PostedBatch(posts), 7);
+
+        Assert.Equal(3, state.MessageCount);
+        Assert.Equal(2, state.LastSequence(US));
+        Assert.Equal(2, state.LastSequence(DE));
+        Assert.Equal([new OutboxSnapshot.JournalRun(1, 7, 2, InOneEvent: true)], state.PendingOf(US)!.Runs);
+        Assert.Equal((7L, 7L, 2L), state.PendingOf(DE)!.RangeFrom(1, 10, 10));
+        Assert.Equal([DeliveryStates.Queued, DeliveryStates.Queued], state.Status(FR, "m1")!.Recipients.Select(r => r.State));
+
+        // Replayed again (a batch whose write was retried), nothing counts twice.
+        state.Apply(new OutboxEvents.PostedBatch(posts), 8);
+        Assert.Equal(3, state.MessageCount);
+        Assert.Single(state.PendingOf(US)!.Runs);
+
+        state.Apply(new OutboxEvents.Delivered(US, 1, At), 9);
+        Assert.Equal([new OutboxSnapshot.JournalRun(2, 7, 1, InOneEvent: true)], state.PendingOf(US)!.Runs);
+        var restored = OutboxState.FromSnapshot((OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(state.ToSnapshot()), "o.snapshot"));
+        Assert.Equal(state.PendingOf(DE)!.Runs, restored.PendingOf(DE)!.Runs);
+        Assert.Equal(DeliveryStates.Delivered, restored.Status(FR, "m1")!.Recipients.Single(r => r.Recipient == US).State);
+    }
+
+    [Fact]
     public void A_message_is_queued_then_delivered_then_read_per_recipient()
     {
         var state = new OutboxState();
