@@ -17,6 +17,7 @@ const string usage = """
                  sealing (seal and open FR -> US in one process: CPU per envelope)
       --json PATH     also write the results as JSON
       --messages N    round trips per pingpong run, messages in the messaging throughput run, messages queued by offline100k (default 100000)
+      --window N      messages awaiting their 202 at most, in the messaging throughput, latency and fan-out runs (default 256, as PeerBench)
       --batch N       messages per POST /api/messages/batch in the messaging throughput and fan-out runs (default 32; 1 = single sends)
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
       --node-each     fan-out: each recipient its own node process (default: all hosted on one member, two bureau nodes as issue 3 says)
@@ -56,7 +57,7 @@ if (!known.Contains(args[0]))
 }
 var scenarios = args[0] == "all" ? everyday : [args[0]];
 var messages = int.Parse(Option("--messages") ?? "100000");
-var messaging = new MessagingOptions(Messages: messages, Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
+var messaging = new MessagingOptions(Messages: messages, Window: int.Parse(Option("--window") ?? "256"), Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
     Warmup: int.Parse(Option("--warmup") ?? "2000"),
     FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length),
     HostedRecipients: !args.Contains("--node-each"));
