@@ -15,12 +15,13 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
 /// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
 /// <param name="DeliverBytes">Envelope bytes in one Deliver message, at most (one envelope larger than this goes alone).</param>
-/// <param name="RowBytes">Sealed bytes in one journal row of posted envelopes, at most (one envelope larger than this goes alone).</param>
+/// <param name="RowBytes">Sealed bytes in one journal row of posted envelopes, at most (one envelope larger than this goes alone):
+/// under the large-object threshold, as the row is copied on its way to the database.</param>
 public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000,
-    int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = 256 * 1024)
+    int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = OutboxSettings.SmallObjectBytes)
 {
     /// <summary>
-    /// Akka.Remote copies a message four or five times on its way to the socket; below the runtime's large-object threshold
+    /// Akka.Remote copies a message four or five times on its way to the socket (the journal a row two or three times); below the runtime's large-object threshold
     /// (85,000 bytes) every copy is a cheap short-lived allocation, above it each one is a large-object-heap allocation
     /// collected only with gen2.
     /// </summary>
