@@ -13,11 +13,13 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="BatchSize">Parcels in one Deliver message.</param>
 /// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.</param>
 /// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
-/// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between).</param>
+/// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between). The journal
+/// hands them to the reader without waiting for it, and a row holds up to <paramref name="RowBytes"/> of envelopes, so this
+/// bounds what one read back can bring into memory (1,000 rows of 64 KiB: 64 MiB).</param>
 /// <param name="DeliverBytes">Envelope bytes in one Deliver message, at most (one envelope larger than this goes alone).</param>
 /// <param name="RowBytes">Sealed bytes in one journal row of posted envelopes, at most (one envelope larger than this goes alone):
 /// under the large-object threshold, as the row is copied on its way to the database.</param>
-public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 8000,
+public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 1000,
     int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = OutboxSettings.SmallObjectBytes)
 {
     /// <summary>
