@@ -31,7 +31,7 @@ public sealed class AuditPersistenceTests
         for (var i = 0; i < 5; i++)
             audit.Tell(batchEntry && i == 2
                 ? new AuditCommands.Record(AuditKinds.MessageSent, null, "US", "3 messages", ["m2", "m2b", "m2c"])
-                : new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"));
+                : new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender); // no implicit sender (see MessagingJournalTests)
         var before = await audit.Ask<AuditQueries.Verification>(new AuditQueries.Verify(), Timeout);
         Assert.True(before.Intact, before.Problem);
         Assert.Equal(5, before.EntriesChecked);

@@ -17,6 +17,9 @@ public sealed class MessagingJournalTests
     private static readonly BureauCode FR = new("FR"), US = new("US"), DE = new("DE");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
+    // Every Tell here names no sender: a TestKit constructed on a thread leaves its test actor as that thread's current
+    // actor, and an implicit sender picked up from it would send this test's replies into another test's expectations.
+
     // Small figures, so a few thousand messages cross every boundary many times over.
     private static readonly OutboxSettings Small = new(Window: 200, BatchSize: 50, HeldPerRecipient: 300, SnapshotEvery: 500, MaxJournalSpan: 1000);
 
@@ -54,7 +57,7 @@ public sealed class MessagingJournalTests
         Assert.InRange(memory.HeldParcels, 1, 2 * Small.HeldPerRecipient);
 
         var usInbox = node.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => outbox), "inbox-us");
-        links[US].Tell(new Link.SetTarget(usInbox));
+        links[US].Tell(new Link.SetTarget(usInbox), ActorRefs.NoSender);
         var received = await AllArrivedAsync(usInbox, US, total);
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(r => r.Sequence));
@@ -86,7 +89,7 @@ public sealed class MessagingJournalTests
                 () => $"{snapshots.Item1} snapshots, the latest at {snapshots.Item2}");
             foreach (var wave in waves.Skip(7))
                 await PostAsync(outbox, wave.Select(i => ($"m{i}", new[] { US })));
-            outbox.Tell(new DeliveryProtocol.ReadReceipt(US, FR, ["m3"], DateTimeOffset.UtcNow)); // as if read before a delivery was acknowledged
+            outbox.Tell(new DeliveryProtocol.ReadReceipt(US, FR, ["m3"], DateTimeOffset.UtcNow), ActorRefs.NoSender); // as if read before a delivery was acknowledged
             await Until(async () => await StateAsync(outbox, "m3", US) == DeliveryStates.Read, "m3 read");
             await Until(async () => (snapshots = await SnapshotsAsync(database, "outbox-FR")) is (1, >= 10), "one snapshot left, at event 10 or later",
                 () => $"{snapshots.Item1} snapshots, the latest at {snapshots.Item2}");
@@ -104,7 +107,7 @@ public sealed class MessagingJournalTests
         Assert.Equal(DeliveryStates.Queued, await StateAsync(revived, "m0", US));
 
         var inbox = second.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => revived), "inbox-us");
-        relink.Tell(new Link.SetTarget(inbox));
+        relink.Tell(new Link.SetTarget(inbox), ActorRefs.NoSender);
         var received = await AllArrivedAsync(inbox, US, total);
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
         await Until(async () => await StateAsync(revived, $"m{total - 1}", US) == DeliveryStates.Delivered, "the last message delivered");
@@ -125,7 +128,7 @@ public sealed class MessagingJournalTests
         {
             var inbox = first.System.ActorOf(Inbox(), "inbox");
             for (var from = 1L; from <= total; from += perDelivery)
-                inbox.Tell(Delivery(from, Math.Min(from + perDelivery - 1, total)));
+                inbox.Tell(Delivery(from, Math.Min(from + perDelivery - 1, total)), ActorRefs.NoSender);
             await AllArrivedAsync(inbox, US, total);
             // Snapshots are saved as deliveries are written; the older ones are deleted.
             var snapshots = (0L, 0L);
@@ -145,7 +148,7 @@ public sealed class MessagingJournalTests
         Assert.Equal(Enumerable.Range(1, total).Select(i => $"m{i}"), received.Select(r => r.Id));
         Assert.All(received, r => Assert.True(r.Sealed.Span.SequenceEqual(Sealed(r.Sequence)), $"{r.Id} came back with other bytes"));
         // It carries on after the last sequence it has: a resent parcel is not taken twice, the next one is.
-        revived.Tell(Delivery(total - 1, total + 1));
+        revived.Tell(Delivery(total - 1, total + 1), ActorRefs.NoSender);
         received = await AllArrivedAsync(revived, US, total + 1);
         Assert.Equal(total + 1, received.Count);
         Assert.Equal($"m{total + 1}", received[^1].Id);
