@@ -65,11 +65,7 @@ public sealed class WireInjectionTests(ITestOutputHelper output) : Scenario(outp
         var envelopes = new List<SealedEnvelope>();
         using var rows = query.ExecuteReader();
         while (rows.Read())
-            envelopes.AddRange((WireFormat.Decode((byte[])rows[0], rows.GetString(1)) switch
-            {
-                OutboxEvents.PostedBatch batch => batch.Posts,
-                var posted => [(OutboxEvents.Posted)posted],
-            }).Select(p => SealedEnvelope.FromBytes(p.Sealed)));
+            envelopes.AddRange(OutboxEvents.PostsIn(WireFormat.Decode((byte[])rows[0], rows.GetString(1))).Select(p => SealedEnvelope.FromBytes(p.Sealed)));
         return envelopes;
     }
 

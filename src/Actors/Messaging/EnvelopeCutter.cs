@@ -40,14 +40,8 @@ public sealed class EnvelopeCutter(int remembered = 1024)
     /// <summary>As many of <paramref name="parcels"/>, in order, as fit in <paramref name="maxBytes"/> (at least one).</summary>
     public static IReadOnlyList<Parcel> Fitting(IReadOnlyList<Parcel> parcels, int maxBytes)
     {
-        long bytes = 0;
-        for (var i = 0; i < parcels.Count; i++)
-        {
-            bytes += parcels[i].Sealed.Length;
-            if (bytes > maxBytes && i > 0)
-                return parcels.Take(i).ToArray();
-        }
-        return parcels;
+        var count = parcels.Count == 0 ? 0 : ByteBudget.Fitting(parcels, 0, maxBytes, p => p.Sealed.Length);
+        return count == parcels.Count ? parcels : parcels.Take(count).ToArray();
     }
 
     private EnvelopeCuts? CutsOf(Parcel parcel)

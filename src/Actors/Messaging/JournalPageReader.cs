@@ -28,23 +28,10 @@ public sealed class JournalPageReader : JournalRangeReader
 
     protected override void Replayed(object @event)
     {
-        switch (@event)
-        {
-            case OutboxEvents.Posted posted:
-                Take(posted);
-                break;
-            case OutboxEvents.PostedBatch batch:
-                foreach (var posted in batch.Posts)
-                    Take(posted);
-                break;
-        }
-    }
-
-    private void Take(OutboxEvents.Posted posted)
-    {
-        for (var i = 0; i < posted.To.Count; i++)
-            if (posted.To[i].Equals(_request.Recipient) && posted.Sequences[i] >= _request.FromSequence && posted.Sequences[i] <= _request.ToSequence)
-                _parcels.Add(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+        foreach (var posted in OutboxEvents.PostsIn(@event))
+            for (var i = 0; i < posted.To.Count; i++)
+                if (posted.To[i].Equals(_request.Recipient) && posted.Sequences[i] >= _request.FromSequence && posted.Sequences[i] <= _request.ToSequence)
+                    _parcels.Add(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
     }
 
     protected override void Finished(string? failure) =>

@@ -209,7 +209,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>What an event costs recovery, in events of one message: a batch replays as its posts.</summary>
-    private static int Weight(object @event) => @event is OutboxEvents.PostedBatch batch ? batch.Posts.Count : 1;
+    private static int Weight(object @event) => Math.Max(1, OutboxEvents.PostsIn(@event).Count);
 
     /// <summary>Posts wait for the next flush; the waiter hears once every one of them is persisted (at once for those already known).</summary>
     private void Buffer(IReadOnlyList<OutboxCommands.Post> posts, Waiter waiter)
@@ -255,7 +255,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         PersistAll(rows, row =>
         {
             Applied(row);
-            foreach (var posted in row is OutboxEvents.PostedBatch batch ? batch.Posts : [(OutboxEvents.Posted)row])
+            foreach (var posted in OutboxEvents.PostsIn(row))
             {
                 for (var i = 0; i < posted.To.Count; i++)
                 {
@@ -282,14 +282,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private List<object> InRows(List<OutboxEvents.Posted> events)
     {
         var rows = new List<object>();
-        var start = 0;
-        while (start < events.Count)
+        for (var start = 0; start < events.Count;)
         {
-            var end = start + 1;
-            for (long bytes = events[start].Sealed.Length; end < events.Count && bytes + events[end].Sealed.Length <= _settings.RowBytes; end++)
-                bytes += events[end].Sealed.Length;
-            rows.Add(end - start == 1 ? events[start] : new OutboxEvents.PostedBatch(events.GetRange(start, end - start)));
-            start = end;
+            var count = ByteBudget.Fitting(events, start, _settings.RowBytes, e => e.Sealed.Length);
+            rows.Add(count == 1 ? events[start] : new OutboxEvents.PostedBatch(events.GetRange(start, count)));
+            start += count;
         }
         return rows;
     }

@@ -73,11 +73,8 @@ public sealed class OutboxState
     {
         switch (@event)
         {
-            case OutboxEvents.Posted p:
-                ApplyPosted(p, journalSequence);
-                break;
-            case OutboxEvents.PostedBatch batch:
-                foreach (var p in batch.Posts)
+            case OutboxEvents.Posted or OutboxEvents.PostedBatch:
+                foreach (var p in OutboxEvents.PostsIn(@event))
                     ApplyPosted(p, journalSequence);
                 break;
             case OutboxEvents.Delivered d:

@@ -16,6 +16,14 @@ public static class OutboxEvents
     /// row). Recovery and the outbox see it as its <see cref="Posted"/> events in order, all at one journal position.
     /// </summary>
     public sealed record PostedBatch(IReadOnlyList<Posted> Posts) : IActorNetMessage;
+
+    /// <summary>The envelopes an outbox event posted, in order: one for <see cref="Posted"/>, all of a <see cref="PostedBatch"/>, none for the others.</summary>
+    public static IReadOnlyList<Posted> PostsIn(object @event) => @event switch
+    {
+        Posted posted => [posted],
+        PostedBatch batch => batch.Posts,
+        _ => [],
+    };
 }
 
 /// <summary>What a bureau's inbox persists: each envelope once, in the order each sender sent them.</summary>
