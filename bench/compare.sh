@@ -4,6 +4,7 @@
 #   2. ../shared/peers/run.sh            (PeerBench: RabbitMQ classic and quorum, NATS JetStream; needs root to install them once)
 #   3. the side-by-side table, with issue 3's goals judged against the RabbitMQ classic figures of this same run
 # Usage: bench/compare.sh            PEERS=/path/to/peers  PEER_RUNS=1 (PeerBench runs; its own default is 3)
+#                                    NODE_FORM=traffic (default) or shipped: which form of the deployed node runs (run.sh)
 # The table goes to stdout and to bench/results/<date>-compare.md; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ peers=${PEERS:-$(cd .. && pwd)/shared/peers}
 date=$(date -u +%Y-%m-%d)
 status=0
 echo "== ActorNet: pingpong, messaging" >&2
-bench/run.sh pingpong messaging >&2 || status=$?
+NODE_FORM=${NODE_FORM:-traffic} bench/run.sh pingpong messaging >&2 || status=$?
 
 echo "== PeerBench ($peers, RUNS=${PEER_RUNS:-1})" >&2
 # From a private copy, so that its build output and results never land in the shared folder.

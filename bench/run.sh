@@ -14,7 +14,8 @@ for project in src/Node/Node.csproj src/Lighthouse/Lighthouse.csproj bench/Bench
   dotnet build -c Release --nologo -v quiet "$project" >&2
 done
 # The node runs as deployed (Dockerfile, Directory.Build.props ActorNetDeploy): self-contained, trimmed, ReadyToRun,
-# tiered compilation off. DOTNET_TieredCompilation=1 in the environment measures it with tiering back on.
+# tiered compilation off. NODE_FORM=traffic runs it (and every other process of the bench) the way README's "Deployed form"
+# advises for a node carrying heavy traffic: DOTNET_ReadyToRun=0, every method compiled once, fully optimised, at first call.
 echo "== publishing the node in its deployed form" >&2
 rm -rf bench/.publish/node
 dotnet publish src/Node/Node.csproj -c Release -r linux-x64 --self-contained -p:ActorNetDeploy=true \
@@ -23,6 +24,12 @@ export ACTORNET_BENCH_NODE="$PWD/bench/.publish/node/ActorNet.Node"
 # The bench too: notices-fanout's simulated bureaus run in copies of it, and a copy compiling Akka at start starves the cluster.
 dotnet publish bench/Bench/Bench.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   --nologo -v quiet -o bench/.publish/bench >&2
+
+case ${NODE_FORM:-shipped} in
+  shipped) form_env=() ;;
+  traffic) form_env=(DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0) ;;
+  *) echo "NODE_FORM must be shipped or traffic, not '${NODE_FORM}'" >&2; exit 2 ;;
+esac
 
 mkdir -p bench/results
 date=$(date -u +%Y-%m-%d)
@@ -33,6 +40,6 @@ for scenario in "${scenarios[@]}"; do
   echo "== $scenario (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   # The bench bounds every wait itself; this outer bound only guards against a hang it did not foresee.
   timeout --signal=TERM --kill-after=30 1800 \
-    dotnet bench/.publish/bench/ActorNet.Bench.dll "$scenario" --json "$json" ${BENCH_ARGS:-} || status=$?
+    env "${form_env[@]}" dotnet bench/.publish/bench/ActorNet.Bench.dll "$scenario" --json "$json" ${BENCH_ARGS:-} || status=$?
 done
 exit $status

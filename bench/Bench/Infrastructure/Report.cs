@@ -76,12 +76,26 @@ public sealed class Machine
     public string Runtime { get; } = RuntimeInformation.FrameworkDescription;
     public string Os { get; } = RuntimeInformation.OSDescription;
     public string LoadBefore { get; } = LoadAverage();
+    /// <summary>Which node ran (run.sh's ACTORNET_BENCH_NODE) and the runtime's code settings it inherited from the bench.</summary>
+    public string NodeForm { get; } = DescribeNodeForm();
     public string? LoadAfter { get; set; }
 
     public static string LoadAverage()
     {
         try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }
+    }
+
+    private static string DescribeNodeForm()
+    {
+        var node = Environment.GetEnvironmentVariable("ACTORNET_BENCH_NODE");
+        var form = node is null ? "Release build output" : node.EndsWith(".dll", StringComparison.Ordinal) ? $"build output {node}" : "deployed (self-contained, trimmed, ReadyToRun, tiered compilation off)";
+        var settings = new[] { "DOTNET_ReadyToRun", "DOTNET_TieredCompilation", "DOTNET_TieredPGO" }
+            .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
+            .Where(s => s.value is not null)
+            .Select(s => $"{s.name}={s.value}")
+            .ToList();
+        return settings.Count == 0 ? form : $"{form}, run with {string.Join(' ', settings)}";
     }
 
     private static string ReadCpuModel()

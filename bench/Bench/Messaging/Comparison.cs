@@ -37,6 +37,12 @@ public static class Comparison
             .Select(m => (Scenario: m.GetProperty("scenario").GetString()!, Metric: m.GetProperty("metric").GetString()!, Value: m.GetProperty("value").GetDouble()))
             .ToList();
         var peerMedians = peers is null ? [] : ReadPeers(peers);
+        var nodeForms = ours.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement)
+            .Where(root => root.TryGetProperty("machine", out var m) && m.TryGetProperty("nodeForm", out _))
+            .Select(root => root.GetProperty("machine").GetProperty("nodeForm").GetString())
+            .Distinct()
+            .ToList();
 
         double? Ours(string? key)
         {
@@ -53,6 +59,9 @@ public static class Comparison
         s.AppendLine($"| --- | ---: |{string.Concat(Peers.Select(_ => " ---: |"))}");
         foreach (var row in Rows)
             s.AppendLine($"| {row.Label} | {Cell(Ours(row.Ours))} | {string.Join(" | ", Peers.Select(p => Cell(Peer(p.System, row))))} |");
+
+        s.AppendLine();
+        s.AppendLine($"ActorNet's nodes: {(nodeForms.Count == 0 ? "form not recorded" : string.Join("; ", nodeForms))}.");
 
         var raw1k = measurements.Where(m => m.Scenario == "pingpong" && m.Metric.StartsWith("(a) byte[] 1 KiB", StringComparison.Ordinal)).Select(m => m.Value).DefaultIfEmpty(double.NaN).Max();
         var rawProbe = measurements.Where(m => m.Scenario == "pingpong" && m.Metric.StartsWith("(b) Probe", StringComparison.Ordinal)).Select(m => m.Value).DefaultIfEmpty(double.NaN).Max();
