@@ -126,7 +126,7 @@ internal static class Canonical
         w.String(key.Recipient.Value);
         w.Int32(key.RecipientKeyVersion);
         w.Bytes(key.Key.Span);
-        return SHA256.HashData(w.Written);
+        return Sha256.Hash(w.Written);
     }
 
     [ThreadStatic] private static Writer? keyWriter;

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace ActorNet.Protocol.Sealing;
 
 /// <summary>
@@ -88,7 +86,7 @@ internal static class MerkleTree
         Span<byte> input = stackalloc byte[1 + HashSize];
         input[0] = 0x00;
         digest.CopyTo(input[1..]);
-        return SHA256.HashData(input[..(1 + digest.Length)]);
+        return Sha256.Hash(input[..(1 + digest.Length)]);
     }
 
     private static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
@@ -97,6 +95,6 @@ internal static class MerkleTree
         input[0] = 0x01;
         left.CopyTo(input[1..]);
         right.CopyTo(input[(1 + HashSize)..]);
-        return SHA256.HashData(input);
+        return Sha256.Hash(input);
     }
 }

@@ -15,6 +15,8 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 {
     private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
     private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
+    // Shared by every bureau this process hosts: the cuts of one message reach each of them once.
+    private static readonly SharedByRecipients<byte[]> CutPaths = new(1024);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
 
     /// <summary>Everything is checked, from the Merkle path and the batch signature to the payload's decryption and decoding.</summary>
@@ -105,7 +107,9 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
         else
             Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
-        var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
+        var root = envelope.KeyProof is { } cut
+            ? RootOfCut(digest, proof, cut.Count)
+            : MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
         if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
             return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");
 
@@ -116,6 +120,32 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             verifiedRoots.Add(proof.Root.Span, sender, proof.Signature.ToArray());
         }
         return null;
+    }
+
+    /// <summary>
+    /// The batch root a cut's Merkle path leads to. Every cut of a message carries the same leaf and the same path (only its
+    /// key and that key's path differ), so a node hosting several of the recipients computes it once: a memo of a pure
+    /// function, keyed by everything it takes, whose result is then compared with the signed root as any other is.
+    /// </summary>
+    private byte[]? RootOfCut(ReadOnlySpan<byte> digest, BatchProof proof, int recipients)
+    {
+        // A path holds at most 32 hashes (MerkleTree.CheckedPath).
+        Span<byte> key = stackalloc byte[MerkleTree.HashSize + 2 * sizeof(int) + proof.Path.Count * MerkleTree.HashSize];
+        digest.CopyTo(key);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(key[MerkleTree.HashSize..], proof.LeafIndex);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(key[(MerkleTree.HashSize + sizeof(int))..], proof.BatchSize);
+        var at = MerkleTree.HashSize + 2 * sizeof(int);
+        foreach (var sibling in proof.Path)
+        {
+            sibling.Span.CopyTo(key[at..]);
+            at += MerkleTree.HashSize;
+        }
+        if (CutPaths.TryTake(key, out var known))
+            return known;
+        var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
+        if (root is not null)
+            CutPaths.Keep(key, root, recipients - 1);
+        return root;
     }
 
     /// <summary>Our content key, into <paramref name="contentKey"/>; null when it is there, else the refusal.</summary>
@@ -137,7 +167,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
                 Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
-            SHA256.HashData(canonicalHeader, headerHash);
+            Sha256.Hash(canonicalHeader, headerHash);
             return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey)
                 ? null
                 : OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");

@@ -94,7 +94,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         {
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext, canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(canonicalHeader, headerHash);
+            Sha256.Hash(canonicalHeader, headerHash);
             var salt = Canonical.WrapSalt(header.Id);
             var wrapped = new WrappedKey[header.To.Count];
             for (var r = 0; r < header.To.Count; r++)

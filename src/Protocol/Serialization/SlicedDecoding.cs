@@ -172,50 +172,16 @@ internal static class SlicedDecoding
 /// </summary>
 internal static class EnvelopeHeaders
 {
-    private const int Capacity = 256;
-    private static readonly Dictionary<byte[], EnvelopeHeader> ByBytes = new(ByteArrayComparer.Instance);
-    private static readonly Queue<byte[]> Order = new();
-    private static readonly Lock Gate = new();
+    // Inboxes drift apart in a large fan-out: a header waits for the others' cuts until it has served them all.
+    private static readonly SharedByRecipients<EnvelopeHeader> Recent = new(1024);
 
     public static EnvelopeHeader Of(ReadOnlyMemory<byte> bytes)
     {
-        lock (Gate)
-            if (ByBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes.Span, out var known))
-                return known;
+        if (Recent.TryTake(bytes.Span, out var known))
+            return known;
         var header = WireFormat.HeaderFromProto(P.EnvelopeHeader.Parser.ParseFrom(bytes.Span));
-        // Only a header with several recipients can come again, once for each of them.
-        if (header.To.Count > 1)
-        {
-            var key = bytes.ToArray();
-            lock (Gate)
-                if (ByBytes.TryAdd(key, header))
-                {
-                    Order.Enqueue(key);
-                    if (Order.Count > Capacity)
-                        ByBytes.Remove(Order.Dequeue());
-                }
-        }
+        // Only a header with several recipients can come again, once for each of the others.
+        Recent.Keep(bytes.Span, header, header.To.Count - 1);
         return header;
-    }
-
-    // Looked up by the span being parsed; a key is copied only for a header that is kept.
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] bytes) => GetHashCode((ReadOnlySpan<byte>)bytes);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

@@ -126,6 +126,33 @@ public class EnvelopeCutTests : IDisposable
         Assert.Equal(OpenOutcome.Tampered, result.Outcome);
     }
 
+    [Fact]
+    public void Cuts_of_one_message_opened_side_by_side_still_refuse_an_altered_path_or_leaf()
+    {
+        // One process hosting all three recipients works a cut's batch path out once for all of them (Opener's memo):
+        // what it remembers must never let an altered cut through, before, between or after the genuine ones.
+        var envelope = SealToThree(5)[3];
+        var p = envelope.CutFor(US)!.Proof;
+        SealedEnvelope Altered(BureauCode recipient, BatchProof proof)
+        {
+            var cut = envelope.CutFor(recipient)!;
+            return SealedEnvelope.FromBytes(new SealedEnvelope(cut.Header, cut.Payload, cut.Keys, proof, cut.KeyProof).ToBytes());
+        }
+        var flippedPath = new BatchProof(p.Root, p.LeafIndex, p.BatchSize, [.. p.Path.SkipLast(1), Flip(p.Path[^1])], p.Signature);
+        var otherLeaf = new BatchProof(p.Root, p.LeafIndex + 1, p.BatchSize, p.Path, p.Signature);
+
+        Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(US).Open(Altered(US, flippedPath)).Outcome);
+        foreach (var recipient in new[] { US, DE, ES, DE })
+        {
+            Assert.True(bureaus.Opener(recipient).Open(SealedEnvelope.FromBytes(envelope.CutFor(recipient)!.ToBytes())).IsOpened, $"{recipient}");
+            Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(recipient).Open(Altered(recipient, flippedPath)).Outcome);
+            Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(recipient).Open(Altered(recipient, otherLeaf)).Outcome);
+        }
+        var payloadAltered = envelope.CutFor(ES)!;
+        Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(ES).Open(
+            new SealedEnvelope(payloadAltered.Header, Flip(payloadAltered.Payload, 20), payloadAltered.Keys, p, payloadAltered.KeyProof)).Outcome);
+    }
+
     private static ReadOnlyMemory<byte> Flip(ReadOnlyMemory<byte> bytes, int index = 0)
     {
         var copy = bytes.ToArray();
