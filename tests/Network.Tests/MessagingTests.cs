@@ -102,6 +102,17 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         resume.Headers.Add("Last-Event-ID", id);
         using var resumed = await events.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(h1, (await NextMessageEventAsync(new StreamReader(await resumed.Content.ReadAsStreamAsync()))).Id);
+        // A page of messages goes out as one burst, in parts past 64 KiB: a client after h1 reads them all, whole and in order.
+        var bodies = Enumerable.Range(0, 6).Select(i => i == 2 ? new string('x', 150_000) + " large" : $"page body {i}").ToArray();
+        var page = await fr.Http.PostAsJsonAsync("/api/messages/batch", bodies.Select(b => new SendMessageRequest(["DE"], "page", b, "H1", null, null)).ToArray());
+        Assert.Equal(HttpStatusCode.Accepted, page.StatusCode);
+        await Eventually.TrueAsync(async () => (await de.Http.GetFromJsonAsync<InboxMessage[]>($"/api/messages/inbox?after={h1}"))!.Length == bodies.Length,
+            Ready, "DE to hold the page");
+        using var after = new HttpRequestMessage(HttpMethod.Get, $"/api/events?messages=full&after={h1}");
+        using var afterFeed = await events.SendAsync(after, HttpCompletionOption.ResponseHeadersRead);
+        var pageReader = new StreamReader(await afterFeed.Content.ReadAsStreamAsync());
+        foreach (var body in bodies)
+            Assert.Equal(body, (await NextMessageEventAsync(pageReader)).Body);
         var badFeed = await de.Http.GetAsync("/api/events?messages=bodies");
         Assert.Equal(HttpStatusCode.BadRequest, badFeed.StatusCode);
         Assert.Contains("full", await badFeed.Content.ReadAsStringAsync());
