@@ -235,6 +235,8 @@ public static class MessagingScenario
             return SendSeconds;
         }
 
+        private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
+
         /// <summary>Message i is due at start + i/rate, sent singly whether or not earlier ones were answered (up to the window); returns send → 202 in ms.</summary>
         public async Task<List<double>> SendOpenLoopAsync(HttpClient http, int rate, int window)
         {
@@ -249,7 +251,11 @@ public static class MessagingScenario
                 var now = Stopwatch.GetTimestamp();
                 if (now < due)
                 {
-                    await Task.Delay(TimeSpan.FromTicks(Math.Max(1, (due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+                    // A millisecond at least: Task.Delay rounds a shorter wait down to none and completes at once, and this loop
+                    // then spun a core the nodes needed (most of one, at 1,000 msg/s, until session 13). What falls due while
+                    // it sleeps goes on waking; each message is stamped when it is actually sent.
+                    var wait = TimeSpan.FromTicks((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                    await Task.Delay(wait < MinimumWait ? MinimumWait : wait);
                     continue;
                 }
                 // Everything that has fallen due goes now; the timer's granularity is about a millisecond.
