@@ -80,7 +80,7 @@ public sealed class AttachmentTests(ITestOutputHelper output) : Scenario(output)
         Assert.Contains("nothing-here.pdf: no such file", missingErr);
 
         // Sealed at rest: neither node's database holds the attachment in clear.
-        foreach (var db in Directory.EnumerateFiles(Temp.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains("actornet.db")))
+        foreach (var db in Directory.EnumerateFiles(Temp.Path, "actornet*.db*", SearchOption.AllDirectories))
             Assert.False((await File.ReadAllBytesAsync(db)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) >= 0, $"{db} holds an attachment in clear");
     }
 

@@ -42,8 +42,10 @@ public sealed class MessagingTests(ITestOutputHelper output) : Scenario(output)
         await Eventually.TrueAsync(async () => (await fr.Http.GetFromJsonAsync<MessageStatusInfo>($"/api/messages/{ids[^1]}"))!.Recipients["US"] == "read",
             Ready, "FR to see the last message read");
 
-        // Sealed at rest: no node's database (journal, WAL) holds the body in clear.
-        foreach (var file in Directory.EnumerateFiles(Temp.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains("actornet.db")))
+        // Sealed at rest: no node's database (journal, snapshots, their WALs) holds the body in clear.
+        var databases = Directory.EnumerateFiles(Temp.Path, "actornet*.db*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(databases, f => f.Contains("actornet-snapshots.db"));
+        foreach (var file in databases)
         {
             var bytes = await File.ReadAllBytesAsync(file);
             Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)) >= 0, $"{file} holds a message body in clear");

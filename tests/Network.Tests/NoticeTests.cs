@@ -121,7 +121,7 @@ public sealed class NoticeTests(ITestOutputHelper output) : Scenario(output)
             Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(id)) >= 0, $"{file} holds the notice's id");
         }
         // Nowhere is the subject's name at rest in clear, readers included: every journal keeps it sealed.
-        foreach (var file in Directory.EnumerateFiles(Temp.Path, "actornet.db*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Temp.Path, "actornet*.db*", SearchOption.AllDirectories))
             Assert.False((await File.ReadAllBytesAsync(file)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Marker)) >= 0, $"{file} holds the subject's name in clear");
 
         // With GS gone, a bureau still answers from its own copy.

@@ -106,8 +106,15 @@ public static class ActorNetHosting
         // commits (and fsyncs) on its own. One writer lets the writes that queue up behind it go out as one transaction.
         if (storage.Kind == StorageKind.Sqlite)
             builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
-        return builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
+        builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
+        // Snapshots in a file of their own on SQLite (StorageSettings.SnapshotConnectionString): a large one no longer holds the
+        // journal's writes. After WithSqlPersistence, whose own settings would otherwise win.
+        if (storage.SnapshotConnectionString != storage.ConnectionString)
+            builder.AddHocon($"akka.persistence.snapshot-store.sql.connection-string = {HoconString(storage.SnapshotConnectionString)}", HoconAddMode.Prepend);
+        return builder;
     }
+
+    private static string HoconString(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     /// <summary>
     /// The node's hash-chained audit log, first of all: the actors after it write to it. Records the start, and the

@@ -44,7 +44,7 @@ public sealed record NodeOptions(
         new("--seed", "ACTORNET_SEEDS", "seed node HOST:PORT, repeatable (default 127.0.0.1:4053)", Repeatable: true),
         new("--http", "ACTORNET_HTTP", "HTTP API HOST:PORT (default 127.0.0.1:5080)"),
         new("--data", "ACTORNET_DATA", "data directory (default ./var/<bureau>)"),
-        new("--database", "ACTORNET_DATABASE", "sqlite:PATH or postgres:<Npgsql connection string> (default sqlite:<data>/actornet.db)"),
+        new("--database", "ACTORNET_DATABASE", "sqlite:PATH or postgres:<Npgsql connection string> (default sqlite:<data>/actornet.db; on SQLite the snapshots go beside it, in actornet-snapshots.db)"),
         new("--tls-cert", "ACTORNET_TLS_CERT", "this node's certificate and key (PKCS#12)"),
         new("--tls-password", "ACTORNET_TLS_PASSWORD", "password of --tls-cert"),
         new("--ca", "ACTORNET_CA", "the network CA's certificate (PEM)"),

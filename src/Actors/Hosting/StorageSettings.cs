@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -8,6 +9,19 @@ public enum StorageKind { Sqlite, Postgres }
 /// <summary>Where the journal and snapshots live: an embedded SQLite file or a PostgreSQL database.</summary>
 public sealed record StorageSettings(StorageKind Kind, string ConnectionString, string? SqlitePath)
 {
+    /// <summary>
+    /// Where the snapshot store writes. On SQLite a file of its own beside the journal's (<c>actornet-snapshots.db</c> beside
+    /// <c>actornet.db</c>): SQLite has one writer a file, and a snapshot of a large outbox or inbox (megabytes, written in one
+    /// transaction, then checkpointed) held every journal write behind it for a few hundred milliseconds (docs/benchmarks.md,
+    /// session 13). On PostgreSQL the same database.
+    /// </summary>
+    public string SnapshotConnectionString => SnapshotPath is { } path ? $"Data Source={path}" : ConnectionString;
+
+    /// <summary>The snapshot store's SQLite file; null on PostgreSQL.</summary>
+    public string? SnapshotPath => SqlitePath is { } journal
+        ? Path.Combine(Path.GetDirectoryName(journal)!, Path.GetFileNameWithoutExtension(journal) + "-snapshots" + Path.GetExtension(journal))
+        : null;
+
     /// <summary>Linq2Db's provider name for Akka.Persistence.Sql.</summary>
     public string ProviderName => Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
 
@@ -88,13 +102,69 @@ public static class StoragePreparation
 
     private static void PrepareSqlite(StorageSettings storage)
     {
-        var path = storage.SqlitePath!;
+        PrepareSqliteFile(storage.SqlitePath!);
+        PrepareSqliteFile(storage.SnapshotPath!);
+        MoveSnapshotsOutOfTheJournal(storage);
+    }
+
+    /// <summary>
+    /// Before session 13 the snapshots lived in the journal's file. Actors that delete their events up to a snapshot (the
+    /// directory and its copies) would come back without their state if the store looked only in its new file: the table
+    /// moves over once, as it is (its own CREATE statements, then its rows), in one transaction.
+    /// </summary>
+    private static void MoveSnapshotsOutOfTheJournal(StorageSettings storage)
+    {
+        using var connection = new SqliteConnection($"Data Source={storage.SqlitePath};Pooling=False");
+        connection.Open();
+        if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'") == "0")
+            return;
+        if (Scalar(connection, "SELECT COUNT(*) FROM main.snapshot") == "0")
+        {
+            // Nothing to move (a store that made its table here and never wrote to it).
+            Scalar(connection, "DROP TABLE main.snapshot");
+            return;
+        }
+        using (var attach = connection.CreateCommand())
+        {
+            attach.CommandText = "ATTACH DATABASE $path AS moved";
+            attach.Parameters.AddWithValue("$path", storage.SnapshotPath);
+            attach.ExecuteNonQuery();
+        }
+        if (Scalar(connection, "SELECT COUNT(*) FROM moved.sqlite_master WHERE type = 'table' AND name = 'snapshot'") != "0")
+            throw new OptionsException($"database {storage.SqlitePath} and {storage.SnapshotPath} both hold snapshots: keep the latter's and drop the former's table, or restore both from one backup");
+        var schema = new List<string>();
+        using (var statements = connection.CreateCommand())
+        {
+            // The table first, then its indexes: as the plugin made them.
+            statements.CommandText = "SELECT sql FROM main.sqlite_master WHERE tbl_name = 'snapshot' AND sql IS NOT NULL ORDER BY type = 'index', name";
+            using var reader = statements.ExecuteReader();
+            while (reader.Read())
+                schema.Add(reader.GetString(0));
+        }
+        using var transaction = connection.BeginTransaction();
+        foreach (var create in schema)
+            Execute(connection, transaction, Regex.Replace(create, @"^CREATE (UNIQUE )?(TABLE|INDEX) (IF NOT EXISTS )?", "CREATE $1$2 $3moved.", RegexOptions.IgnoreCase));
+        Execute(connection, transaction, "INSERT INTO moved.snapshot SELECT * FROM main.snapshot");
+        Execute(connection, transaction, "DROP TABLE main.snapshot");
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void PrepareSqliteFile(string path)
+    {
         if (System.IO.Directory.Exists(path))
             throw new OptionsException($"database {path} is a directory, not a SQLite file");
         EnsureWritableDirectory(Path.GetDirectoryName(path)!, "database directory");
         try
         {
-            using var connection = new SqliteConnection(storage.ConnectionString + ";Pooling=False");
+            using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
             connection.Open();
             // WAL lets readers run beside the journal's writer and commits far faster than the rollback journal.
             Scalar(connection, "PRAGMA journal_mode=WAL;");

@@ -13,30 +13,93 @@ public sealed class StoragePreparationTests : IDisposable
     }
 
     [Fact]
-    public async Task New_sqlite_database_is_created_in_WAL_mode()
+    public async Task New_sqlite_database_is_created_in_WAL_mode_with_its_snapshots_in_a_file_of_their_own()
     {
         var storage = StorageSettings.Parse(null, _dir);
         await StoragePreparation.PrepareAsync(_dir, storage);
 
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(storage.ConnectionString + ";Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode;";
-        Assert.Equal("wal", command.ExecuteScalar());
+        Assert.Equal(Path.Combine(_dir, "actornet-snapshots.db"), storage.SnapshotPath);
+        Assert.Equal($"Data Source={storage.SnapshotPath}", storage.SnapshotConnectionString);
+        foreach (var connectionString in new[] { storage.ConnectionString, storage.SnapshotConnectionString })
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString + ";Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", command.ExecuteScalar());
+        }
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir));
     }
 
-    [Fact]
-    public async Task Corrupt_sqlite_file_is_refused_with_its_path()
+    [Theory]
+    [InlineData("actornet.db")]
+    [InlineData("actornet-snapshots.db")]
+    public async Task Corrupt_sqlite_file_is_refused_with_its_path(string name)
     {
         System.IO.Directory.CreateDirectory(_dir);
-        var file = Path.Combine(_dir, "actornet.db");
+        var file = Path.Combine(_dir, name);
         await File.WriteAllBytesAsync(file, Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
 
         var e = await Assert.ThrowsAsync<OptionsException>(() => StoragePreparation.PrepareAsync(_dir, StorageSettings.Parse(null, _dir)));
         Assert.Contains(file, e.Message);
         Assert.Contains("corrupt", e.Message);
+    }
+
+    [Fact]
+    public async Task Snapshots_of_an_older_node_move_out_of_the_journal_file_once_with_their_table_as_it_was()
+    {
+        // A data directory from before session 13: the snapshot table in the journal's file, as the plugin made it (its statement
+        // copied from a node's actornet.db).
+        System.IO.Directory.CreateDirectory(_dir);
+        var journal = Path.Combine(_dir, "actornet.db");
+        const string table = "CREATE TABLE [snapshot]\n(\n\t[persistence_id]  NVarChar(255) NOT NULL,\n\t[sequence_number] INTEGER       NOT NULL,\n" +
+                             "\t[created]         INTEGER       NOT NULL,\n\t[snapshot]        VarBinary         NULL,\n\t[manifest]        NVarChar(500)     NULL,\n" +
+                             "\t[serializer_id]   INTEGER           NULL,\n\n\tCONSTRAINT [PK_snapshot] PRIMARY KEY ([persistence_id], [sequence_number])\n)";
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal};Pooling=False"))
+        {
+            old.Open();
+            Run(old, table);
+            Run(old, "CREATE INDEX snapshot_sequence_number_idx ON snapshot (sequence_number)");
+            Run(old, "CREATE INDEX snapshot_created_idx ON snapshot (created)");
+            Run(old, "INSERT INTO snapshot VALUES ('directory', 42, 1, x'0a0b0c', 'd', 7), ('outbox-FR', 10, 2, x'01', 'o', 7)");
+        }
+        var storage = StorageSettings.Parse(null, _dir);
+
+        await StoragePreparation.PrepareAsync(_dir, storage);
+        await StoragePreparation.PrepareAsync(_dir, storage); // a second start finds nothing more to move
+
+        using var moved = new Microsoft.Data.Sqlite.SqliteConnection(storage.SnapshotConnectionString + ";Pooling=False");
+        moved.Open();
+        Assert.Equal("directory 42 0A0B0C|outbox-FR 10 01", Query(moved, "SELECT group_concat(persistence_id || ' ' || sequence_number || ' ' || hex(snapshot), '|') FROM (SELECT * FROM snapshot ORDER BY persistence_id)"));
+        Assert.Equal(table, Query(moved, "SELECT sql FROM sqlite_master WHERE name = 'snapshot'"));
+        Assert.Equal("snapshot_created_idx snapshot_sequence_number_idx sqlite_autoindex_snapshot_1",
+            Query(moved, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name)"));
+        using var left = new Microsoft.Data.Sqlite.SqliteConnection(storage.ConnectionString + ";Pooling=False");
+        left.Open();
+        Assert.Equal("0", Query(left, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'snapshot'"));
+    }
+
+    private static void Run(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string? Query(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar()?.ToString();
+    }
+
+    [Fact]
+    public void Postgres_keeps_its_snapshots_in_the_same_database()
+    {
+        var storage = StorageSettings.Parse("postgres:Host=127.0.0.1;Port=5432;Database=x;Username=u;Password=p", _dir);
+        Assert.Null(storage.SnapshotPath);
+        Assert.Equal(storage.ConnectionString, storage.SnapshotConnectionString);
     }
 
     [Fact]

@@ -173,8 +173,14 @@ public sealed class MessagingJournalTests
 
     private static async Task<(long Count, long Latest)> SnapshotsAsync(TestDatabase database, string persistenceId)
     {
-        await using var connection = new SqliteConnection(database.Storage.ConnectionString + ";Pooling=False");
+        // The snapshot store's own file (StorageSettings.SnapshotConnectionString): were they in the journal's, this would find none.
+        await using var connection = new SqliteConnection(database.Storage.SnapshotConnectionString + ";Pooling=False");
         await connection.OpenAsync();
+        // The store makes its table on first use: none yet is no snapshot yet.
+        var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'";
+        if ((long)(await exists.ExecuteScalarAsync())! == 0)
+            return (0, 0);
         var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*), COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = $id";
         count.Parameters.AddWithValue("$id", persistenceId);
