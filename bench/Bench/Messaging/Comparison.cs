@@ -32,13 +32,13 @@ public static class Comparison
     /// <param name="peers">PeerBench's summary.json; without it only ActorNet's column is printed.</param>
     public static int Print(string ours, string? peers)
     {
-        var measurements = ours.Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("measurements").EnumerateArray())
+        var files = ours.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement).ToList();
+        var measurements = files
+            .SelectMany(root => root.GetProperty("measurements").EnumerateArray())
             .Select(m => (Scenario: m.GetProperty("scenario").GetString()!, Metric: m.GetProperty("metric").GetString()!, Value: m.GetProperty("value").GetDouble()))
             .ToList();
         var peerMedians = peers is null ? [] : ReadPeers(peers);
-        var nodeForms = ours.Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement)
+        var nodeForms = files
             .Where(root => root.TryGetProperty("machine", out var m) && m.TryGetProperty("nodeForm", out _))
             .Select(root => root.GetProperty("machine").GetProperty("nodeForm").GetString())
             .Distinct()

@@ -121,7 +121,7 @@ public static class StoragePreparation
         if (Scalar(connection, "SELECT COUNT(*) FROM main.snapshot") == "0")
         {
             // Nothing to move (a store that made its table here and never wrote to it).
-            Scalar(connection, "DROP TABLE main.snapshot");
+            Execute(connection, null, "DROP TABLE main.snapshot");
             return;
         }
         using (var attach = connection.CreateCommand())
@@ -149,7 +149,7 @@ public static class StoragePreparation
         transaction.Commit();
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

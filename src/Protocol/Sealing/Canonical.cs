@@ -90,8 +90,8 @@ internal static class Canonical
 
     private static void EnvelopeHash(string label, ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, Span<byte> digest, Action<Writer> keys)
     {
-        // One hash and one writer a thread, reset after each digest: creating them costs more OpenSSL calls than the hashing of a small envelope.
-        var hash = digestHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // The thread's hash and one writer a thread, reset after each digest: creating them costs more OpenSSL calls than the hashing of a small envelope.
+        var hash = Sha256.ThisThread;
         var w = digestWriter ??= new Writer();
         try
         {
@@ -109,8 +109,7 @@ internal static class Canonical
         catch
         {
             // Half a digest must not leak into the next one.
-            hash.Dispose();
-            digestHash = null;
+            Sha256.Discard();
             digestWriter = null;
             throw;
         }
@@ -131,7 +130,6 @@ internal static class Canonical
 
     [ThreadStatic] private static Writer? keyWriter;
 
-    [ThreadStatic] private static IncrementalHash? digestHash;
     [ThreadStatic] private static Writer? digestWriter;
 
     /// <summary>What the batch signature covers: the sender and its key version, then the Merkle root.</summary>
