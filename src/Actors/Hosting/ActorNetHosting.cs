@@ -194,7 +194,7 @@ public static class ActorNetHosting
                 outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), HostedName(OutboxActor.Name, bureau));
                 var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
                     HostedName(NoticeCopiesActor.Name, bureau));
-                inboxes[bureau] = system.ActorOf(Restarting.Props(InboxActor.Props(bureau, crypto.Gate, audit, notices: copies), InboxActor.Name),
+                inboxes[bureau] = system.ActorOf(Restarting.Props(InboxActor.Props(bureau, crypto.Gate, audit, notices: copies, recentBytes: InboxState.HostedRecentBytes), InboxActor.Name),
                     HostedName(InboxActor.Name, bureau));
                 system.ActorOf(EnrolmentActor.Props(bureau, nodeId, appVersion, bureauActor, directory, crypto, audit), HostedName("enrolment", bureau));
             }

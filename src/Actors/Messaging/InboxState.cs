@@ -29,7 +29,15 @@ public interface IEnvelopeGate
 /// </remarks>
 public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
 {
-    public const long DefaultRecentBytes = 2 * 1024 * 1024;
+    /// <summary>
+    /// A bureau node's inbox: ~20,000 envelopes of a few KB. A reader that falls behind a burst by more than this reads every
+    /// page back from the journal, which is slower than taking them from memory, so it falls further behind: with 2 MiB
+    /// (~1,250 envelopes) a full feed following 60,000 messages did, and the recipient spent 12 % more CPU a message.
+    /// </summary>
+    public const long DefaultRecentBytes = 32 * 1024 * 1024;
+
+    /// <summary>For a member hosting many bureaus' inboxes (a simulation), each of which keeps this much.</summary>
+    public const long HostedRecentBytes = 2 * 1024 * 1024;
 
     private readonly Dictionary<BureauCode, long> _lastSequence = new();
     private readonly Dictionary<string, int> _positionById = new(StringComparer.Ordinal);
