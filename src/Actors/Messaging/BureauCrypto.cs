@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Sealing;
@@ -48,15 +49,32 @@ public sealed class BureauCrypto
 
     /// <summary>
     /// Opens an envelope of this bureau's inbox for its reader. The gate checked its signature and Merkle path when it
-    /// admitted it (and usually kept it parsed), so this only unwraps and decrypts (<see cref="Opener.OpenAdmitted"/>), whose AES-GCM tags still refuse
+    /// admitted it (and usually kept it parsed), so this only decrypts, with the content key the gate unwrapped when it has it, else unwrapping it again
+    /// (<see cref="Opener.OpenAdmitted(SealedEnvelope)"/>); the AES-GCM tags still refuse
     /// bytes altered at rest; the arrival's own id and sender must match the header, so that swapped rows are refused too.
     /// </summary>
     public OpenResult OpenForReader(InboxEvents.Received arrival)
     {
-        var opened = Opener.OpenAdmitted(Admitted.Take(arrival.Id, arrival.Sealed) ?? SealedEnvelope.FromBytes(arrival.Sealed));
+        var opened = Open(arrival);
         return !opened.IsOpened || (opened.Header.Id == arrival.Id && opened.Header.From == arrival.From)
             ? opened
             : new OpenResult(OpenOutcome.Tampered, opened.Header, null, $"the inbox holds it as {arrival.Id} from {arrival.From}, but its header says {opened.Header.Id} from {opened.Header.From}");
+    }
+
+    private OpenResult Open(InboxEvents.Received arrival)
+    {
+        if (Admitted.Take(arrival.Id, arrival.Sealed) is not var (envelope, contentKey))
+            return Opener.OpenAdmitted(SealedEnvelope.FromBytes(arrival.Sealed));
+        if (contentKey is null)
+            return Opener.OpenAdmitted(envelope);
+        try
+        {
+            return Opener.OpenAdmitted(envelope, contentKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
     }
 
     /// <summary>Loads the bureau's keys from <c>&lt;data&gt;/keys</c>, making them on first start.</summary>

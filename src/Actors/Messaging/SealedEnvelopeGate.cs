@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Sealing;
@@ -8,7 +9,8 @@ namespace ActorNet.Actors.Messaging;
 /// <summary>
 /// Lets into a bureau's inbox only envelopes that are well formed, signed by the sender the delivery claims
 /// (against the keys in the directory), addressed to this bureau with a content key it can unwrap, and carrying the id
-/// they were delivered under (<see cref="Opener.Admit"/>). What it admits, parsed, goes to <paramref name="admitted"/> for the reader.
+/// they were delivered under (<see cref="Opener.Admit(SealedEnvelope)"/>). What it admits, parsed and with the content key it
+/// unwrapped, goes to <paramref name="admitted"/> for the reader.
 /// </summary>
 public sealed class SealedEnvelopeGate(BureauCode self, Opener opener, AdmittedEnvelopes? admitted = null) : IEnvelopeGate
 {
@@ -29,9 +31,15 @@ public sealed class SealedEnvelopeGate(BureauCode self, Opener opener, AdmittedE
             return GateVerdict.Refuse($"tampered: delivered as {parcel.Id} but its header says {envelope.Id}");
         if (!envelope.Header.IsAddressedTo(self))
             return GateVerdict.Refuse($"wrongly addressed: not for {self}");
-        if (opener.Admit(envelope) is { } refused)
+        if (admitted is null)
+            return opener.Admit(envelope) is { } refusal ? GateVerdict.Refuse($"{refusal.Outcome}: {refusal.Reason}") : GateVerdict.Pass;
+        var contentKey = new byte[Opener.ContentKeySize];
+        if (opener.Admit(envelope, contentKey) is { } refused)
+        {
+            CryptographicOperations.ZeroMemory(contentKey);
             return GateVerdict.Refuse($"{refused.Outcome}: {refused.Reason}");
-        admitted?.Add(parcel.Sealed, envelope);
+        }
+        admitted.Add(parcel.Sealed, envelope, contentKey);
         return GateVerdict.Pass;
     }
 }

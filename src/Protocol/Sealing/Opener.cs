@@ -19,6 +19,9 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private static readonly SharedByRecipients<byte[]> CutPaths = new(1024);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
 
+    /// <summary>Bytes of a content key (AES-256), as <see cref="Admit(SealedEnvelope, Span{byte})"/> hands it out.</summary>
+    public const int ContentKeySize = Aead.KeySize;
+
     /// <summary>Everything is checked, from the Merkle path and the batch signature to the payload's decryption and decoding.</summary>
     public OpenResult Open(SealedEnvelope envelope)
     {
@@ -26,7 +29,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var canonicalHeader = Canonical.Header(envelope.Header);
         if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
             return refused;
-        return Decrypt(envelope, canonicalHeader, sender);
+        return Decrypt(envelope, canonicalHeader, sender, default);
     }
 
     /// <summary>
@@ -41,7 +44,28 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     /// </remarks>
     public OpenResult? Admit(SealedEnvelope envelope)
     {
+        Span<byte> contentKey = stackalloc byte[Aead.KeySize];
+        try
+        {
+            return Admit(envelope, contentKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Admit(SealedEnvelope)"/>, leaving the content key it unwrapped in <paramref name="contentKey"/>
+    /// (<see cref="Aead.KeySize"/> bytes) when it admits: the reader who comes moments later then decrypts with it
+    /// (<see cref="OpenAdmitted(SealedEnvelope, ReadOnlySpan{byte})"/>) instead of agreeing on the wrapping key again.
+    /// The caller keeps the key in memory only, and wipes it.
+    /// </summary>
+    public OpenResult? Admit(SealedEnvelope envelope, Span<byte> contentKey)
+    {
         ArgumentNullException.ThrowIfNull(envelope);
+        if (contentKey.Length != Aead.KeySize)
+            throw new ArgumentException($"a content key is {Aead.KeySize} bytes", nameof(contentKey));
         var canonicalHeader = Canonical.Header(envelope.Header);
         if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
             return refused;
@@ -49,7 +73,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var plaintext = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return DecryptInto(envelope, canonicalHeader, sender, plaintext.AsSpan(0, length));
+            return DecryptInto(envelope, canonicalHeader, sender, plaintext.AsSpan(0, length), contentKey);
         }
         finally
         {
@@ -73,7 +97,20 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     public OpenResult OpenAdmitted(SealedEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender);
+        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender, default);
+    }
+
+    /// <summary>
+    /// As <see cref="OpenAdmitted(SealedEnvelope)"/>, with the content key the gate unwrapped from this very envelope
+    /// (<see cref="Admit(SealedEnvelope, Span{byte})"/>): the payload's tag, over the canonical header, still refuses a
+    /// key, header or payload that do not belong together.
+    /// </summary>
+    public OpenResult OpenAdmitted(SealedEnvelope envelope, ReadOnlySpan<byte> contentKey)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (contentKey.Length != Aead.KeySize)
+            throw new ArgumentException($"a content key is {Aead.KeySize} bytes", nameof(contentKey));
+        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender, contentKey);
     }
 
     /// <summary>The sender's keys at the version the header names; null when the directory has them, else the refusal.</summary>
@@ -178,30 +215,30 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
-    /// <summary>Our content key unwrapped and the payload decrypted into <paramref name="plaintext"/>; null when both authenticate, else the refusal.</summary>
-    private OpenResult? DecryptInto(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, Span<byte> plaintext)
+    /// <summary>Our content key unwrapped into <paramref name="contentKey"/> and the payload decrypted into <paramref name="plaintext"/>; null when both authenticate, else the refusal.</summary>
+    private OpenResult? DecryptInto(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, Span<byte> plaintext, Span<byte> contentKey)
     {
+        if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } refused)
+            return refused;
+        return DecryptWith(envelope, canonicalHeader, contentKey, plaintext);
+    }
+
+    private static OpenResult? DecryptWith(SealedEnvelope envelope, byte[] canonicalHeader, ReadOnlySpan<byte> contentKey, Span<byte> plaintext) =>
+        Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext)
+            ? null
+            : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
+
+    /// <param name="knownKey">The content key the gate unwrapped from this envelope, or empty to unwrap it here.</param>
+    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, ReadOnlySpan<byte> knownKey)
+    {
+        var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
         Span<byte> contentKey = stackalloc byte[Aead.KeySize];
         try
         {
-            if (Unwrap(envelope, canonicalHeader, sender, contentKey) is { } refused)
-                return refused;
-            return Aead.TryOpen(contentKey, envelope.Payload.Span, canonicalHeader, plaintext)
-                ? null
-                : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(contentKey);
-        }
-    }
-
-    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
-    {
-        var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
-        try
-        {
-            if (DecryptInto(envelope, canonicalHeader, sender, plaintext) is { } refused)
+            var refused = knownKey.IsEmpty
+                ? DecryptInto(envelope, canonicalHeader, sender, plaintext, contentKey)
+                : DecryptWith(envelope, canonicalHeader, knownKey, plaintext);
+            if (refused is not null)
                 return refused;
             return new OpenResult(OpenOutcome.Opened, envelope.Header, PayloadCodec.Decode(plaintext), "opened");
         }
@@ -212,6 +249,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(contentKey);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }

@@ -100,7 +100,39 @@ public sealed class GateAndReaderTests : IDisposable
         var arrival = new InboxEvents.Received(FR, 1, envelope.Id, bytes, DateTimeOffset.UtcNow);
         Assert.True(_us.OpenForReader(arrival).IsOpened);
         Assert.Equal(0, _us.Admitted.Count);
-        Assert.True(_us.OpenForReader(arrival).IsOpened); // read again: parsed again
+        Assert.True(_us.OpenForReader(arrival).IsOpened); // read again: parsed again, the key unwrapped again
+    }
+
+    [Fact]
+    public void The_gate_keeps_the_content_key_for_the_reader_who_wipes_it()
+    {
+        var envelope = Seal(2)[0];
+        var bytes = new ReadOnlyMemory<byte>(envelope.ToBytes());
+        var admitted = new AdmittedEnvelopes();
+        var gate = new SealedEnvelopeGate(US, _us.Opener, admitted);
+        Assert.True(gate.Check(FR, new Parcel(1, envelope.Id, bytes)).Accepted);
+
+        var (parsed, key) = admitted.Take(envelope.Id, bytes)!.Value;
+
+        Assert.Equal(envelope.Id, parsed.Id);
+        Assert.NotNull(key);
+        Assert.Contains(key!, b => b != 0);
+        var opened = _us.Opener.OpenAdmitted(parsed, key);
+        Assert.True(opened.IsOpened, opened.ToString());
+        Assert.Equal("body 0", opened.Payload!.Body);
+    }
+
+    [Fact]
+    public void The_reader_wipes_the_key_it_was_handed()
+    {
+        var envelope = Seal(2)[0];
+        var bytes = new ReadOnlyMemory<byte>(envelope.ToBytes());
+        var key = new byte[Opener.ContentKeySize];
+        Assert.Null(_us.Opener.Admit(envelope, key));
+        _us.Admitted.Add(bytes, envelope, key);
+
+        Assert.True(_us.OpenForReader(new InboxEvents.Received(FR, 1, envelope.Id, bytes, DateTimeOffset.UtcNow)).IsOpened);
+        Assert.All(key, b => Assert.Equal(0, b));
     }
 
     [Fact]
@@ -109,15 +141,21 @@ public sealed class GateAndReaderTests : IDisposable
         var admitted = new AdmittedEnvelopes(capacity: 3);
         var envelopes = Seal(5);
         var bytes = envelopes.Select(e => new ReadOnlyMemory<byte>(e.ToBytes())).ToArray();
+        var keys = Enumerable.Range(0, 5).Select(i => Enumerable.Repeat((byte)(i + 1), Opener.ContentKeySize).ToArray()).ToArray();
         for (var i = 0; i < 5; i++)
-            admitted.Add(bytes[i], envelopes[i]);
+            admitted.Add(bytes[i], envelopes[i], keys[i]);
 
         Assert.Equal(3, admitted.Count);
-        Assert.Null(admitted.Take(envelopes[0].Id, bytes[0])); // the oldest were forgotten
-        Assert.Null(admitted.Take(envelopes[2].Id, bytes[2].ToArray())); // equal bytes, other memory
-        Assert.Same(envelopes[3], admitted.Take(envelopes[3].Id, bytes[3]));
+        Assert.Null(admitted.Take(envelopes[0].Id, bytes[0])); // the oldest were forgotten, their keys wiped
+        Assert.All(keys[0].Concat(keys[1]), b => Assert.Equal(0, b));
+        Assert.Null(admitted.Take(envelopes[2].Id, bytes[2].ToArray())); // equal bytes, other memory: refused, key wiped
+        Assert.All(keys[2], b => Assert.Equal(0, b));
+        var third = admitted.Take(envelopes[3].Id, bytes[3]);
+        Assert.Same(envelopes[3], third?.Envelope);
+        Assert.Same(keys[3], third?.ContentKey);
         Assert.Null(admitted.Take(envelopes[3].Id, bytes[3])); // once
-        Assert.Same(envelopes[4], admitted.Take(envelopes[4].Id, bytes[4]));
+        Assert.Same(envelopes[4], admitted.Take(envelopes[4].Id, bytes[4])?.Envelope);
         Assert.Equal(0, admitted.Count);
+        Assert.All(keys[3], b => Assert.Equal(4, b)); // taken: the taker's to wipe
     }
 }

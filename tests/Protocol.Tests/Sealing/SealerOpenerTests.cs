@@ -154,6 +154,39 @@ public class SealerOpenerTests : IDisposable
     }
 
     [Fact]
+    public void The_reader_opens_with_the_content_key_the_gate_unwrapped_and_nothing_else()
+    {
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList());
+        var opener = bureaus.Opener(US);
+        var keys = new byte[2][];
+        for (var i = 0; i < 2; i++)
+        {
+            keys[i] = new byte[Opener.ContentKeySize];
+            Assert.Null(opener.Admit(envelopes[i], keys[i]));
+        }
+
+        var opened = opener.OpenAdmitted(envelopes[0], keys[0]);
+
+        Assert.True(opened.IsOpened, opened.ToString());
+        Assert.Equal("message 0", opened.Payload!.Body);
+        Assert.Equal(OpenOutcome.Tampered, opener.OpenAdmitted(envelopes[0], keys[1]).Outcome); // another message's key
+        Assert.Equal(OpenOutcome.Tampered, opener.OpenAdmitted(Alter(envelopes, "payload ciphertext"), keys[0]).Outcome);
+        Assert.Equal(OpenOutcome.Tampered, opener.OpenAdmitted(Alter(envelopes, "header sent at"), keys[0]).Outcome);
+        Assert.Throws<ArgumentException>(() => opener.OpenAdmitted(envelopes[0], keys[0].AsSpan(1)));
+    }
+
+    [Fact]
+    public void The_gate_hands_out_no_key_for_an_envelope_it_refuses()
+    {
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var badSignature = With(envelope, signature: Flip(envelope.Proof.Signature, 40));
+        var key = new byte[Opener.ContentKeySize];
+
+        Assert.Equal(OpenOutcome.Forged, bureaus.Opener(US).Admit(badSignature, key)?.Outcome);
+        Assert.All(key, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public void The_batch_proof_is_the_gates_to_check_not_the_readers()
     {
         // What the reader's opening skips, on purpose: the gate refuses this, and only what the gate admitted is in an inbox.
