@@ -66,7 +66,12 @@ builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
 builder.Services.AddSingleton(tokens);
 builder.Services.AddSingleton(crypto);
 builder.Services.AddSingleton(sp => new NoticeSide(options.Bureau, crypto, sp.GetRequiredService<Akka.Hosting.ActorRegistry>()));
-builder.Services.AddProblemDetails();
+// The framework's own 415 says only "Unsupported Media Type": say what to send instead.
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+{
+    if (c.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+        c.ProblemDetails.Title = "Send the body as JSON, with Content-Type: application/json";
+});
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 // Authentication's core only: the full AddAuthentication also starts ASP.NET's data protection (an XML key ring

@@ -258,6 +258,19 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_is_415_saying_what_to_send()
+    {
+        var text = await Http.PostAsync("/api/messages/batch", new StringContent("[]", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Contains("application/json", (await Problem(text)).Title);
+
+        var form = await Http.PostAsync("/api/messages", new StringContent("to=US", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+        Assert.Contains("application/json", (await Problem(form)).Title);
+        await AssertStillServing();
+    }
+
+    [Fact]
     public async Task A_batch_with_a_bad_message_is_400_naming_its_index_and_an_empty_or_oversized_batch_too()
     {
         var fine = new SendMessageRequest(["FR"], "s", "b", "H1", null, null);
