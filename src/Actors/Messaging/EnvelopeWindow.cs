@@ -4,14 +4,17 @@ namespace ActorNet.Actors.Messaging;
 
 /// <summary>
 /// The envelopes an outbox holds in memory for one recipient: the unacknowledged ones from its last acknowledged
-/// sequence on, without a gap, at most <see cref="Capacity"/> of them. Whatever does not fit stays in the journal and is
-/// read back as the recipient takes what is here.
+/// sequence on, without a gap, at most <see cref="Capacity"/> of them and <see cref="MaxBytes"/> of sealed bytes (one
+/// envelope larger than that on its own). Whatever does not fit stays in the journal and is read back as the recipient
+/// takes what is here.
 /// </summary>
-public sealed class EnvelopeWindow(int capacity)
+public sealed class EnvelopeWindow(int capacity, long maxBytes = long.MaxValue)
 {
     private readonly List<Parcel> _parcels = [];
 
     public int Capacity { get; set; } = capacity;
+
+    public long MaxBytes { get; } = maxBytes;
 
     public int Count => _parcels.Count;
 
@@ -28,6 +31,8 @@ public sealed class EnvelopeWindow(int capacity)
         if (parcel.Sequence <= LoadedUpTo)
             return true;
         if (parcel.Sequence != LoadedUpTo + 1 || _parcels.Count >= Capacity)
+            return false;
+        if (_parcels.Count > 0 && Bytes + parcel.Sealed.Length > MaxBytes)
             return false;
         _parcels.Add(parcel);
         Bytes += parcel.Sealed.Length;

@@ -11,7 +11,11 @@ namespace ActorNet.Actors.Messaging;
 /// <summary>How an outbox paces delivery and how much it holds in memory.</summary>
 /// <param name="Window">Parcels sent to one recipient and not yet acknowledged, at most.</param>
 /// <param name="BatchSize">Parcels in one Deliver message.</param>
-/// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.</param>
+/// <param name="HeldPerRecipient">Envelopes held in memory per recipient, at most; the rest is read back from the journal.
+/// 20,000 made a 60,000-message stream 3 % faster, but the sender of offline100k then peaked at 488 MiB while delivering
+/// (the bound is 500 MB): 4,000 stays.</param>
+/// <param name="HeldBytesPerRecipient">Sealed bytes held in memory per recipient, at most (one larger envelope alone): a
+/// count alone does not bound memory when the envelopes are of the largest size (4,000 of 1 MiB).</param>
 /// <param name="SnapshotEvery">Events between snapshots of the bookkeeping, at least (see <see cref="OutboxSettings.SnapshotAfter"/>).</param>
 /// <param name="MaxJournalSpan">Journal events one read back may cover (other recipients' events lie in between). The journal
 /// hands them to the reader without waiting for it, and a row holds up to <paramref name="RowBytes"/> of envelopes, so this
@@ -20,7 +24,7 @@ namespace ActorNet.Actors.Messaging;
 /// <param name="RowBytes">Sealed bytes in one journal row of posted envelopes, at most (one envelope larger than this goes alone):
 /// under the large-object threshold, as the row is copied on its way to the database.</param>
 public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int HeldPerRecipient = 4000, int SnapshotEvery = 10_000, int MaxJournalSpan = 1000,
-    int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = OutboxSettings.SmallObjectBytes)
+    int DeliverBytes = OutboxSettings.SmallObjectBytes, int RowBytes = OutboxSettings.SmallObjectBytes, long HeldBytesPerRecipient = 16 * 1024 * 1024)
 {
     /// <summary>
     /// Akka.Remote copies a message four or five times on its way to the socket (the journal a row two or three times); below the runtime's large-object threshold
@@ -72,9 +76,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private readonly EnvelopeCutter _cuts = new();
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
-    private sealed class Channel(int capacity)
+    private sealed class Channel(int capacity, long maxBytes)
     {
-        public readonly EnvelopeWindow Window = new(capacity);
+        public readonly EnvelopeWindow Window = new(capacity, maxBytes);
         public long SentUpTo;
         public DateTime LastProgress = DateTime.UtcNow;
         public TimeSpan Backoff = FirstRetry;
@@ -435,7 +439,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private Channel ChannelFor(BureauCode recipient)
     {
         if (!_channels.TryGetValue(recipient, out var channel))
-            _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient);
+            _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient, _settings.HeldBytesPerRecipient);
         return channel;
     }
 

@@ -162,6 +162,23 @@ public sealed class OutboxStateTests
     }
 
     [Fact]
+    public void A_window_holds_up_to_its_bytes_and_one_larger_envelope_alone()
+    {
+        var window = new EnvelopeWindow(100, maxBytes: 25);
+        Assert.True(window.TryAppend(new Parcel(1, "m1", new byte[10])));
+        Assert.True(window.TryAppend(new Parcel(2, "m2", new byte[10])));
+        Assert.False(window.TryAppend(new Parcel(3, "m3", new byte[10]))); // 30 bytes: stays in the journal
+        Assert.Equal(2, window.LoadedUpTo);
+
+        window.Acknowledge(2);
+        Assert.True(window.TryAppend(new Parcel(3, "m3", new byte[40]))); // alone, though larger than the bound
+        Assert.False(window.TryAppend(new Parcel(4, "m4", new byte[1])));
+        window.Acknowledge(3);
+        Assert.True(window.TryAppend(new Parcel(4, "m4", new byte[1])));
+        Assert.Equal(1, window.Bytes);
+    }
+
+    [Fact]
     public void Message_ids_come_back_exactly_as_given_whether_kept_as_guids_or_as_text()
     {
         var numbers = new MessageNumbers();
