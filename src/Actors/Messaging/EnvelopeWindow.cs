@@ -23,7 +23,8 @@ public sealed class EnvelopeWindow(int capacity, long maxBytes = long.MaxValue)
     /// <summary>The last sequence held here, or acknowledged: the next one to take is the one after.</summary>
     public long LoadedUpTo { get; private set; }
 
-    public int Room => Math.Max(0, Capacity - _parcels.Count);
+    /// <summary>How many more may be read back now: none once the bytes are reached, whatever the count.</summary>
+    public int Room => _parcels.Count > 0 && Bytes >= MaxBytes ? 0 : Math.Max(0, Capacity - _parcels.Count);
 
     /// <summary>Takes <paramref name="parcel"/> if it is the next one and there is room; false when it must be read back later.</summary>
     public bool TryAppend(Parcel parcel)

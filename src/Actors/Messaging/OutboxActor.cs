@@ -394,6 +394,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var channel = ChannelFor(recipient);
         channel.Reading = false;
         var taken = page.Parcels.Count(channel.Window.TryAppend);
+        // Nothing fitted beside what the window holds (its bytes): the next acknowledgement makes room and reads again.
+        if (page.Failure is null && taken == 0 && channel.Window.Count > 0 && page.Parcels.Count > 0
+            && page.Parcels[0].Sequence == channel.Window.LoadedUpTo + 1)
+            return;
         if (page.Failure is not null || taken == 0)
         {
             channel.ReadNotBefore = DateTime.UtcNow + ReadPause;

@@ -167,14 +167,19 @@ public sealed class OutboxStateTests
         var window = new EnvelopeWindow(100, maxBytes: 25);
         Assert.True(window.TryAppend(new Parcel(1, "m1", new byte[10])));
         Assert.True(window.TryAppend(new Parcel(2, "m2", new byte[10])));
+        Assert.Equal(98, window.Room);
         Assert.False(window.TryAppend(new Parcel(3, "m3", new byte[10]))); // 30 bytes: stays in the journal
         Assert.Equal(2, window.LoadedUpTo);
+        Assert.True(window.TryAppend(new Parcel(3, "m3", new byte[5])));
+        Assert.Equal(0, window.Room); // the bytes are reached: nothing to read back until an acknowledgement
 
-        window.Acknowledge(2);
-        Assert.True(window.TryAppend(new Parcel(3, "m3", new byte[40]))); // alone, though larger than the bound
-        Assert.False(window.TryAppend(new Parcel(4, "m4", new byte[1])));
         window.Acknowledge(3);
-        Assert.True(window.TryAppend(new Parcel(4, "m4", new byte[1])));
+        Assert.Equal(100, window.Room);
+        Assert.True(window.TryAppend(new Parcel(4, "m4", new byte[40]))); // alone, though larger than the bound
+        Assert.Equal(0, window.Room);
+        Assert.False(window.TryAppend(new Parcel(5, "m5", new byte[1])));
+        window.Acknowledge(4);
+        Assert.True(window.TryAppend(new Parcel(5, "m5", new byte[1])));
         Assert.Equal(1, window.Bytes);
     }
 
