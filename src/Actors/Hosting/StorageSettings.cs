@@ -15,7 +15,17 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
     /// transaction, then checkpointed) held every journal write behind it for a few hundred milliseconds (docs/benchmarks.md,
     /// session 13). On PostgreSQL the same database.
     /// </summary>
-    public string SnapshotConnectionString => SnapshotPath is { } path ? $"Data Source={path}" : ConnectionString;
+    public string SnapshotConnectionString => SnapshotPath is { } path ? SqliteConnectionString(path) : ConnectionString;
+
+    /// <summary>How every SQLite file of a node is opened: the journal's, the snapshots', and by <see cref="StoragePreparation"/>.</summary>
+    /// <remarks>The builder quotes a path that holds a separator; the pool is left at its default unless turned off.</remarks>
+    internal static string SqliteConnectionString(string path, bool pooling = true)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path };
+        if (!pooling)
+            builder.Pooling = false;
+        return builder.ToString();
+    }
 
     /// <summary>The snapshot store's SQLite file; null on PostgreSQL.</summary>
     public string? SnapshotPath => SqlitePath is { } journal
@@ -40,7 +50,7 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
             if (path.Length == 0)
                 throw new OptionsException("--database sqlite: needs a file path, for example sqlite:var/FR/actornet.db");
             var full = Path.GetFullPath(path);
-            return new StorageSettings(StorageKind.Sqlite, $"Data Source={full}", full);
+            return new StorageSettings(StorageKind.Sqlite, SqliteConnectionString(full), full);
         }
         if (value.StartsWith("postgres:", StringComparison.Ordinal))
             return ParsePostgres(value["postgres:".Length..]);
@@ -114,7 +124,7 @@ public static class StoragePreparation
     /// </summary>
     private static void MoveSnapshotsOutOfTheJournal(StorageSettings storage)
     {
-        using var connection = new SqliteConnection($"Data Source={storage.SqlitePath};Pooling=False");
+        using var connection = new SqliteConnection(StorageSettings.SqliteConnectionString(storage.SqlitePath!, pooling: false));
         connection.Open();
         if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'") == "0")
             return;
@@ -164,7 +174,7 @@ public static class StoragePreparation
         EnsureWritableDirectory(Path.GetDirectoryName(path)!, "database directory");
         try
         {
-            using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            using var connection = new SqliteConnection(StorageSettings.SqliteConnectionString(path, pooling: false));
             connection.Open();
             // WAL lets readers run beside the journal's writer and commits far faster than the rollback journal.
             Scalar(connection, "PRAGMA journal_mode=WAL;");

@@ -29,7 +29,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var canonicalHeader = Canonical.Header(envelope.Header);
         if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
             return refused;
-        return Decrypt(envelope, canonicalHeader, sender, default);
+        return Decrypt(envelope, canonicalHeader, sender);
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     public OpenResult OpenAdmitted(SealedEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender, default);
+        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender);
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         ArgumentNullException.ThrowIfNull(envelope);
         if (contentKey.Length != Aead.KeySize)
             throw new ArgumentException($"a content key is {Aead.KeySize} bytes", nameof(contentKey));
-        return FindSender(envelope.Header, out var sender) ?? Decrypt(envelope, Canonical.Header(envelope.Header), sender, contentKey);
+        return FindSender(envelope.Header, out var sender) ?? OpenWith(envelope, Canonical.Header(envelope.Header), contentKey);
     }
 
     /// <summary>The sender's keys at the version the header names; null when the directory has them, else the refusal.</summary>
@@ -228,17 +228,27 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             ? null
             : OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the payload does not authenticate");
 
-    /// <param name="knownKey">The content key the gate unwrapped from this envelope, or empty to unwrap it here.</param>
-    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender, ReadOnlySpan<byte> knownKey)
+    /// <summary>Unwraps our content key, then opens the payload with it (<see cref="OpenWith"/>).</summary>
+    private OpenResult Decrypt(SealedEnvelope envelope, byte[] canonicalHeader, BureauPublicKeys sender)
     {
-        var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
         Span<byte> contentKey = stackalloc byte[Aead.KeySize];
         try
         {
-            var refused = knownKey.IsEmpty
-                ? DecryptInto(envelope, canonicalHeader, sender, plaintext, contentKey)
-                : DecryptWith(envelope, canonicalHeader, knownKey, plaintext);
-            if (refused is not null)
+            return Unwrap(envelope, canonicalHeader, sender, contentKey) ?? OpenWith(envelope, canonicalHeader, contentKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(contentKey);
+        }
+    }
+
+    /// <summary>The payload decrypted with <paramref name="contentKey"/> and decoded; refused when its tag or its encoding does not hold.</summary>
+    private static OpenResult OpenWith(SealedEnvelope envelope, byte[] canonicalHeader, ReadOnlySpan<byte> contentKey)
+    {
+        var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
+        try
+        {
+            if (DecryptWith(envelope, canonicalHeader, contentKey, plaintext) is { } refused)
                 return refused;
             return new OpenResult(OpenOutcome.Opened, envelope.Header, PayloadCodec.Decode(plaintext), "opened");
         }
@@ -249,7 +259,6 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(contentKey);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
