@@ -73,6 +73,7 @@ public static class MessagingScenario
 
         var cpuBefore = network.CpuSeconds();
         await using var run = await Run.StartAsync(network, [Recipient], "tput", o.Messages);
+        Console.Error.WriteLine($"  messaging throughput: sending {o.Messages:N0} messages"); // a profiler started on this line sees the run
         var confirmed = await run.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
         var seconds = await run.AllReceivedAsync(TimeSpan.FromSeconds(600));
         var cpuAfter = network.CpuSeconds();
@@ -96,6 +97,7 @@ public static class MessagingScenario
         var count = o.Rate * o.Seconds;
         var cpuBefore = network.CpuSeconds();
         await using var run = await Run.StartAsync(network, [Recipient], "lat", count);
+        Console.Error.WriteLine($"  messaging latency: sending {o.Rate:N0} msg/s for {o.Seconds} s");
         var confirmLatencies = await run.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window);
         await run.AllReceivedAsync(TimeSpan.FromSeconds(120));
         // Single sends cost more per message than batches: whether a node is near saturation at this rate shows here.
@@ -104,6 +106,9 @@ public static class MessagingScenario
         report.Note($"messaging latency: CPU per 1,000 single sends at {o.Rate:N0} msg/s: " +
             string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value / count * 1000 * 1000:0} ms")));
         var latencies = run.Latencies(lastOfAll: false);
+        // For finding where a tail comes from: each message's send time (ms from the first) and latency, in send order.
+        if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_LATENCY_CSV") is { Length: > 0 } csv)
+            await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, (at, ms) => FormattableString.Invariant($"{at:0.000},{ms:0.000}")).Prepend("sent_ms,latency_ms"));
         var p99 = Percentile(latencies, 0.99);
         report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
         report.Add(new("messaging", "latency: p99", p99, "ms", "< 10 ms", p99 < 10));
@@ -308,6 +313,9 @@ public static class MessagingScenario
                     .Select(i => (double)((lastOfAll ? _receivedAt.Max(r => r[i]) : _receivedAt[0][i]) - _sentAt[i]) * 1000 / Stopwatch.Frequency)
                     .ToList();
         }
+
+        /// <summary>Each message's send time in ms after the first send.</summary>
+        public IEnumerable<double> SentOffsets() => _sentAt.Select(t => (double)(t - _firstSend) * 1000 / Stopwatch.Frequency);
 
         private Action? _unsubscribe;
 

@@ -9,6 +9,7 @@ using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
 using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Sealing;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -39,6 +40,9 @@ public sealed class NoticeCatchUpKey;
 public static class ActorNetHosting
 {
     public const string SystemName = "actornet";
+
+    /// <summary>How long a stopping node waits for its last audit entries to be written (the phase's own bound is 5 s).</summary>
+    private static readonly TimeSpan AuditFlushBound = TimeSpan.FromSeconds(4);
 
     /// <summary>The address scheme of Akka.Remote: TLS changes it, and a seed written with the other one is unreachable.</summary>
     public static string AddressScheme(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
@@ -120,11 +124,19 @@ public static class ActorNetHosting
     /// The node's hash-chained audit log, first of all: the actors after it write to it. Records the start, and the
     /// bureau's keys when this start made them.
     /// </summary>
-    public static AkkaConfigurationBuilder WithAuditLog(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto) =>
+    /// <param name="linger">How long entries wait to be written together (<see cref="AuditActor.DefaultLinger"/>).</param>
+    public static AkkaConfigurationBuilder WithAuditLog(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto,
+        TimeSpan? linger = null) =>
         builder.WithActors((system, registry) =>
         {
-            var audit = system.ActorOf(Restarting.Props(AuditActor.Props(nodeId), "audit"), "audit");
+            var audit = system.ActorOf(Restarting.Props(AuditActor.Props(nodeId, linger ?? AuditActor.DefaultLinger), "audit"), "audit");
             registry.Register<AuditKey>(audit);
+            // Entries are written a few milliseconds after they are made: the last ones, the singletons' hand-over included, before the journal stops.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "write-audit-log", async () =>
+            {
+                await audit.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, AuditFlushBound);
+                return Done.Instance;
+            });
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
             if (crypto.Created)
                 audit.Tell(KeysMade(crypto));

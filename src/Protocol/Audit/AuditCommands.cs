@@ -6,6 +6,14 @@ public static class AuditCommands
     /// <summary>Appends an entry; not answered (the log is written in order, after what came before).</summary>
     /// <param name="MessageIds">Several messages one entry is about (a batch); <paramref name="MessageId"/> is then null.</param>
     public sealed record Record(string Kind, string? MessageId, string? Peer, string Detail, IReadOnlyList<string>? MessageIds = null);
+
+    /// <summary>Writes what has been recorded and not yet written; answered with <see cref="Flushed"/> once it is in the database.</summary>
+    public sealed record Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+
+    public sealed record Flushed(long UpToSequence);
 }
 
 public static class AuditQueries

@@ -1,5 +1,7 @@
 using ActorNet.Actors.Audit;
 using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Serialization;
 using Akka.Actor;
@@ -59,5 +61,89 @@ public sealed class AuditPersistenceTests
         Assert.False(after.Intact);
         Assert.Equal(3, after.FirstBadSequence);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Entries_wait_for_the_linger_or_a_flush_and_a_full_write_goes_at_once()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+
+        // A linger longer than the test: only a flush, or a full write, puts these entries in the database.
+        var held = system.ActorOf(AuditActor.Props("held", TimeSpan.FromHours(1)));
+        for (var i = 0; i < 3; i++)
+            held.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        var entries = await held.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
+        Assert.Equal(3, entries.Items.Count); // chained and listed at once
+        Assert.Equal(0, await RowsAsync(database, "audit-held"));
+        var flushed = await held.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, Timeout);
+        Assert.Equal(3, flushed.UpToSequence);
+        Assert.Equal(3, await RowsAsync(database, "audit-held"));
+
+        for (var i = 0; i < AuditActor.MaxWrite; i++)
+            held.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"n{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        await WaitForRowsAsync(database, "audit-held", 3 + AuditActor.MaxWrite);
+
+        // A short linger writes on its own.
+        var lingering = system.ActorOf(AuditActor.Props("lingering", TimeSpan.FromMilliseconds(20)));
+        for (var i = 0; i < 3; i++)
+            lingering.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        await WaitForRowsAsync(database, "audit-lingering", 3);
+        var verified = await lingering.Ask<AuditQueries.Verification>(new AuditQueries.Verify(), Timeout);
+        Assert.True(verified.Intact, verified.Problem);
+        Assert.Equal(3, verified.EntriesChecked);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_writes_the_entries_still_waiting()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var keys = Path.Combine(Path.GetTempPath(), "actornet_test_" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var crypto = BureauCrypto.LoadOrCreate(new BureauCode("FR"), keys);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            // A linger longer than the test: only the shutdown's flush can write the entries.
+            builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage)
+                .WithAuditLog(new BureauCode("FR"), "n1", "test", crypto, linger: TimeSpan.FromHours(1)));
+            using var host = builder.Build();
+            await host.StartAsync();
+            var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditKey>();
+            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "message 1"), ActorRefs.NoSender);
+            var listed = await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
+            Assert.Equal([AuditKinds.NodeStarted, AuditKinds.KeyCreated, AuditKinds.MessageSent], listed.Items.Select(e => e.Kind));
+            Assert.Equal(0, await RowsAsync(database, "audit-n1"));
+
+            await host.StopAsync();
+            Assert.Equal(3, await RowsAsync(database, "audit-n1"));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static async Task WaitForRowsAsync(TestDatabase database, string persistenceId, long rows)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        long seen;
+        while ((seen = await RowsAsync(database, persistenceId)) < rows && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.Equal(rows, seen);
+    }
+
+    private static async Task<long> RowsAsync(TestDatabase database, string persistenceId)
+    {
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString + ";Pooling=False");
+        await connection.OpenAsync();
+        var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = $p";
+        count.Parameters.AddWithValue("$p", persistenceId);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 }
