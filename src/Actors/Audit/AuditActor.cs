@@ -27,6 +27,9 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
     public const int MaxWrite = 512;
 
     private const int MaxPage = 1000;
+
+    /// <summary>Entries kept in memory for <see cref="AuditQueries.GetEntries"/> at least (a page's worth).</summary>
+    public const int KeptInMemory = MaxPage;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<AuditEntry> _recent = [];
     private readonly List<AuditEntry> _unwritten = [];
@@ -61,7 +64,10 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
         Command<AuditQueries.GetEntries>(query =>
         {
             var limit = Math.Clamp(query.Limit, 1, MaxPage);
-            Sender.Tell(new AuditQueries.Entries(_recent.Where(e => e.Sequence > query.AfterSequence).Take(limit).ToArray()));
+            if (_recent.Count == 0 || query.AfterSequence + 1 >= _recent[0].Sequence)
+                Sender.Tell(new AuditQueries.Entries(_recent.Where(e => e.Sequence > query.AfterSequence).Take(limit).ToArray()));
+            else
+                ReadOlder(query.AfterSequence, limit, Sender);
         });
 
         // Deferred behind entries still being written, so verification covers everything recorded before it was asked.
@@ -92,10 +98,33 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
     private void Remember(AuditEntry entry)
     {
         _last = entry;
-        // Memory stays bounded: the API pages through recent entries; verification reads the database.
+        // The last page or two stay in memory, older entries are read back from the database: an entry kept for the node's
+        // lifetime is promoted to the oldest generation, and every full collection marks it (at 100,000 entries, naming
+        // ~270,000 message ids, such collections paused a busy node for 50-80 ms).
         _recent.Add(entry);
-        if (_recent.Count > 100_000)
-            _recent.RemoveRange(0, 10_000);
+        if (_recent.Count >= 2 * KeptInMemory)
+            _recent.RemoveRange(0, _recent.Count - KeptInMemory);
+    }
+
+    /// <summary>A page that starts before what memory holds: from the database, continued from memory where it joins.</summary>
+    private void ReadOlder(long afterSequence, int limit, IActorRef replyTo)
+    {
+        var kept = _recent.Take(limit).ToArray();
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        journal.CurrentEventsByPersistenceId(PersistenceId, afterSequence + 1, Math.Min(afterSequence + limit, kept[0].Sequence - 1))
+            .Select(e => e.Event)
+            .RunWith(Sink.Seq<object>(), Context.System.Materializer())
+            .ContinueWith(t =>
+            {
+                if (!t.IsCompletedSuccessfully)
+                    return (object)new Status.Failure(t.Exception?.GetBaseException() ?? new InvalidOperationException("the audit log cannot be read back"));
+                var page = t.Result.OfType<AuditEntry>().ToList();
+                var next = page.Count > 0 ? page[^1].Sequence + 1 : afterSequence + 1;
+                if (next == kept[0].Sequence)
+                    page.AddRange(kept.Take(limit - page.Count));
+                return new AuditQueries.Entries(page);
+            })
+            .PipeTo(replyTo);
     }
 
     private void VerifyFromDatabase(IActorRef replyTo)

@@ -32,7 +32,7 @@ public sealed class MessageNumbers
         _guids.Select(kv => (kv.Key.ToString("N"), kv.Value)).Concat(_others.Select(kv => (kv.Key, kv.Value)));
 
     /// <summary>The GUID an id spells, if it spells one exactly as <c>ToString("N")</c> writes it back.</summary>
-    private static Guid? AsGuid(string id)
+    public static Guid? AsGuid(string id)
     {
         if (id.Length != 32 || !Guid.TryParseExact(id, "N", out var guid))
             return null;

@@ -148,4 +148,38 @@ public class InboxStateTests
 
         Assert.Throws<InvalidOperationException>(() => inbox.ToSnapshot());
     }
+
+    [Fact]
+    public void Ids_kept_as_guids_come_back_exactly_as_they_arrived_and_are_still_recognised()
+    {
+        var guid = Guid.CreateVersion7().ToString("N");
+        var upper = Guid.CreateVersion7().ToString("N").ToUpperInvariant(); // not as ToString("N") writes it: kept as given
+        var braces = Guid.CreateVersion7().ToString("B");
+        var inbox = new InboxState();
+        Deliver(inbox, Open, P(1, guid), P(2, upper), P(3, braces), P(4));
+        inbox.Apply(new InboxEvents.Read([guid, braces], Now));
+
+        Assert.Equal([guid, upper, braces, "m4"], inbox.After(null, 10).Items.Select(i => i.Id));
+        Assert.Equal([upper, braces, "m4"], inbox.After(guid, 10).Items.Select(i => i.Id));
+        Assert.Equal(upper, inbox.Find(upper)!.Id);
+        Assert.Null(inbox.Find(upper.ToLowerInvariant()));
+        Assert.True(inbox.WasRead(guid));
+        Assert.False(inbox.WasRead(upper));
+        Assert.Contains("replayed", Assert.Single(inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(5, guid)]), Open, Now).Refused).Reason);
+
+        var restored = InboxState.FromSnapshot(WithPositions(inbox).ToSnapshot());
+        Assert.Equal([guid, upper, braces, "m4"], restored.After(null, 10).Items.Select(i => i.Id));
+        Assert.Equal([true, false, true, false], restored.After(null, 10).Items.Select(i => restored.WasRead(i.Id)));
+    }
+
+    /// <summary>The same arrivals, each applied at a journal position, as a snapshot needs them.</summary>
+    private static InboxState WithPositions(InboxState inbox)
+    {
+        var positioned = new InboxState();
+        var items = inbox.After(null, 100).Items;
+        for (var i = 0; i < items.Count; i++)
+            positioned.Apply(items[i], journalSequence: i + 1);
+        positioned.Apply(new InboxEvents.Read(items.Where(a => inbox.WasRead(a.Id)).Select(a => a.Id).ToArray(), Now));
+        return positioned;
+    }
 }

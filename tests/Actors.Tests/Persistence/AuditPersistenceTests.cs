@@ -24,10 +24,7 @@ public sealed class AuditPersistenceTests
     public async Task Editing_an_entry_in_the_database_makes_verify_fail_and_name_it(bool batchEntry)
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartedHostAsync(database);
         var audit = host.Services.GetRequiredService<ActorSystem>().ActorOf(AuditActor.Props("n1"));
 
         for (var i = 0; i < 5; i++)
@@ -67,10 +64,7 @@ public sealed class AuditPersistenceTests
     public async Task Entries_wait_for_the_linger_or_a_flush_and_a_full_write_goes_at_once()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartedHostAsync(database);
         var system = host.Services.GetRequiredService<ActorSystem>();
 
         // A linger longer than the test: only a flush, or a full write, puts these entries in the database.
@@ -100,6 +94,32 @@ public sealed class AuditPersistenceTests
     }
 
     [Fact]
+    public async Task Pages_older_than_memory_holds_are_read_from_the_database_and_join_the_recent_ones()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var host = await StartedHostAsync(database);
+        var audit = host.Services.GetRequiredService<ActorSystem>().ActorOf(AuditActor.Props("paged"));
+        var total = 2 * AuditActor.KeptInMemory + 10;
+        for (var i = 1; i <= total; i++)
+            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        Assert.Equal(total, (await audit.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, Timeout)).UpToSequence);
+
+        async Task<long[]> Page(long after, int limit)
+        {
+            var page = await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(after, limit), Timeout);
+            Assert.All(page.Items, e => Assert.Equal($"m{e.Sequence}", e.MessageId));
+            return page.Items.Select(e => e.Sequence).ToArray();
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), await Page(0, 10)); // the oldest, long gone from memory
+        var firstInMemory = total - AuditActor.KeptInMemory - 9; // trimmed to the last KeptInMemory, then ten more
+        Assert.Equal(Enumerable.Range(firstInMemory - 5, 10).Select(i => (long)i), await Page(firstInMemory - 6, 10)); // across the join
+        Assert.Equal(new long[] { total - 1, total }, await Page(total - 2, 10)); // the newest
+        Assert.Empty(await Page(total, 10));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_node_that_stops_writes_the_entries_still_waiting()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
@@ -107,12 +127,8 @@ public sealed class AuditPersistenceTests
         try
         {
             var crypto = BureauCrypto.LoadOrCreate(new BureauCode("FR"), keys);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             // A linger longer than the test: only the shutdown's flush can write the entries.
-            builder.Services.AddAkka("actornet-test", akka => akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage)
-                .WithAuditLog(new BureauCode("FR"), "n1", "test", crypto, linger: TimeSpan.FromHours(1)));
-            using var host = builder.Build();
-            await host.StartAsync();
+            using var host = await StartedHostAsync(database, akka => akka.WithAuditLog(new BureauCode("FR"), "n1", "test", crypto, linger: TimeSpan.FromHours(1)));
             var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditKey>();
             audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "message 1"), ActorRefs.NoSender);
             var listed = await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
@@ -126,6 +142,16 @@ public sealed class AuditPersistenceTests
         {
             System.IO.Directory.Delete(keys, recursive: true);
         }
+    }
+
+    /// <summary>An actor system with the journal on <paramref name="database"/>, and <paramref name="more"/> of the node's wiring.</summary>
+    private static async Task<IHost> StartedHostAsync(TestDatabase database, Func<AkkaConfigurationBuilder, AkkaConfigurationBuilder>? more = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("actornet-test", akka => (more ?? (b => b))(akka.WithActorNetSerialization().WithActorNetPersistence(database.Storage)));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     private static async Task WaitForRowsAsync(TestDatabase database, string persistenceId, long rows)
