@@ -301,7 +301,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {
-        _readsDue.AddRange(command.Ids.Where(id => _state.Find(id) is not null && !_state.WasRead(id)));
+        _readsDue.AddRange(command.Ids.Where(id => _state.SenderOf(id) is not null && !_state.WasRead(id)));
         if (_readsDue.Count > 0 && !Timers.IsTimerActive(nameof(WriteReads)))
             Timers.StartSingleTimer(nameof(WriteReads), WriteReads.Instance, Linger);
     }
@@ -317,7 +317,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         {
             _state.Apply(persisted);
             var at = persisted.At;
-            foreach (var group in ids.GroupBy(id => _state.Find(id)!.From))
+            foreach (var group in ids.GroupBy(id => _state.SenderOf(id)!))
             {
                 var read = group.ToArray();
                 _audit.Tell(read.Length == 1

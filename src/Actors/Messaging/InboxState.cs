@@ -206,6 +206,9 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         return new InboxQueries.Page(page.ToArray(), false);
     }
 
+    /// <summary>Who sent the arrival with this id; null when none has it.</summary>
+    public BureauCode? SenderOf(string id) => _positionById.TryGet(id, out var i) ? _senders[_arrivals[i].Sender] : null;
+
     public InboxEvents.Received? Find(string id) => _positionById.TryGet(id, out var i) ? ReceivedAt(i) : null;
 
     /// <summary>The bookkeeping of every written arrival, for recovery to start from (what is taken and still being written is not in it).</summary>

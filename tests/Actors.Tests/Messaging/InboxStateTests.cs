@@ -163,6 +163,8 @@ public class InboxStateTests
         Assert.Equal([upper, braces, "m4"], inbox.After(guid, 10).Items.Select(i => i.Id));
         Assert.Equal(upper, inbox.Find(upper)!.Id);
         Assert.Null(inbox.Find(upper.ToLowerInvariant()));
+        Assert.Equal(FR, inbox.SenderOf(guid));
+        Assert.Null(inbox.SenderOf(upper.ToLowerInvariant()));
         Assert.True(inbox.WasRead(guid));
         Assert.False(inbox.WasRead(upper));
         Assert.Contains("replayed", Assert.Single(inbox.Take(new DeliveryProtocol.Deliver(FR, US, [P(5, guid)]), Open, Now).Refused).Reason);
