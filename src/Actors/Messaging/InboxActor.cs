@@ -80,7 +80,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
-        Command<InboxQueries.List>(q => Answer(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessage)));
+        Command<InboxQueries.List>(q => Answer(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessageId)));
         Command<InboxQueries.Get>(q => Answer(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
         Command<Acknowledge>(_ => AcknowledgeNow());
@@ -153,7 +153,9 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     // --- Dispatch hook (issue 4): notice envelopes are delivered like any other, then handed to the notice side. ---
 
     /// <summary>Whether an arrival is a message for the messages API, rather than a notice document the notice side holds.</summary>
-    private bool IsMessage(InboxEvents.Received received) => _notices is null || !NoticeEnvelopes.Owns(received.Id);
+    private bool IsMessage(InboxEvents.Received received) => IsMessageId(received.Id);
+
+    private bool IsMessageId(string id) => _notices is null || !NoticeEnvelopes.Owns(id);
 
     /// <summary>
     /// Applies a persisted arrival. A notice envelope is kept in memory without its sealed bytes (its id still refuses a replay),

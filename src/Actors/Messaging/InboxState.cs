@@ -155,11 +155,16 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     }
 
     /// <summary>The arrival at <paramref name="position"/> as its event, with its sealed bytes if they are held.</summary>
-    private InboxEvents.Received ReceivedAt(int position)
+    private InboxEvents.Received ReceivedAt(int position, string? id = null)
     {
         var a = _arrivals[position];
-        var id = a.OtherId >= 0 ? _otherIds[a.OtherId] : a.Id.ToString("N");
-        return new InboxEvents.Received(_senders[a.Sender], a.Sequence, id, _bytes.GetValueOrDefault(position), a.At);
+        return new InboxEvents.Received(_senders[a.Sender], a.Sequence, id ?? IdAt(position), _bytes.GetValueOrDefault(position), a.At);
+    }
+
+    private string IdAt(int position)
+    {
+        var a = _arrivals[position];
+        return a.OtherId >= 0 ? _otherIds[a.OtherId] : a.Id.ToString("N");
     }
 
     private void ForgetOldBytes()
@@ -184,10 +189,10 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         arrival.Sealed.IsEmpty && _positionById.TryGet(arrival.Id, out var i) ? _arrivals[i].JournalSequence : 0;
 
     /// <summary>
-    /// Arrivals after <paramref name="afterId"/> in arrival order, only those <paramref name="listed"/> keeps (all when null);
-    /// <c>UnknownAfterId</c> when that id was never received.
+    /// Arrivals after <paramref name="afterId"/> in arrival order, only those whose id <paramref name="listed"/> keeps (all
+    /// when null); <c>UnknownAfterId</c> when that id was never received.
     /// </summary>
-    public InboxQueries.Page After(string? afterId, int limit, Func<InboxEvents.Received, bool>? listed = null)
+    public InboxQueries.Page After(string? afterId, int limit, Func<string, bool>? listed = null)
     {
         var start = 0;
         if (afterId is not null)
@@ -199,9 +204,9 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         var page = new List<InboxEvents.Received>(Math.Min(limit, Math.Max(0, _arrivals.Count - start)));
         for (var i = start; i < _arrivals.Count && page.Count < limit; i++)
         {
-            var arrival = ReceivedAt(i);
-            if (listed is null || listed(arrival))
-                page.Add(arrival);
+            var id = IdAt(i);
+            if (listed is null || listed(id))
+                page.Add(ReceivedAt(i, id));
         }
         return new InboxQueries.Page(page.ToArray(), false);
     }
@@ -220,7 +225,7 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         var senders = _lastSequence.Keys.ToList();
         var index = senders.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
         return new InboxSnapshot(senders, _arrivals.Select(a => index[_senders[a.Sender]]).ToArray(), _arrivals.Select(a => a.Sequence).ToArray(),
-            _arrivals.Select(a => a.OtherId >= 0 ? _otherIds[a.OtherId] : a.Id.ToString("N")).ToArray(), _arrivals.Select(a => a.At).ToArray(),
+            Enumerable.Range(0, _arrivals.Count).Select(IdAt).ToArray(), _arrivals.Select(a => a.At).ToArray(),
             _arrivals.Select(a => a.JournalSequence).ToArray(), _arrivals.Select(a => a.Read).ToArray());
     }
 

@@ -161,6 +161,7 @@ public class InboxStateTests
 
         Assert.Equal([guid, upper, braces, "m4"], inbox.After(null, 10).Items.Select(i => i.Id));
         Assert.Equal([upper, braces, "m4"], inbox.After(guid, 10).Items.Select(i => i.Id));
+        Assert.Equal([guid, braces], inbox.After(null, 2, id => id != upper).Items.Select(i => i.Id)); // listed by id, up to the limit
         Assert.Equal(upper, inbox.Find(upper)!.Id);
         Assert.Null(inbox.Find(upper.ToLowerInvariant()));
         Assert.Equal(FR, inbox.SenderOf(guid));
