@@ -106,12 +106,14 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
             _recent.RemoveRange(0, _recent.Count - KeptInMemory);
     }
 
+    /// <summary>The entries as the database holds them: older pages and verification read from here, not from memory.</summary>
+    private SqlReadJournal ReadJournal => PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+
     /// <summary>A page that starts before what memory holds: from the database, continued from memory where it joins.</summary>
     private void ReadOlder(long afterSequence, int limit, IActorRef replyTo)
     {
         var kept = _recent.Take(limit).ToArray();
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentEventsByPersistenceId(PersistenceId, afterSequence + 1, Math.Min(afterSequence + limit, kept[0].Sequence - 1))
+        ReadJournal.CurrentEventsByPersistenceId(PersistenceId, afterSequence + 1, Math.Min(afterSequence + limit, kept[0].Sequence - 1))
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), Context.System.Materializer())
             .ContinueWith(t =>
@@ -129,8 +131,7 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
 
     private void VerifyFromDatabase(IActorRef replyTo)
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentEventsByPersistenceId(PersistenceId, 0, long.MaxValue)
+        ReadJournal.CurrentEventsByPersistenceId(PersistenceId, 0, long.MaxValue)
             .Select(e => (e.SequenceNr, e.Event as AuditEntry))
             .RunWith(Sink.Seq<(long, AuditEntry?)>(), Context.System.Materializer())
             .ContinueWith(t => t.IsCompletedSuccessfully

@@ -119,8 +119,7 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
             case InboxEvents.Received r:
                 _lastSequence[r.From] = Math.Max(LastSequence(r.From), r.Sequence);
                 var position = _arrivals.Count;
-                _positionById.Add(r.Id, position);
-                var guid = MessageNumbers.AsGuid(r.Id);
+                var guid = _positionById.Add(r.Id, position);
                 if (guid is null)
                     _otherIds.Add(r.Id);
                 _arrivals.Add(new Arrival(guid ?? default, guid is null ? _otherIds.Count - 1 : -1, SenderIndex(r.From), r.Sequence, r.At, journalSequence, Read: false));
@@ -222,9 +221,7 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     {
         if (_arrivals.Exists(a => a.JournalSequence == 0))
             throw new InvalidOperationException("an arrival applied without its journal position cannot go into a snapshot: its sealed bytes are held only here");
-        var senders = _lastSequence.Keys.ToList();
-        var index = senders.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
-        return new InboxSnapshot(senders, _arrivals.Select(a => index[_senders[a.Sender]]).ToArray(), _arrivals.Select(a => a.Sequence).ToArray(),
+        return new InboxSnapshot(_senders.ToList(), _arrivals.Select(a => a.Sender).ToArray(), _arrivals.Select(a => a.Sequence).ToArray(),
             Enumerable.Range(0, _arrivals.Count).Select(IdAt).ToArray(), _arrivals.Select(a => a.At).ToArray(),
             _arrivals.Select(a => a.JournalSequence).ToArray(), _arrivals.Select(a => a.Read).ToArray());
     }

@@ -17,12 +17,15 @@ public sealed class MessageNumbers
 
     public bool Contains(string id) => TryGet(id, out _);
 
-    public void Add(string id, int number)
+    /// <returns>The GUID the id is kept as; null when it is kept as it is.</returns>
+    public Guid? Add(string id, int number)
     {
-        if (AsGuid(id) is { } guid)
-            _guids[guid] = number;
+        var guid = AsGuid(id);
+        if (guid is { } g)
+            _guids[g] = number;
         else
             _others[id] = number;
+        return guid;
     }
 
     public void EnsureCapacity(int count) => _guids.EnsureCapacity(count);
@@ -32,7 +35,7 @@ public sealed class MessageNumbers
         _guids.Select(kv => (kv.Key.ToString("N"), kv.Value)).Concat(_others.Select(kv => (kv.Key, kv.Value)));
 
     /// <summary>The GUID an id spells, if it spells one exactly as <c>ToString("N")</c> writes it back.</summary>
-    public static Guid? AsGuid(string id)
+    private static Guid? AsGuid(string id)
     {
         if (id.Length != 32 || !Guid.TryParseExact(id, "N", out var guid))
             return null;

@@ -69,8 +69,7 @@ public sealed class AuditPersistenceTests
 
         // A linger longer than the test: only a flush, or a full write, puts these entries in the database.
         var held = system.ActorOf(AuditActor.Props("held", TimeSpan.FromHours(1)));
-        for (var i = 0; i < 3; i++)
-            held.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        RecordSent(held, "m", 0, 3);
         var entries = await held.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
         Assert.Equal(3, entries.Items.Count); // chained and listed at once
         Assert.Equal(0, await RowsAsync(database, "audit-held"));
@@ -78,14 +77,12 @@ public sealed class AuditPersistenceTests
         Assert.Equal(3, flushed.UpToSequence);
         Assert.Equal(3, await RowsAsync(database, "audit-held"));
 
-        for (var i = 0; i < AuditActor.MaxWrite; i++)
-            held.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"n{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        RecordSent(held, "n", 0, AuditActor.MaxWrite);
         await WaitForRowsAsync(database, "audit-held", 3 + AuditActor.MaxWrite);
 
         // A short linger writes on its own.
         var lingering = system.ActorOf(AuditActor.Props("lingering", TimeSpan.FromMilliseconds(20)));
-        for (var i = 0; i < 3; i++)
-            lingering.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        RecordSent(lingering, "m", 0, 3);
         await WaitForRowsAsync(database, "audit-lingering", 3);
         var verified = await lingering.Ask<AuditQueries.Verification>(new AuditQueries.Verify(), Timeout);
         Assert.True(verified.Intact, verified.Problem);
@@ -100,8 +97,7 @@ public sealed class AuditPersistenceTests
         using var host = await StartedHostAsync(database);
         var audit = host.Services.GetRequiredService<ActorSystem>().ActorOf(AuditActor.Props("paged"));
         var total = 2 * AuditActor.KeptInMemory + 10;
-        for (var i = 1; i <= total; i++)
-            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"message {i}"), ActorRefs.NoSender);
+        RecordSent(audit, "m", 1, total);
         Assert.Equal(total, (await audit.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, Timeout)).UpToSequence);
 
         async Task<long[]> Page(long after, int limit)
@@ -130,7 +126,7 @@ public sealed class AuditPersistenceTests
             // A linger longer than the test: only the shutdown's flush can write the entries.
             using var host = await StartedHostAsync(database, akka => akka.WithAuditLog(new BureauCode("FR"), "n1", "test", crypto, linger: TimeSpan.FromHours(1)));
             var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditKey>();
-            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "message 1"), ActorRefs.NoSender);
+            RecordSent(audit, "m", 1, 1);
             var listed = await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
             Assert.Equal([AuditKinds.NodeStarted, AuditKinds.KeyCreated, AuditKinds.MessageSent], listed.Items.Select(e => e.Kind));
             Assert.Equal(0, await RowsAsync(database, "audit-n1"));
@@ -152,6 +148,13 @@ public sealed class AuditPersistenceTests
         var host = builder.Build();
         await host.StartAsync();
         return host;
+    }
+
+    /// <summary><paramref name="count"/> "sent" entries about messages <paramref name="prefix"/><paramref name="first"/>, and on.</summary>
+    private static void RecordSent(IActorRef audit, string prefix, int first, int count)
+    {
+        for (var i = first; i < first + count; i++)
+            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"{prefix}{i}", "US", $"message {i}"), ActorRefs.NoSender); // no implicit sender
     }
 
     private static async Task WaitForRowsAsync(TestDatabase database, string persistenceId, long rows)
