@@ -109,7 +109,10 @@ public static class ActorNetHosting
         // SQLite has one writer at a time: with the plugin's three concurrent writers two wait on the file lock, and each
         // commits (and fsyncs) on its own. One writer lets the writes that queue up behind it go out as one transaction.
         if (storage.Kind == StorageKind.Sqlite)
+        {
             builder.AddHocon("akka.persistence.journal.sql.parallelism = 1", HoconAddMode.Prepend);
+            SqliteJournalProvider.Register();
+        }
         builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
         // Snapshots in a file of their own on SQLite (StorageSettings.SnapshotConnectionString): a large one no longer holds the
         // journal's writes. After WithSqlPersistence, whose own settings would otherwise win.

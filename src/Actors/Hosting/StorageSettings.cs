@@ -32,8 +32,8 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
         ? Path.Combine(Path.GetDirectoryName(journal)!, Path.GetFileNameWithoutExtension(journal) + "-snapshots" + Path.GetExtension(journal))
         : null;
 
-    /// <summary>Linq2Db's provider name for Akka.Persistence.Sql.</summary>
-    public string ProviderName => Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
+    /// <summary>Linq2Db's provider name for Akka.Persistence.Sql (on SQLite, <see cref="SqliteJournalProvider"/>: register it first).</summary>
+    public string ProviderName => Kind == StorageKind.Sqlite ? SqliteJournalProvider.ProviderName : "PostgreSQL.15";
 
     /// <summary>Where the data is, without any password: safe for a log line.</summary>
     public string Description => Kind == StorageKind.Sqlite
