@@ -49,7 +49,8 @@ public sealed class BureauCrypto
 
     /// <summary>
     /// Opens an envelope of this bureau's inbox for its reader. The gate checked its signature and Merkle path when it
-    /// admitted it (and usually kept it parsed), so this only decrypts, with the content key the gate unwrapped when it has it, else unwrapping it again
+    /// admitted it (and usually kept it parsed, and decrypted: then this only decodes, <see cref="Opener.OpenDecrypted"/>), so this
+    /// only decrypts, with the content key the gate unwrapped when it has it, else unwrapping it again
     /// (<see cref="Opener.OpenAdmitted(SealedEnvelope)"/>); the AES-GCM tags still refuse
     /// bytes altered at rest; the arrival's own id and sender must match the header, so that swapped rows are refused too.
     /// </summary>
@@ -63,17 +64,20 @@ public sealed class BureauCrypto
 
     private OpenResult Open(InboxEvents.Received arrival)
     {
-        if (Admitted.Take(arrival.Id, arrival.Sealed) is not var (envelope, contentKey))
+        if (Admitted.Take(arrival.Id, arrival.Sealed) is not var (envelope, contentKey, plaintext))
             return Opener.OpenAdmitted(SealedEnvelope.FromBytes(arrival.Sealed));
-        if (contentKey is null)
-            return Opener.OpenAdmitted(envelope);
         try
         {
-            return Opener.OpenAdmitted(envelope, contentKey);
+            if (plaintext is not null)
+                return Opener.OpenDecrypted(envelope, plaintext);
+            return contentKey is null ? Opener.OpenAdmitted(envelope) : Opener.OpenAdmitted(envelope, contentKey);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(contentKey);
+            if (contentKey is not null)
+                CryptographicOperations.ZeroMemory(contentKey);
+            if (plaintext is not null)
+                CryptographicOperations.ZeroMemory(plaintext);
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 {
     private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
     private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
+    private readonly KnownTrees knownTrees = new(4);
     // Shared by every bureau this process hosts: the cuts of one message reach each of them once.
     private static readonly SharedByRecipients<byte[]> CutPaths = new(1024);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
@@ -82,6 +83,42 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
+    /// <summary>Bytes of an envelope's decrypted payload: what <see cref="Admit(SealedEnvelope, Span{byte}, Span{byte})"/> fills.</summary>
+    public static int PlaintextLength(SealedEnvelope envelope) => Math.Max(0, envelope.Payload.Length - Aead.Overhead);
+
+    /// <summary>
+    /// As <see cref="Admit(SealedEnvelope, Span{byte})"/>, leaving the decrypted payload in <paramref name="plaintext"/>
+    /// (<see cref="PlaintextLength"/> bytes) as well when it admits: the reader then only decodes it
+    /// (<see cref="OpenDecrypted"/>) instead of decrypting it a second time. The caller keeps both in memory only, and wipes them.
+    /// </summary>
+    public OpenResult? Admit(SealedEnvelope envelope, Span<byte> contentKey, Span<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (contentKey.Length != Aead.KeySize)
+            throw new ArgumentException($"a content key is {Aead.KeySize} bytes", nameof(contentKey));
+        if (plaintext.Length != PlaintextLength(envelope))
+            throw new ArgumentException($"the envelope's plaintext is {PlaintextLength(envelope)} bytes", nameof(plaintext));
+        var canonicalHeader = Canonical.Header(envelope.Header);
+        var refused = Authenticate(envelope, canonicalHeader, out var sender) ?? DecryptInto(envelope, canonicalHeader, sender, plaintext, contentKey);
+        if (refused is not null)
+            CryptographicOperations.ZeroMemory(plaintext); // nothing of a refused envelope leaves here
+        return refused;
+    }
+
+    /// <summary>
+    /// The reader's opening of an envelope whose payload the gate decrypted when it admitted it
+    /// (<see cref="Admit(SealedEnvelope, Span{byte}, Span{byte})"/>): decodes it. Only for the plaintext the gate made from
+    /// these very envelope bytes, still in memory; anything read back from storage goes through <see cref="OpenAdmitted(SealedEnvelope)"/>.
+    /// </summary>
+    public OpenResult OpenDecrypted(SealedEnvelope envelope, byte[] plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(plaintext);
+        if (plaintext.Length != PlaintextLength(envelope))
+            throw new ArgumentException($"the envelope's plaintext is {PlaintextLength(envelope)} bytes", nameof(plaintext));
+        return FindSender(envelope.Header, out _) ?? Decode(envelope, plaintext);
+    }
+
     /// <summary>
     /// The reader's opening of an envelope that <see cref="Admit"/> let into this bureau's inbox: unwraps and decrypts,
     /// without recomputing the Merkle path or looking at the batch signature again.
@@ -146,7 +183,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
         var root = envelope.KeyProof is { } cut
             ? RootOfCut(digest, proof, cut.Count)
-            : MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
+            : MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path, knownTrees.For(proof));
         if (root is null || !CryptographicOperations.FixedTimeEquals(root, proof.Root.Span))
             return OpenResult.Refused(OpenOutcome.Tampered, header, "the envelope does not match the batch root it carries");
 
@@ -179,7 +216,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
         if (CutPaths.TryTake(key, out var known))
             return known;
-        var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path);
+        var root = MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path, knownTrees.For(proof));
         if (root is not null)
             CutPaths.Keep(key, root, recipients - 1);
         return root;
@@ -248,18 +285,25 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var plaintext = new byte[envelope.Payload.Length - Aead.Overhead];
         try
         {
-            if (DecryptWith(envelope, canonicalHeader, contentKey, plaintext) is { } refused)
-                return refused;
+            return DecryptWith(envelope, canonicalHeader, contentKey, plaintext) ?? Decode(envelope, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>An authenticated plaintext decoded; refused when its encoding does not hold.</summary>
+    private static OpenResult Decode(SealedEnvelope envelope, byte[] plaintext)
+    {
+        try
+        {
             return new OpenResult(OpenOutcome.Opened, envelope.Header, PayloadCodec.Decode(plaintext), "opened");
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or PayloadTooLargeException)
         {
             // Only the sender could have written this: authentic, but not a payload we accept.
             return OpenResult.Refused(OpenOutcome.Tampered, envelope.Header, "the decrypted payload is malformed: " + e.GetType().Name);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
         }
     }
 
@@ -305,6 +349,36 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     /// Batch roots whose signature verified, with the signer and the signature: a root is trusted again only with the same ones,
     /// so an altered signature is still checked, and refused. Bounded; forgets the least recently used first.
     /// </summary>
+    /// <summary>
+    /// The root computations of the last few batch trees this bureau was sent, by the root and size their envelopes claim: the
+    /// envelopes of one batch share the upper part of their paths, which each then hashes once instead of once an envelope.
+    /// </summary>
+    private sealed class KnownTrees(int capacity)
+    {
+        // A tree of n leaves has fewer than 2n nodes; a path claims at most 32 hashes, a batch at most a few thousand leaves.
+        private const int MaxNodes = 8192;
+        private readonly Dictionary<(UInt128, UInt128, int), MerkleTree.KnownPaths> _trees = [];
+        private readonly Queue<(UInt128, UInt128, int)> _order = new();
+        private readonly Lock _gate = new();
+
+        public MerkleTree.KnownPaths For(BatchProof proof)
+        {
+            var root = proof.Root.Span;
+            var key = (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]), proof.BatchSize);
+            lock (_gate)
+            {
+                if (_trees.TryGetValue(key, out var known))
+                    return known;
+                known = new MerkleTree.KnownPaths((int)Math.Min(MaxNodes, 2L * proof.BatchSize + 64));
+                _trees[key] = known;
+                _order.Enqueue(key);
+                while (_order.Count > capacity)
+                    _trees.Remove(_order.Dequeue());
+                return known;
+            }
+        }
+    }
+
     private sealed class VerifiedRoots(int capacity)
     {
         private sealed record Entry((UInt128, UInt128) Root, BureauPublicKeys Sender, byte[] Signature);

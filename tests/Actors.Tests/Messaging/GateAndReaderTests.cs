@@ -112,7 +112,7 @@ public sealed class GateAndReaderTests : IDisposable
         var gate = new SealedEnvelopeGate(US, _us.Opener, admitted);
         Assert.True(gate.Check(FR, new Parcel(1, envelope.Id, bytes)).Accepted);
 
-        var (parsed, key) = admitted.Take(envelope.Id, bytes)!.Value;
+        var (parsed, key, plaintext) = admitted.Take(envelope.Id, bytes)!.Value;
 
         Assert.Equal(envelope.Id, parsed.Id);
         Assert.NotNull(key);
@@ -120,6 +120,61 @@ public sealed class GateAndReaderTests : IDisposable
         var opened = _us.Opener.OpenAdmitted(parsed, key);
         Assert.True(opened.IsOpened, opened.ToString());
         Assert.Equal("body 0", opened.Payload!.Body);
+        // and the payload it decrypted to check its tag, which the reader then only decodes
+        Assert.NotNull(plaintext);
+        var decoded = _us.Opener.OpenDecrypted(parsed, plaintext!);
+        Assert.True(decoded.IsOpened, decoded.ToString());
+        Assert.Equal("body 0", decoded.Payload!.Body);
+        Assert.Equal(0, admitted.PlaintextBytes);
+    }
+
+    [Fact]
+    public void The_reader_wipes_the_plaintext_it_was_handed_and_decodes_it_without_decrypting()
+    {
+        var envelope = Seal(2)[0];
+        var bytes = new ReadOnlyMemory<byte>(envelope.ToBytes());
+        var key = new byte[Opener.ContentKeySize];
+        var plaintext = new byte[Opener.PlaintextLength(envelope)];
+        Assert.Null(_us.Opener.Admit(envelope, key, plaintext));
+        // A key that opens nothing: only the plaintext can make this reading succeed.
+        Array.Fill(key, (byte)7);
+        _us.Admitted.Add(bytes, envelope, key, plaintext);
+        Assert.Equal(plaintext.Length, _us.Admitted.PlaintextBytes);
+
+        var opened = _us.OpenForReader(new InboxEvents.Received(FR, 1, envelope.Id, bytes, DateTimeOffset.UtcNow));
+
+        Assert.True(opened.IsOpened, opened.ToString());
+        Assert.Equal("body 0", opened.Payload!.Body);
+        Assert.All(plaintext, b => Assert.Equal(0, b));
+        Assert.All(key, b => Assert.Equal(0, b));
+        Assert.Equal(0, _us.Admitted.PlaintextBytes);
+    }
+
+    [Fact]
+    public void Plaintexts_are_kept_within_their_budget_and_wiped_when_forgotten()
+    {
+        var envelopes = Seal(4);
+        var length = Opener.PlaintextLength(envelopes[0]);
+        var admitted = new AdmittedEnvelopes(capacity: 3, plaintextBudget: 2 * length);
+        var bytes = envelopes.Select(e => new ReadOnlyMemory<byte>(e.ToBytes())).ToArray();
+        var plaintexts = envelopes.Select(e => Enumerable.Repeat((byte)9, Opener.PlaintextLength(e)).ToArray()).ToArray();
+
+        Assert.True(admitted.WouldKeep(length));
+        admitted.Add(bytes[0], envelopes[0], null, plaintexts[0]);
+        admitted.Add(bytes[1], envelopes[1], null, plaintexts[1]);
+        Assert.False(admitted.WouldKeep(length));
+        admitted.Add(bytes[2], envelopes[2], null, plaintexts[2]); // over the budget: wiped at once, the envelope kept
+        Assert.All(plaintexts[2], b => Assert.Equal(0, b));
+        Assert.Null(admitted.Take(envelopes[2].Id, bytes[2])!.Value.Plaintext);
+        Assert.Equal(2 * length, admitted.PlaintextBytes);
+
+        admitted.Add(bytes[3], envelopes[3], null, null); // four added: the oldest is forgotten, its plaintext wiped
+        Assert.All(plaintexts[0], b => Assert.Equal(0, b));
+        Assert.Null(admitted.Take(envelopes[0].Id, bytes[0]));
+        Assert.Equal(length, admitted.PlaintextBytes);
+        Assert.Same(plaintexts[1], admitted.Take(envelopes[1].Id, bytes[1])!.Value.Plaintext);
+        Assert.Equal(0, admitted.PlaintextBytes);
+        Assert.False(admitted.WouldKeep(AdmittedEnvelopes.MaxPlaintext + 1));
     }
 
     [Fact]

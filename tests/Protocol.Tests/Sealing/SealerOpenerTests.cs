@@ -176,6 +176,39 @@ public class SealerOpenerTests : IDisposable
     }
 
     [Fact]
+    public void The_gate_can_hand_the_payload_it_decrypted_to_the_reader_who_only_decodes_it()
+    {
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList());
+        var opener = bureaus.Opener(US);
+        var key = new byte[Opener.ContentKeySize];
+        var plaintext = new byte[Opener.PlaintextLength(envelopes[0])];
+
+        Assert.Null(opener.Admit(envelopes[0], key, plaintext));
+        var opened = opener.OpenDecrypted(envelopes[0], plaintext);
+
+        Assert.True(opened.IsOpened, opened.ToString());
+        Assert.Equal(opener.Open(envelopes[0]).Payload!.Body, opened.Payload!.Body);
+        Assert.Equal("message 0", opened.Payload.Body);
+        Assert.Throws<ArgumentException>(() => opener.Admit(envelopes[0], key, new byte[plaintext.Length - 1]));
+        Assert.Throws<ArgumentException>(() => opener.OpenDecrypted(envelopes[0], new byte[plaintext.Length + 1]));
+        // Authentic bytes that do not decode: refused as the sender's, not thrown.
+        Assert.Equal(OpenOutcome.Tampered, opener.OpenDecrypted(envelopes[0], Enumerable.Repeat((byte)0xFF, plaintext.Length).ToArray()).Outcome);
+    }
+
+    [Fact]
+    public void The_gate_hands_out_no_plaintext_for_an_envelope_whose_payload_does_not_authenticate()
+    {
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var opener = bureaus.Opener(US);
+        var key = new byte[Opener.ContentKeySize];
+        var altered = Alter(envelopes, "payload ciphertext");
+        var plaintext = Enumerable.Repeat((byte)5, Opener.PlaintextLength(altered)).ToArray();
+
+        Assert.NotNull(opener.Admit(altered, key, plaintext));
+        Assert.All(plaintext, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public void The_gate_hands_out_no_key_for_an_envelope_it_refuses()
     {
         var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
