@@ -1,4 +1,5 @@
 using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Event;
@@ -12,7 +13,12 @@ public sealed record Draft(IReadOnlyList<BureauCode> To, MessagePayload Payload,
 public static class SealerCommands
 {
     /// <summary>Seal these drafts, in this order; answered with <see cref="Sealed"/> or <see cref="Refused"/>.</summary>
-    public sealed record Seal(IReadOnlyList<Draft> Drafts) : INoSerializationVerificationNeeded;
+    /// <param name="PostTo">
+    /// The bureau's outbox, or null. When set, the envelopes go there as one <see cref="OutboxCommands.PostAll"/> in the
+    /// requester's name, and the outbox answers the requester (<see cref="OutboxCommands.PostedAll"/>, once persisted)
+    /// instead of this: one crossing less for each send than handing the envelopes back to be posted. A refusal is answered here.
+    /// </param>
+    public sealed record Seal(IReadOnlyList<Draft> Drafts, IActorRef? PostTo = null) : INoSerializationVerificationNeeded;
 
     /// <summary>One envelope per draft, in the drafts' order.</summary>
     public sealed record Sealed(IReadOnlyList<SealedEnvelope> Envelopes) : INoSerializationVerificationNeeded;
@@ -26,7 +32,7 @@ public static class SealerCommands
 /// are sealed together, under one signature over their Merkle root, so the signature's cost is shared by every message
 /// that came in at about the same time rather than paid once a message.
 /// </summary>
-/// <remarks>It only seals; the caller hands the envelopes to the outbox, which answers once they are persisted.</remarks>
+/// <remarks>It seals, and hands the envelopes back or on to the outbox (<see cref="SealerCommands.Seal.PostTo"/>), which answers once they are persisted.</remarks>
 public sealed class SealerActor : ReceiveActor
 {
     /// <summary>At most this many envelopes share one signature; a larger backlog is sealed in several batches.</summary>
@@ -46,7 +52,7 @@ public sealed class SealerActor : ReceiveActor
         {
             if (request.Drafts.Count == 0)
             {
-                Sender.Tell(new SealerCommands.Sealed([]));
+                Answer(request, Sender, new SealerCommands.Sealed([]));
                 return;
             }
             _waiting.Enqueue((request, Sender));
@@ -90,7 +96,7 @@ public sealed class SealerActor : ReceiveActor
             var offset = 0;
             foreach (var (request, replyTo) in batch)
             {
-                replyTo.Tell(new SealerCommands.Sealed(sealedAll.Skip(offset).Take(request.Drafts.Count).ToArray()));
+                Answer(request, replyTo, new SealerCommands.Sealed(sealedAll.Skip(offset).Take(request.Drafts.Count).ToArray()));
                 offset += request.Drafts.Count;
             }
         }
@@ -99,8 +105,18 @@ public sealed class SealerActor : ReceiveActor
             // A recipient left the directory after the request was checked, or the keys rotated while the batch was headed:
             // seal each request alone, so that only its own sender hears of a problem.
             foreach (var (request, replyTo) in batch)
-                replyTo.Tell(SealAlone(sealer, request));
+                Answer(request, replyTo, SealAlone(sealer, request));
         }
+    }
+
+    /// <summary>Envelopes to the outbox in the requester's name when the request says so, else back; a refusal back.</summary>
+    private void Answer(SealerCommands.Seal request, IActorRef replyTo, object answer)
+    {
+        if (answer is SealerCommands.Sealed done && request.PostTo is { } outbox)
+            outbox.Tell(new OutboxCommands.PostAll(_crypto.Bureau,
+                done.Envelopes.Select(e => new OutboxCommands.Post(_crypto.Bureau, e.Id, e.Header.To, e.ToBytes())).ToArray()), replyTo);
+        else
+            replyTo.Tell(answer);
     }
 
     private object SealAlone(Sealer sealer, SealerCommands.Seal request)

@@ -29,7 +29,7 @@ public static class MessageEndpoints
             var (draft, problem) = Check(request, crypto);
             if (draft is null)
                 return problem!;
-            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
+            var (ids, refused) = await SendAsync([draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
         }).WithMetadata(new BodySizeLimit(2L * MessagePayload.MaxContentBytes)); // 1 MiB of files is 1.4 MiB in base64
 
@@ -47,7 +47,7 @@ public static class MessageEndpoints
                     return problem!;
                 drafts[i] = draft;
             }
-            var (ids, refused) = await SendAsync(bureau, drafts, sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
+            var (ids, refused) = await SendAsync(drafts, sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Json(new MessagesAccepted(ids), statusCode: StatusCodes.Status202Accepted);
         }).WithMetadata(new BodySizeLimit(MaxBatchBodyBytes));
 
@@ -68,7 +68,7 @@ public static class MessageEndpoints
                 header.ForwardingAllowed, crypto);
             if (draft is null)
                 return problem!;
-            var (ids, refused) = await SendAsync(bureau, [draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
+            var (ids, refused) = await SendAsync([draft], sealer.ActorRef, outbox.ActorRef, crypto.Directory, ct);
             return refused ?? Results.Accepted($"/api/messages/{ids[0]}", new MessageAccepted(ids[0]));
         });
 
@@ -153,18 +153,16 @@ public static class MessageEndpoints
     /// Has the drafts sealed (together with whatever else is being sent at the moment) and hands them to the outbox:
     /// the ids, in the drafts' order, once the outbox has persisted every one of them.
     /// </summary>
-    private static async Task<(string[] Ids, IResult? Refused)> SendAsync(BureauCode bureau, IReadOnlyList<Draft> drafts, IActorRef sealer,
+    private static async Task<(string[] Ids, IResult? Refused)> SendAsync(IReadOnlyList<Draft> drafts, IActorRef sealer,
         IActorRef outbox, PublicKeyDirectory directory, CancellationToken ct)
     {
-        var answer = await sealer.Ask<object>(new SealerCommands.Seal(drafts), AskTimeout, ct);
+        // The sealer hands the envelopes straight to the outbox as one PostAll (numbered in this order, gathered with
+        // concurrent requests into one write), and the outbox answers here once they are persisted.
+        var answer = await sealer.Ask<object>(new SealerCommands.Seal(drafts, outbox), AskTimeout, ct);
         if (answer is SealerCommands.Refused refused)
             return ([], Problems.Result(400,
                 $"{(drafts.Count > 1 ? $"message [{refused.Index}]: " : "")}\"to\": {directory.WhyUnusable(refused.Recipient)}"));
-        var envelopes = ((SealerCommands.Sealed)answer).Envelopes;
-        // One request, one message to the outbox, which numbers them in this order and gathers concurrent requests into one write.
-        var posts = envelopes.Select(e => new OutboxCommands.Post(bureau, e.Id, e.Header.To, e.ToBytes())).ToArray();
-        await outbox.Ask<OutboxCommands.PostedAll>(new OutboxCommands.PostAll(bureau, posts), AskTimeout, ct);
-        return (envelopes.Select(e => e.Id).ToArray(), null);
+        return (((OutboxCommands.PostedAll)answer).Ids.ToArray(), null);
     }
 }
 

@@ -1,5 +1,6 @@
 using ActorNet.Actors.Messaging;
 using ActorNet.Protocol;
+using ActorNet.Protocol.Messaging;
 using ActorNet.Protocol.Sealing;
 using Akka.TestKit.Xunit2;
 using Xunit;
@@ -57,6 +58,27 @@ public sealed class SealerActorTests : TestKit
         var refused = bad.ExpectMsg<SealerCommands.Refused>(TimeSpan.FromSeconds(10));
         Assert.Equal((1, DE), (refused.Index, refused.Recipient));
         Assert.True(_us.Opener.Open(good.ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes.Single()).IsOpened);
+    }
+
+    [Fact]
+    public void Told_the_outbox_the_sealer_posts_there_in_the_requesters_name_and_answers_a_refusal_itself()
+    {
+        var sealer = Sys.ActorOf(SealerActor.Props(_fr));
+        var outbox = CreateTestProbe();
+        var requester = CreateTestProbe();
+
+        sealer.Tell(new SealerCommands.Seal([To(US, "one"), To(US, "two")], outbox), requester);
+
+        var posted = outbox.ExpectMsg<OutboxCommands.PostAll>(TimeSpan.FromSeconds(10));
+        Assert.Equal(requester.Ref, outbox.LastSender); // the outbox answers the requester, once it has persisted them
+        Assert.Equal(FR, posted.From);
+        var envelopes = posted.Posts.Select(p => SealedEnvelope.FromBytes(p.Sealed)).ToArray();
+        Assert.Equal(["one", "two"], envelopes.Select(e => _us.Opener.Open(e).Payload!.Body));
+        Assert.Equal(envelopes.Select(e => e.Id), posted.Posts.Select(p => p.Id));
+        Assert.All(posted.Posts, p => Assert.Equal([US], p.To));
+
+        sealer.Tell(new SealerCommands.Seal([To(DE, "nobody has DE's keys")], outbox), requester);
+        Assert.Equal((0, DE), requester.ExpectMsg<SealerCommands.Refused>(TimeSpan.FromSeconds(10)) is var r ? (r.Index, r.Recipient) : default);
     }
 
     protected override void Dispose(bool disposing)
