@@ -52,8 +52,10 @@ public sealed class AdmittedEnvelopes(int capacity = 4096, long plaintextBudget 
     public bool WouldKeep(int length)
     {
         lock (_lock)
-            return length <= MaxPlaintext && _plaintextBytes + length <= plaintextBudget;
+            return Fits(length);
     }
+
+    private bool Fits(int length) => length <= MaxPlaintext && _plaintextBytes + length <= plaintextBudget;
 
     /// <param name="contentKey">Null when the gate kept no key; otherwise this takes it over, and wipes it.</param>
     /// <param name="plaintext">The payload the gate decrypted, or null; taken over as the key is, and wiped at once if over the budget.</param>
@@ -63,7 +65,7 @@ public sealed class AdmittedEnvelopes(int capacity = 4096, long plaintextBudget 
         {
             if (_byId.Remove(envelope.Id, out var replaced))
                 Forget(replaced);
-            if (plaintext is not null && (plaintext.Length > MaxPlaintext || _plaintextBytes + plaintext.Length > plaintextBudget))
+            if (plaintext is not null && !Fits(plaintext.Length))
             {
                 CryptographicOperations.ZeroMemory(plaintext);
                 plaintext = null;

@@ -65,16 +65,11 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     public OpenResult? Admit(SealedEnvelope envelope, Span<byte> contentKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        if (contentKey.Length != Aead.KeySize)
-            throw new ArgumentException($"a content key is {Aead.KeySize} bytes", nameof(contentKey));
-        var canonicalHeader = Canonical.Header(envelope.Header);
-        if (Authenticate(envelope, canonicalHeader, out var sender) is { } refused)
-            return refused;
-        var length = envelope.Payload.Length - Aead.Overhead;
+        var length = PlaintextLength(envelope);
         var plaintext = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return DecryptInto(envelope, canonicalHeader, sender, plaintext.AsSpan(0, length), contentKey);
+            return Admit(envelope, contentKey, plaintext.AsSpan(0, length));
         }
         finally
         {
@@ -346,10 +341,6 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     }
 
     /// <summary>
-    /// Batch roots whose signature verified, with the signer and the signature: a root is trusted again only with the same ones,
-    /// so an altered signature is still checked, and refused. Bounded; forgets the least recently used first.
-    /// </summary>
-    /// <summary>
     /// The root computations of the last few batch trees this bureau was sent, by the root and size their envelopes claim: the
     /// envelopes of one batch share the upper part of their paths, which each then hashes once instead of once an envelope.
     /// </summary>
@@ -357,14 +348,13 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     {
         // A tree of n leaves has fewer than 2n nodes; a path claims at most 32 hashes, a batch at most a few thousand leaves.
         private const int MaxNodes = 8192;
-        private readonly Dictionary<(UInt128, UInt128, int), MerkleTree.KnownPaths> _trees = [];
-        private readonly Queue<(UInt128, UInt128, int)> _order = new();
+        private readonly Dictionary<((UInt128, UInt128) Root, int Size), MerkleTree.KnownPaths> _trees = [];
+        private readonly Queue<((UInt128, UInt128), int)> _order = new();
         private readonly Lock _gate = new();
 
         public MerkleTree.KnownPaths For(BatchProof proof)
         {
-            var root = proof.Root.Span;
-            var key = (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]), proof.BatchSize);
+            var key = (RootKey(proof.Root.Span), proof.BatchSize);
             lock (_gate)
             {
                 if (_trees.TryGetValue(key, out var known))
@@ -379,6 +369,10 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         }
     }
 
+    /// <summary>
+    /// Batch roots whose signature verified, with the signer and the signature: a root is trusted again only with the same ones,
+    /// so an altered signature is still checked, and refused. Bounded; forgets the least recently used first.
+    /// </summary>
     private sealed class VerifiedRoots(int capacity)
     {
         private sealed record Entry((UInt128, UInt128) Root, BureauPublicKeys Sender, byte[] Signature);
@@ -392,7 +386,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         {
             lock (gate)
             {
-                if (!index.TryGetValue(Key(root), out var node)
+                if (!index.TryGetValue(RootKey(root), out var node)
                     || !ReferenceEquals(node.Value.Sender, sender) && !node.Value.Sender.Equals(sender)
                     || !signature.SequenceEqual(node.Value.Signature))
                     return false;
@@ -404,7 +398,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
         public void Add(ReadOnlySpan<byte> root, BureauPublicKeys sender, byte[] signature)
         {
-            var key = Key(root);
+            var key = RootKey(root);
             lock (gate)
             {
                 if (index.Remove(key, out var known))
@@ -417,8 +411,9 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 index[key] = order.AddFirst(new Entry(key, sender, signature));
             }
         }
-
-        private static (UInt128, UInt128) Key(ReadOnlySpan<byte> root) =>
-            (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]));
     }
+
+    /// <summary>A batch root (<see cref="MerkleTree.HashSize"/> bytes) as a dictionary key.</summary>
+    private static (UInt128, UInt128) RootKey(ReadOnlySpan<byte> root) =>
+        (System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root), System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(root[16..]));
 }
