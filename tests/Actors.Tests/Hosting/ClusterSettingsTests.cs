@@ -27,8 +27,6 @@ public class ClusterSettingsTests
             Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause", null));
             // Split Brain Resolver's own wait is untouched by it.
             Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after", null));
-            // Received frames are put together in pooled buffers: unpooled, each grew into a large-object array (session 16).
-            Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-pooling", false));
         }
         finally
         {
