@@ -45,6 +45,23 @@ public sealed class SqlPersistenceTests
         Assert.Equal(1, recovered.NodeStarts); // the repeated start was recorded once
     }
 
+    [Fact]
+    public async Task Each_connection_is_made_from_the_plugins_options_not_cloned()
+    {
+        // A clone combines the plugin's mapping schema with the provider's anew for every write (docs/benchmarks.md, session 17).
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var running = await StartAsync(database.Storage);
+        var config = running.System.Settings.Config;
+
+        foreach (var plugin in new[] { "journal.sql", "query.journal.sql", "snapshot-store.sql" })
+            Assert.False(config.GetBoolean($"akka.persistence.{plugin}.use-clone-connection", true), plugin);
+        // And the journal writes and reads back through such connections.
+        var bureau = running.System.ActorOf(BureauActor.Props(FR));
+        await bureau.Ask<BureauQueries.Profile>(new BureauCommands.ChangeSettings(FR, "BCN Paris", "ncb@example.fr"), Timeout);
+        var again = await running.System.ActorOf(BureauActor.Props(FR)).Ask<BureauQueries.Profile>(new BureauQueries.GetProfile(FR), Timeout);
+        Assert.Equal("BCN Paris", again.DisplayName);
+    }
+
     /// <summary>An actor system with ActorNet's serialization and the real journal on <paramref name="storage"/>.</summary>
     internal static async Task<RunningSystem> StartAsync(StorageSettings storage)
     {
