@@ -108,7 +108,8 @@ public static class MessagingScenario
         var latencies = run.Latencies(lastOfAll: false);
         // For finding where a tail comes from: each message's send time (ms from the first) and latency, in send order.
         if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_LATENCY_CSV") is { Length: > 0 } csv)
-            await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, (at, ms) => FormattableString.Invariant($"{at:0.000},{ms:0.000}")).Prepend("sent_ms,latency_ms"));
+            await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, (at, ms) => FormattableString.Invariant($"{at:0.000},{ms:0.000}"))
+                .Prepend($"sent_ms,latency_ms,first_send_unix_ms={run.FirstSendUnixMs}"));
         var p99 = Percentile(latencies, 0.99);
         report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
         report.Add(new("messaging", "latency: p99", p99, "ms", "< 10 ms", p99 < 10));
@@ -249,6 +250,7 @@ public static class MessagingScenario
             var confirms = new double[_count];
             var posts = new List<Task>(_count);
             _firstSend = Stopwatch.GetTimestamp();
+            FirstSendUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var next = 0;
             while (next < _count)
             {
@@ -315,6 +317,9 @@ public static class MessagingScenario
         }
 
         /// <summary>Each message's send time in ms after the first send.</summary>
+        /// <summary>Wall-clock time of the open loop's first send, to line the latency CSV up with traces of the nodes.</summary>
+        public long FirstSendUnixMs { get; private set; }
+
         public IEnumerable<double> SentOffsets() => _sentAt.Select(t => (double)(t - _firstSend) * 1000 / Stopwatch.Frequency);
 
         private Action? _unsubscribe;
