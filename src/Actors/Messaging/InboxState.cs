@@ -22,8 +22,8 @@ public interface IEnvelopeGate
 /// </summary>
 /// <remarks>
 /// Every arrival is remembered (id, sender, sequence, time, where its event is in the journal), but only the most recent
-/// ones keep their sealed bytes in memory, up to <paramref name="recentBytes"/>: the reader usually asks for a message
-/// moments after it arrived, and older ones are read back from the journal (<see cref="InboxPageReader"/>). Without the
+/// unread ones keep their sealed bytes in memory, up to <paramref name="recentBytes"/>: the reader usually asks for a message
+/// moments after it arrived, and older or read ones are read back from the journal (<see cref="InboxPageReader"/>). Without the
 /// bound, an inbox held every envelope it ever received (half a gigabyte after 100,000 messages).
 /// An arrival applied without its journal position keeps its bytes: there is nowhere to read them back from.
 /// </remarks>
@@ -137,7 +137,10 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
             case InboxEvents.Read r:
                 foreach (var id in r.Ids)
                     if (_positionById.TryGet(id, out var i))
+                    {
                         _arrivals[i] = _arrivals[i] with { Read = true };
+                        ForgetReadBytes(i);
+                    }
                 break;
         }
     }
@@ -164,6 +167,18 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     {
         var a = _arrivals[position];
         return a.OtherId >= 0 ? _otherIds[a.OtherId] : a.Id.ToString("N");
+    }
+
+    /// <summary>
+    /// A read arrival gives its bytes back at once: its reader had it moments after it arrived, and reading it again is rare
+    /// enough to go to the journal. Kept until read, every envelope outlived a young collection or two, and at 1,000 messages
+    /// a second their copying from generation to generation and a full collection now and then were most of the
+    /// recipient's pauses (docs/benchmarks.md, session 17).
+    /// </summary>
+    private void ForgetReadBytes(int position)
+    {
+        if (position >= _heldFrom && _arrivals[position].JournalSequence > 0 && _bytes.Remove(position, out var bytes))
+            _heldBytes -= bytes.Length;
     }
 
     private void ForgetOldBytes()

@@ -115,6 +115,28 @@ public class InboxStateTests
     }
 
     [Fact]
+    public void A_read_arrival_gives_its_bytes_back_and_is_then_read_from_the_journal()
+    {
+        var inbox = new InboxState(recentBytes: 100);
+        inbox.Apply(new InboxEvents.ReceivedBatch(FR, [new Parcel(1, "m1", new byte[4]), new Parcel(2, "m2", new byte[5])], Now), journalSequence: 7);
+        inbox.Apply(new InboxEvents.Received(FR, 3, "m3", new byte[6], Now)); // no journal position: nowhere to read it back from
+        Assert.Equal(15, inbox.HeldBytes);
+
+        inbox.Apply(new InboxEvents.Read(["m1", "m3", "unknown"], Now), journalSequence: 8);
+
+        Assert.Equal(11, inbox.HeldBytes);
+        Assert.True(inbox.Find("m1")!.Sealed.IsEmpty);
+        Assert.Equal(7, inbox.JournalSequenceToRead(inbox.Find("m1")!));
+        Assert.Equal(5, inbox.Find("m2")!.Sealed.Length);
+        Assert.Equal(6, inbox.Find("m3")!.Sealed.Length);
+        Assert.Equal([true, false, true], new[] { "m1", "m2", "m3" }.Select(inbox.WasRead));
+
+        // Reading it again changes nothing, and the budget still counts only what is held.
+        inbox.Apply(new InboxEvents.Read(["m1"], Now), journalSequence: 9);
+        Assert.Equal(11, inbox.HeldBytes);
+    }
+
+    [Fact]
     public void A_snapshot_keeps_every_arrival_in_order_with_its_read_mark_and_journal_place_and_the_inbox_carries_on_after_it()
     {
         var inbox = new InboxState();
