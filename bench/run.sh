@@ -16,7 +16,7 @@ done
 # The node runs as deployed (Dockerfile, Directory.Build.props ActorNetDeploy): self-contained, trimmed, ReadyToRun,
 # tiered compilation off. NODE_FORM=traffic runs it (and every other process of the bench) the way README's "Deployed form"
 # advises for a node carrying heavy traffic: DOTNET_ReadyToRun=0, every method compiled once, fully optimised, at first call,
-# and a 64 MB gen0 budget (DOTNET_GCgen0size), collected less often.
+# a 16 MB gen0 budget (DOTNET_GCgen0size) and background full collections (DOTNET_gcConcurrent=1): short pauses.
 echo "== publishing the node in its deployed form" >&2
 rm -rf bench/.publish/node
 dotnet publish src/Node/Node.csproj -c Release -r linux-x64 --self-contained -p:ActorNetDeploy=true \
@@ -28,7 +28,7 @@ dotnet publish bench/Bench/Bench.csproj -c Release -r linux-x64 --self-contained
 
 case ${NODE_FORM:-shipped} in
   shipped) form_env=() ;;
-  traffic) form_env=(DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x4000000) ;;
+  traffic) form_env=(DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x1000000 DOTNET_gcConcurrent=1) ;;
   *) echo "NODE_FORM must be shipped or traffic, not '${NODE_FORM}'" >&2; exit 2 ;;
 esac
 
