@@ -56,6 +56,9 @@ public static class ActorNetHosting
         NetworkTls? tls, TimeSpan? heartbeatPause = null)
     {
         AppConfigFile.Ignore();
+        // DotNetty's leak detector records the stack of one network buffer in 128 to report buffers never released; Akka.Remote
+        // releases its own, and each record cost a stack walk on the message path (docs/benchmarks.md, session 17).
+        DotNetty.Common.ResourceLeakDetector.Level = DotNetty.Common.ResourceLeakDetector.DetectionLevel.Disabled;
         var remoteOptions = new RemoteOptions
         {
             HostName = remote.Host,

@@ -27,6 +27,8 @@ public class ClusterSettingsTests
             Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause", null));
             // Split Brain Resolver's own wait is untouched by it.
             Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after", null));
+            // No stack walks for DotNetty's leak records on the message path.
+            Assert.Equal(DotNetty.Common.ResourceLeakDetector.DetectionLevel.Disabled, DotNetty.Common.ResourceLeakDetector.Level);
         }
         finally
         {
