@@ -318,10 +318,10 @@ public static class MessagingScenario
                     .ToList();
         }
 
-        /// <summary>Each message's send time in ms after the first send.</summary>
         /// <summary>Wall-clock time of the open loop's first send, to line the latency CSV up with traces of the nodes.</summary>
         public long FirstSendUnixMs { get; private set; }
 
+        /// <summary>Each message's send time in ms after the first send.</summary>
         public IEnumerable<double> SentOffsets() => _sentAt.Select(t => (double)(t - _firstSend) * 1000 / Stopwatch.Frequency);
 
         private Action? _unsubscribe;

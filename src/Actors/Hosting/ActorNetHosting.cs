@@ -117,16 +117,17 @@ public static class ActorNetHosting
             SqliteJournalProvider.Register();
         }
         builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
-        // Snapshots in a file of their own on SQLite (StorageSettings.SnapshotConnectionString): a large one no longer holds the
-        // journal's writes. After WithSqlPersistence, whose own settings would otherwise win.
         // Each write's connection is made from the plugin's options, in which linq2db keeps the provider and the mapping schema
         // it combined the first time. A cloned connection combines the plugin's schema with the provider's anew, with empty
         // caches: ~2 KB and a few microseconds a write (docs/benchmarks.md, session 17). The database's own pool serves both.
+        // This and the next after WithSqlPersistence, whose own settings would otherwise win.
         builder.AddHocon("""
             akka.persistence.journal.sql.use-clone-connection = false
             akka.persistence.query.journal.sql.use-clone-connection = false
             akka.persistence.snapshot-store.sql.use-clone-connection = false
             """, HoconAddMode.Prepend);
+        // Snapshots in a file of their own on SQLite (StorageSettings.SnapshotConnectionString): a large one no longer holds the
+        // journal's writes.
         if (storage.SnapshotConnectionString != storage.ConnectionString)
             builder.AddHocon($"akka.persistence.snapshot-store.sql.connection-string = {HoconString(storage.SnapshotConnectionString)}", HoconAddMode.Prepend);
         return builder;
