@@ -70,6 +70,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private readonly List<(OutboxCommands.Post Post, Waiter Waiter)> _buffer = [];
     private readonly Dictionary<string, List<Waiter>> _writing = new(StringComparer.Ordinal);
     private bool _flushScheduled;
+    private readonly HashSet<BureauCode> _pumpDue = [];
+    private bool _pumpScheduled;
     private long _eventsSinceSnapshot;
     private long _replayedEvents;
     private long? _snapshotSequence;
@@ -155,6 +157,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         Command<OutboxCommands.PostAll>(all => Buffer(all.Posts, new Waiter(Sender, new OutboxCommands.PostedAll(all.Posts.Select(p => p.Id).ToArray()), all.Posts.Count)));
         // Everything posted since the last flush is written in one go: one commit for many messages.
         Command<Flush>(_ => WriteBuffer());
+        Command<PumpDue>(_ => PumpWritten());
         Command<DeliveryProtocol.Accepted>(OnAccepted);
         Command<DeliveryProtocol.ReadReceipt>(receipt =>
             PersistAsync(new OutboxEvents.ReadBy(receipt.Recipient, receipt.Ids, receipt.At), e =>
@@ -258,7 +261,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var touched = new HashSet<BureauCode>();
         var rows = InRows(events);
         var remaining = rows.Count;
-        PersistAll(rows, row =>
+        // Without holding commands back while the commit is awaited (PersistAll would): acknowledgements, queries and new
+        // posts go on meanwhile, and posts flushed then go to the journal together as soon as this write is done (Akka
+        // keeps one write of an actor in flight). Their sequences were reserved above, in order.
+        PersistAllAsync(rows, row =>
         {
             Applied(row);
             foreach (var posted in OutboxEvents.PostsIn(row))
@@ -275,9 +281,30 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             if (--remaining > 0)
                 return;
             RecordSent(events);
-            foreach (var recipient in touched)
-                Pump(recipient);
+            PumpSoon(touched);
         });
+    }
+
+    /// <summary>
+    /// Recipients of newly written envelopes are pumped once the mailbox has taken in what else the journal confirmed
+    /// meanwhile: writes that completed together go out as one Deliver per recipient, not one each.
+    /// </summary>
+    private void PumpSoon(IEnumerable<BureauCode> recipients)
+    {
+        _pumpDue.UnionWith(recipients);
+        if (_pumpDue.Count == 0 || _pumpScheduled)
+            return;
+        _pumpScheduled = true;
+        Self.Tell(PumpDue.Instance);
+    }
+
+    private void PumpWritten()
+    {
+        _pumpScheduled = false;
+        var due = _pumpDue.ToArray();
+        _pumpDue.Clear();
+        foreach (var recipient in due)
+            Pump(recipient);
     }
 
     /// <summary>
@@ -473,6 +500,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private sealed class Flush : INoSerializationVerificationNeeded
     {
         public static readonly Flush Instance = new();
+    }
+
+    private sealed class PumpDue : INoSerializationVerificationNeeded
+    {
+        public static readonly PumpDue Instance = new();
     }
 
     private sealed class Retry : INoSerializationVerificationNeeded
