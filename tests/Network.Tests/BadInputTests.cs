@@ -271,6 +271,27 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task A_message_or_batch_that_is_not_json_or_has_no_body_is_400_with_a_problem()
+    {
+        foreach (var path in new[] { "/api/messages", "/api/messages/batch" })
+        {
+            var malformed = await Http.PostAsync(path, new StringContent("[{\"to\": [\"FR\"], \"subject\": ", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Contains("not valid JSON", (await Problem(malformed)).Title);
+            var wrongShape = await Http.PostAsync(path, new StringContent(path.EndsWith("batch") ? "{}" : "[]", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, wrongShape.StatusCode);
+            Assert.Contains("not valid JSON", (await Problem(wrongShape)).Title);
+            var empty = await Http.PostAsync(path, new StringContent("", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            await Problem(empty);
+            var nothing = await Http.PostAsync(path, new StringContent("null", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+            await Problem(nothing);
+        }
+        await AssertStillServing();
+    }
+
+    [Fact]
     public async Task A_batch_with_a_bad_message_is_400_naming_its_index_and_an_empty_or_oversized_batch_too()
     {
         var fine = new SendMessageRequest(["FR"], "s", "b", "H1", null, null);

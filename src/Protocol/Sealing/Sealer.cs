@@ -88,11 +88,11 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     {
         var canonicalHeader = Canonical.Header(header);
         var contentKey = random[..Aead.KeySize];
-        var plaintext = PayloadCodec.Encode(payload);
+        var plaintext = PayloadCodec.Encode(payload, out var plaintextLength);
         Span<byte> kek = stackalloc byte[Aead.KeySize];
         try
         {
-            var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext, canonicalHeader);
+            var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext.AsSpan(0, plaintextLength), canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
             Sha256.Hash(canonicalHeader, headerHash);
             var salt = Canonical.WrapSalt(header.Id);
@@ -109,7 +109,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         finally
         {
             CryptographicOperations.ZeroMemory(kek);
-            CryptographicOperations.ZeroMemory(plaintext);
+            PayloadCodec.Release(plaintext, plaintextLength);
         }
     }
 
