@@ -86,9 +86,7 @@ public sealed record AuditEntry(
             Field(hash, previousHash);
             if (messageIds is { Count: > 0 })
             {
-                Span<char> count = stackalloc char[28];
-                "ids ".CopyTo(count);
-                Field(hash, count[..(4 + Formatted(messageIds.Count, count[4..]).Length)]);
+                Field(hash, "ids " + messageIds.Count);
                 foreach (var id in messageIds)
                     Field(hash, id);
             }
@@ -109,23 +107,19 @@ public sealed record AuditEntry(
 
     private static void Field(IncrementalHash hash, ReadOnlySpan<char> field)
     {
-        Span<char> prefix = stackalloc char[12];
-        var length = Formatted(field.Length, prefix);
-        Span<byte> ascii = stackalloc byte[13];
-        var n = Encoding.UTF8.GetBytes(length, ascii);
-        ascii[n++] = (byte)':';
-        hash.AppendData(ascii[..n]);
-        var max = Encoding.UTF8.GetMaxByteCount(field.Length);
-        byte[]? rented = null;
-        var utf8 = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        // The length's digits are ASCII, so its UTF-8 is its text.
+        Span<byte> prefix = stackalloc byte[12];
+        var n = field.Length.TryFormat(prefix, out var written) ? written : throw new InvalidOperationException("an int fits 11 bytes");
+        prefix[n++] = (byte)':';
+        hash.AppendData(prefix[..n]);
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(field.Length));
         try
         {
-            hash.AppendData(utf8[..Encoding.UTF8.GetBytes(field, utf8)]);
+            hash.AppendData(utf8, 0, Encoding.UTF8.GetBytes(field, utf8));
         }
         finally
         {
-            if (rented is not null)
-                ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(utf8);
         }
         hash.AppendData(";"u8);
     }
