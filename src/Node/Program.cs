@@ -30,6 +30,8 @@ try
     tls = options.Tls is { } files ? NetworkTls.Load(files, options.CertificateHolder) : null;
     PortCheck.EnsureFree("--http", options.HttpHost, options.HttpPort);
     PortCheck.EnsureFree("--listen", options.Remote.Host, options.Remote.Port);
+    if (options.Bulk is { } bulk)
+        PortCheck.EnsureFree("--bulk-listen", bulk.Host, bulk.Port);
     await StoragePreparation.PrepareAsync(options.DataDirectory, options.Storage);
     nodeId = NodeIdentity.LoadOrCreate(options.DataDirectory);
     tokens = TokenStore.Open(options.DataDirectory, Environment.GetEnvironmentVariable("ACTORNET_ADMIN_TOKEN"));
@@ -83,6 +85,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
     akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls, options.HeartbeatPause)
+        .WithBulkChannel(options.Bulk, tls)
         .WithActorNetPersistence(options.Storage)
         .WithAuditLog(options.Bureau, nodeId, version, crypto);
     // GS signs the directory with its own CA-issued certificate; every node checks those signatures against the CA alone.

@@ -59,8 +59,8 @@ public sealed class NodeProcess : IAsyncDisposable
         StartNodeWith(bureau, seeds, dataDirectory, ["--insecure"], database, extra, autoEnrol: true);
 
     /// <summary>A node on TLS with a certificate for its bureau from <paramref name="pki"/>; a GS node runs --auto-enrol unless told otherwise.</summary>
-    public static NodeProcess StartTlsNode(TestPki pki, string bureau, int[] seeds, string dataDirectory, bool autoEnrol = true) =>
-        StartNodeWith(bureau, seeds, dataDirectory, pki.TlsArguments(bureau), null, [], autoEnrol);
+    public static NodeProcess StartTlsNode(TestPki pki, string bureau, int[] seeds, string dataDirectory, bool autoEnrol = true, params string[] extra) =>
+        StartNodeWith(bureau, seeds, dataDirectory, pki.TlsArguments(bureau), null, extra, autoEnrol);
 
     private static NodeProcess StartNodeWith(
         string bureau, int[] seeds, string dataDirectory, IEnumerable<string> transport, string? database, IEnumerable<string> extra, bool autoEnrol)

@@ -35,6 +35,18 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void An_acknowledgement_names_the_bulk_channel_of_its_node_and_an_older_one_reads_as_none()
+    {
+        var accepted = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7, TakesCut: true, Bulk: "10.0.0.7:4100");
+        var older = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7, TakesCut: true);
+
+        Assert.Equal(accepted, WireFormat.Decode(WireFormat.Encode(accepted), "m.accepted"));
+        Assert.Null(((Messaging.DeliveryProtocol.Accepted)WireFormat.Decode(WireFormat.Encode(older), "m.accepted")).Bulk);
+        // The field is new on the wire; what an older node writes is byte for byte what it wrote before.
+        Assert.True(WireFormat.Encode(accepted).Length > WireFormat.Encode(older).Length);
+    }
+
+    [Fact]
     public void Manifests_are_unique()
     {
         var manifests = WireFormat.Manifests.Values.ToList();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorNet.Actors.Hosting;
 using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Actors.Notices;
 using ActorNet.Bench.Infrastructure;
 using ActorNet.Protocol;
@@ -66,6 +67,7 @@ public static class SimulatedBureaus
         builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
         {
             akka.WithActorNetCluster(remote, [seed], ["ncb", .. bureaus.Select(b => b.Role)], version, tls, heartbeatPause)
+                .WithBulkChannel(new BulkEndpoint(Net.Loopback, 0, Net.Loopback), tls)
                 .WithActorNetPersistence(storage)
                 .WithAuditLog(bureaus[0], nodeId, version, cryptos[0])
                 .WithHostedBureaus(cryptos, nodeId, version, new DirectoryTrust(tls.Ca))

@@ -2,6 +2,7 @@ using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Directory;
 using ActorNet.Actors.Messaging;
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Actors.Notices;
 using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
@@ -101,6 +102,13 @@ public static class ActorNetHosting
             .WithActorNetSerialization();
         return builder;
     }
+
+    /// <summary>
+    /// The bulk channel for envelopes (<see cref="BulkChannel"/>), over the same TLS as Akka.Remote; nothing when
+    /// <paramref name="endpoint"/> is null (<c>--bulk-listen off</c>), and every Deliver then goes over Akka.Remote.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithBulkChannel(this AkkaConfigurationBuilder builder, BulkEndpoint? endpoint, NetworkTls? tls) =>
+        endpoint is null ? builder : builder.WithActors((system, _) => BulkChannel.Start(system, endpoint, tls));
 
     /// <summary>Every IActorNetMessage, sent or persisted, goes through ActorNet's versioned wire format.</summary>
     public static AkkaConfigurationBuilder WithActorNetSerialization(this AkkaConfigurationBuilder builder) =>

@@ -1,3 +1,4 @@
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Pki;
 
@@ -23,7 +24,8 @@ public sealed record NodeOptions(
     bool Insecure,
     bool AutoEnrol,
     LogFormat LogFormat,
-    TimeSpan HeartbeatPause)
+    TimeSpan HeartbeatPause,
+    BulkEndpoint? Bulk)
 {
     /// <summary>Akka's acceptable heartbeat pause: tight enough for SBR to act within seconds on one site.</summary>
     public static readonly TimeSpan DefaultHeartbeatPause = TimeSpan.FromSeconds(3);
@@ -50,6 +52,7 @@ public sealed record NodeOptions(
         new("--ca", "ACTORNET_CA", "the network CA's certificate (PEM)"),
         new("--insecure", "ACTORNET_INSECURE", "plain TCP between nodes (development only)", TakesValue: false),
         new("--auto-enrol", "ACTORNET_AUTO_ENROL", "GS only: accept new bureaus without approval (development only)", TakesValue: false),
+        new("--bulk-listen", "ACTORNET_BULK_LISTEN", "HOST:PORT where other nodes' outboxes send envelopes straight to this node, beside Akka.Remote (default: the --listen host, any free port; off: everything over Akka.Remote)"),
         new("--log-format", "ACTORNET_LOG_FORMAT", "console (default) or json"),
         HeartbeatPauseSpec,
         new("--help", null, "show this help", TakesValue: false),
@@ -78,12 +81,13 @@ public sealed record NodeOptions(
         var tlsCert = One("--tls-cert");
         var ca = One("--ca");
         var logFormat = ParseLogFormat(One("--log-format"));
+        var remote = new RemoteEndpoint(listenHost, listenPort, One("--public-host") ?? listenHost);
         // Checked here so that the compose test and every start see the same refusal; the record keeps the flags as given.
         TlsFiles.FromOptions(tlsCert, One("--tls-password"), ca, insecure);
 
         return new NodeOptions(
             bureau!,
-            new RemoteEndpoint(listenHost, listenPort, One("--public-host") ?? listenHost),
+            remote,
             seeds,
             httpHost,
             httpPort,
@@ -95,7 +99,8 @@ public sealed record NodeOptions(
             insecure,
             autoEnrol,
             logFormat,
-            ParseHeartbeatPause(One("--heartbeat-pause")));
+            ParseHeartbeatPause(One("--heartbeat-pause")),
+            BulkEndpoint.Parse(One("--bulk-listen"), remote));
     }
 
     public static bool WantsHelp(IReadOnlyList<string> args) => args.Contains("--help") || args.Contains("-h");

@@ -1,4 +1,5 @@
 using ActorNet.Actors.Cluster;
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
@@ -36,6 +37,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private bool _savingSnapshot;
     private readonly Dictionary<BureauCode, IActorRef> _outboxes = new();
     private readonly Func<BureauCode, IActorRef>? _outboxOverride;
+    private BulkChannel? _bulk;
     private readonly IActorRef? _notices;
     private readonly NoticeHandOverQueue _handOver = new();
     private bool _markWriting;
@@ -299,7 +301,9 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     }
 
     // This inbox's gate opens envelopes cut down to its own key, so it says so with every acknowledgement.
-    private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender) => new(_bureau, sender, _state.LastSequence(sender), TakesCut: true);
+    // Where this node's bulk channel listens goes with it too, so that the sender's outbox can send over it.
+    private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender) => new(_bureau, sender, _state.LastSequence(sender), TakesCut: true,
+        Bulk: (_bulk ??= BulkChannel.Of(Context.System))?.Advertised);
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {

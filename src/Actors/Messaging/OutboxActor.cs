@@ -1,4 +1,5 @@
 using ActorNet.Actors.Cluster;
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
@@ -78,6 +79,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private bool _savingSnapshot;
     private int _readers;
     private readonly EnvelopeCutter _cuts = new();
+    private BulkChannel? _bulk;
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
     private sealed class Channel(int capacity, long maxBytes)
@@ -89,6 +91,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public bool Reading;
         public DateTime ReadNotBefore;
         public IActorRef? Inbox;
+        // Where the recipient's node takes Delivers over the bulk channel, from its acknowledgements, and the link there.
+        public string? Bulk;
+        public BulkLink? Link;
         // Learnt from the recipient's acknowledgements, not persisted: until it says so, it gets whole envelopes.
         public bool TakesCut;
         // Each Deliver awaiting its acknowledgement (its last sequence, when it went), and the smoothed time an acknowledgement
@@ -134,6 +139,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         _audit = audit;
         _inboxOverride = inboxFor;
         _settings = settings ?? OutboxSettings.Default;
+
         PersistenceId = "outbox-" + bureau.Value;
 
         Recover<SnapshotOffer>(offer =>
@@ -342,6 +348,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var recipient = accepted.Recipient;
         var channel = ChannelFor(recipient);
         channel.TakesCut = accepted.TakesCut;
+        channel.Bulk = accepted.Bulk;
         channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
@@ -388,6 +395,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var acknowledged = _state.DeliveredUpTo(recipient);
         channel.Window.Acknowledge(acknowledged);
         channel.SentUpTo = Math.Max(channel.SentUpTo, acknowledged);
+        Route(channel, acknowledged);
         while (channel.SentUpTo - acknowledged < _settings.Window && !channel.AwaitingProbe)
         {
             var parcels = channel.Window.After(channel.SentUpTo, (int)Math.Min(_settings.BatchSize, _settings.Window - (channel.SentUpTo - acknowledged)));
@@ -396,7 +404,12 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             parcels = channel.TakesCut
                 ? _cuts.For(recipient, parcels, _state.RecipientCount, _settings.DeliverBytes)
                 : EnvelopeCutter.Fitting(parcels, _settings.DeliverBytes);
-            InboxOf(recipient).Tell(new DeliveryProtocol.Deliver(_bureau, recipient, parcels));
+            if (!Send(recipient, channel, new DeliveryProtocol.Deliver(_bureau, recipient, parcels)))
+            {
+                // The link failed under this Deliver: everything unacknowledged goes again, over Akka.Remote.
+                Rewind(channel, acknowledged);
+                continue;
+            }
             channel.SentUpTo = parcels[^1].Sequence;
             channel.InFlight.Enqueue((channel.SentUpTo, DateTime.UtcNow));
         }
@@ -460,6 +473,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             channel.SentUpTo = _state.DeliveredUpTo(recipient);
             channel.InFlight.Clear();
             channel.Probing = true;
+            // The probe goes over Akka.Remote, which finds the recipient's inbox wherever it now runs; its acknowledgement
+            // names that node's bulk channel again.
+            channel.Bulk = null;
             channel.LastProgress = now;
             channel.Backoff = TimeSpan.FromTicks(Math.Min(channel.Backoff.Ticks * 2, MaxRetry.Ticks));
             channel.Window.Capacity = channel.Backoff >= MaxRetry ? _settings.BatchSize : _settings.HeldPerRecipient;
@@ -474,6 +490,43 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         if (!_channels.TryGetValue(recipient, out var channel))
             _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient, _settings.HeldBytesPerRecipient);
         return channel;
+    }
+
+    /// <summary>
+    /// The way to the recipient for this pump: its node's bulk channel where it named one and a link there is up, Akka.Remote
+    /// otherwise. On changing ways everything unacknowledged goes again on the new one, since what is in flight on the old one
+    /// may arrive after it; the inbox takes each sequence once, in order, and skips what it already has.
+    /// </summary>
+    private void Route(Channel channel, long acknowledged)
+    {
+        // Tests that hand the outbox its inboxes keep it off the channel.
+        var link = channel.Bulk is { } endpoint && _inboxOverride is null && (_bulk ??= BulkChannel.Of(Context.System)) is { } bulk
+            ? channel.Link is { Broken: false } current && current.Endpoint == endpoint ? current : bulk.LinkTo(endpoint)
+            : null;
+        if (ReferenceEquals(link, channel.Link))
+            return;
+        channel.Link = link;
+        Rewind(channel, acknowledged);
+    }
+
+    private static void Rewind(Channel channel, long acknowledged)
+    {
+        channel.SentUpTo = acknowledged;
+        channel.InFlight.Clear();
+    }
+
+    /// <returns>false if the link refused it (failed, or full): the caller sends again over Akka.Remote.</returns>
+    private bool Send(BureauCode recipient, Channel channel, DeliveryProtocol.Deliver deliver)
+    {
+        if (channel.Link is null)
+        {
+            InboxOf(recipient).Tell(deliver);
+            return true;
+        }
+        if (channel.Link.TrySend(deliver, Self))
+            return true;
+        channel.Link = null;
+        return false;
     }
 
     private IActorRef InboxOf(BureauCode recipient)

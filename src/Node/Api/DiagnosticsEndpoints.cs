@@ -1,3 +1,4 @@
+using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using Akka.Actor;
@@ -28,6 +29,9 @@ public static class DiagnosticsEndpoints
                 ? Problems.Result(404, $"No actor at {start} on this node: start from /user or /system and go down with actornet actor hierarchy")
                 : Results.Ok(Describe(root, levels));
         });
+
+        // The bulk channel for envelopes beside Akka.Remote: where it listens, what it took and sent, which links are up.
+        admin.MapGet("/transport", (ActorSystem system) => Results.Ok(new TransportInfo(BulkChannel.Of(system)?.Status())));
 
         admin.MapGet("/sharding", (ActorSystem system) => Results.Ok(ClusterSharding.Get(system).ShardTypeNames.Order(StringComparer.Ordinal).ToArray()));
 

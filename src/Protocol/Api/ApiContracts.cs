@@ -127,3 +127,17 @@ public sealed record ShardRegionStatsInfo(string Region, IReadOnlyList<ShardRegi
 /// <param name="Shards">Entity count per shard id hosted on that node.</param>
 /// <param name="Failed">Shards that did not answer in time.</param>
 public sealed record ShardRegionNodeStats(string Address, IReadOnlyDictionary<string, int> Shards, IReadOnlyList<string> Failed);
+
+/// <summary><c>GET /api/transport</c>: how this node's envelopes travel besides Akka.Remote.</summary>
+/// <param name="Bulk">The bulk channel; null where it is off (<c>--bulk-listen off</c>).</param>
+public sealed record TransportInfo(BulkChannelInfo? Bulk);
+
+/// <param name="Listening">Where other nodes send to this one (HOST:PORT).</param>
+/// <param name="Transport"><c>mutual-tls</c>, or <c>tcp</c> on an --insecure node.</param>
+/// <param name="FramesIn">Deliver frames taken since start.</param>
+/// <param name="ConnectionsRefused">Connections closed for a failed handshake or bytes that are not a frame.</param>
+/// <param name="Links">This node's links to other nodes' channels.</param>
+public sealed record BulkChannelInfo(string Listening, string Transport, long FramesIn, long ConnectionsRefused, IReadOnlyList<BulkLinkInfo> Links);
+
+/// <param name="State"><c>up</c>, or <c>down</c> after a failure (its outboxes deliver over Akka.Remote until another link is made).</param>
+public sealed record BulkLinkInfo(string Endpoint, string State, long FramesOut);

@@ -12,7 +12,9 @@ public static class DeliveryProtocol
     /// <summary>The recipient has persisted every parcel from the sender up to and including <paramref name="UpToSequence"/>.</summary>
     /// <param name="TakesCut">The recipient's inbox opens envelopes cut down to its own wrapped key (<see cref="Sealing.SealedEnvelope.CutFor"/>);
     /// an older one does not say so, and is sent whole envelopes.</param>
-    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence, bool TakesCut = false) : IWithBureauCode, IActorNetMessage
+    /// <param name="Bulk">Where the recipient's node takes Delivers over the bulk channel (<see cref="BulkFrame"/>), as HOST:PORT;
+    /// null from an older node or one with the channel off, which is sent Delivers over Akka.Remote.</param>
+    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence, bool TakesCut = false, string? Bulk = null) : IWithBureauCode, IActorNetMessage
     {
         public BureauCode Bureau => Sender;
     }

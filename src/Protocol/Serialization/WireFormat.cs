@@ -152,8 +152,8 @@ public static class WireFormat
             m => With(new P.Deliver { From = m.From.Value, To = m.To.Value }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
             p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray()), P.Deliver.Parser, SlicedDecoding.Deliver);
         Add<DeliveryProtocol.Accepted, P.Accepted>("m.accepted",
-            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut },
-            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut), P.Accepted.Parser);
+            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut, Bulk = m.Bulk ?? "" },
+            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut, p.Bulk.Length == 0 ? null : p.Bulk), P.Accepted.Parser);
         Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
             m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);

@@ -21,6 +21,18 @@ public class NodeOptionsTests
         Assert.Equal(Path.Combine(o.DataDirectory, "actornet.db"), o.Storage.SqlitePath);
         Assert.Equal(["ncb", "bureau-FR"], o.Roles);
         Assert.Equal(TimeSpan.FromSeconds(3), o.HeartbeatPause);
+        Assert.Equal(new("127.0.0.1", 0, "127.0.0.1"), o.Bulk);
+    }
+
+    [Fact]
+    public void The_bulk_channel_listens_where_told_is_reached_by_the_public_host_and_can_be_turned_off()
+    {
+        Assert.Equal(new("0.0.0.0", 4100, "0.0.0.0"), Parse(["--bureau", "FR", "--insecure", "--bulk-listen", "0.0.0.0:4100"]).Bulk);
+        Assert.Equal(new("0.0.0.0", 4100, "fr.example"), Parse(["--bureau", "FR", "--insecure", "--listen", "0.0.0.0:4053", "--public-host", "fr.example",
+            "--bulk-listen", "0.0.0.0:4100"]).Bulk);
+        Assert.Equal(new("10.1.2.3", 0, "fr.example"), Parse(["--bureau", "FR", "--insecure", "--listen", "10.1.2.3:4053", "--public-host", "fr.example"]).Bulk);
+        Assert.Null(Parse(["--bureau", "FR", "--insecure", "--bulk-listen", "off"]).Bulk);
+        Assert.Null(Parse(["--bureau", "FR", "--insecure"], new() { ["ACTORNET_BULK_LISTEN"] = "OFF" }).Bulk);
     }
 
     [Theory]
@@ -98,6 +110,8 @@ public class NodeOptionsTests
     [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "-5s" }, "--heartbeat-pause '-5s' is not a duration")]
     [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "3h" }, "--heartbeat-pause '3h' is not a duration")]
     [InlineData(new[] { "--bureau", "FR", "--insecure", "--heartbeat-pause", "5m" }, "--heartbeat-pause '5m' is out of range: between 1s and 2m")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--bulk-listen", "4100" }, "--bulk-listen '4100' is not HOST:PORT")]
+    [InlineData(new[] { "--bureau", "FR", "--insecure", "--bulk-listen", "127.0.0.1:70000" }, "--bulk-listen '127.0.0.1:70000' is not HOST:PORT")]
     public void Bad_input_is_refused_with_a_line_that_names_it(string[] args, string expected)
     {
         var e = Assert.Throws<OptionsException>(() => Parse(args));
