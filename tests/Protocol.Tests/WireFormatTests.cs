@@ -35,6 +35,19 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void Encoding_into_a_given_span_writes_the_bytes_Encode_makes_under_the_same_manifest()
+    {
+        foreach (var sample in Samples.All)
+        {
+            var (manifest, proto, size) = WireFormat.Prepare(sample);
+            var into = new byte[size];
+            WireFormat.EncodeInto(proto, into);
+            Assert.Equal(WireFormat.ManifestOf(sample), manifest);
+            Assert.Equal(Convert.ToHexString(WireFormat.Encode(sample)), Convert.ToHexString(into));
+        }
+    }
+
+    [Fact]
     public void An_acknowledgement_names_the_bulk_channel_of_its_node_and_an_older_one_reads_as_none()
     {
         var accepted = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7, TakesCut: true, Bulk: "10.0.0.7:4100");

@@ -32,12 +32,11 @@ public static class BulkFrame
     public static byte[] Rent(string replyTo, object message, out int length)
     {
         ArgumentException.ThrowIfNullOrEmpty(replyTo);
-        var manifest = WireFormat.ManifestOf(message);
-        var bytes = WireFormat.Encode(message);
+        var (manifest, proto, size) = WireFormat.Prepare(message);
         var replyToLength = Encoding.UTF8.GetByteCount(replyTo);
         if (replyToLength > MaxReplyTo)
             throw new ArgumentException($"a reply-to path is at most {MaxReplyTo} bytes, not {replyToLength}", nameof(replyTo));
-        var bodyLength = 2 + replyToLength + 1 + manifest.Length + bytes.Length;
+        var bodyLength = 2 + replyToLength + 1 + manifest.Length + size;
         length = HeaderSize + bodyLength;
         var frame = ArrayPool<byte>.Shared.Rent(length);
         var span = frame.AsSpan(0, length);
@@ -50,7 +49,8 @@ public static class BulkFrame
         at += Encoding.UTF8.GetBytes(replyTo, span[at..]);
         span[at++] = (byte)manifest.Length;
         at += Encoding.ASCII.GetBytes(manifest, span[at..]);
-        bytes.CopyTo(span[at..]);
+        // Straight into the frame: no array of the message's own to copy from.
+        WireFormat.EncodeInto(proto, span[at..]);
         return frame;
     }
 

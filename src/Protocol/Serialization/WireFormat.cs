@@ -21,8 +21,10 @@ namespace ActorNet.Protocol.Serialization;
 /// </remarks>
 public static class WireFormat
 {
-    private sealed record Codec(string Manifest, Type Type, Func<object, byte[]> Encode, Func<ReadOnlyMemory<byte>, object> Decode)
+    private sealed record Codec(string Manifest, Type Type, Func<object, IMessage> ToProto, Func<ReadOnlyMemory<byte>, object> Decode)
     {
+        public byte[] Encode(object message) => ToBytes(ToProto(message));
+
         /// <summary>A newer shape of the same type under its own manifest, written for the messages that need it.</summary>
         public (Func<object, bool> Needs, Codec Codec)? Variant { get; init; }
 
@@ -44,7 +46,7 @@ public static class WireFormat
             where TProto : IMessage<TProto> =>
             new(manifest,
                 typeof(TMessage),
-                message => ToBytes(toProto((TMessage)message)),
+                message => toProto((TMessage)message),
                 bytes => fromProto(parser.ParseFrom(bytes.Span))!);
 
         void Add<TMessage, TProto>(string manifest, Func<TMessage, TProto> toProto, Func<TProto, TMessage> fromProto, MessageParser<TProto> parser)
@@ -387,6 +389,20 @@ public static class WireFormat
     public static string ManifestOf(object message) => CodecFor(message.GetType()).For(message).Manifest;
 
     public static byte[] Encode(object message) => CodecFor(message.GetType()).For(message).Encode(message);
+
+    /// <summary>
+    /// The bytes <see cref="Encode"/> makes, written into <paramref name="destination"/> instead of an array of their own
+    /// (a bulk channel frame); <paramref name="destination"/> is as long as <see cref="Prepare"/> said.
+    /// </summary>
+    public static void EncodeInto(IMessage proto, Span<byte> destination) => proto.WriteTo(destination);
+
+    /// <summary>The manifest and protobuf form of <paramref name="message"/>, and how many bytes it encodes to.</summary>
+    public static (string Manifest, IMessage Proto, int EncodedSize) Prepare(object message)
+    {
+        var codec = CodecFor(message.GetType()).For(message);
+        var proto = codec.ToProto(message);
+        return (codec.Manifest, proto, proto.CalculateSize());
+    }
 
     /// <exception cref="WireFormatException">The manifest is unknown or the bytes do not decode.</exception>
     public static object Decode(ReadOnlyMemory<byte> bytes, string manifest) => Decoded(bytes, manifest, codec => codec.Decode);
