@@ -18,6 +18,9 @@ internal sealed class BulkListener : IAsyncDisposable
 {
     private static readonly TimeSpan HandshakeBound = TimeSpan.FromSeconds(10);
 
+    /// <summary>Connections served at once, at most: each network node needs one; more are refused at once.</summary>
+    private const int MaxConnections = 1024;
+
     private readonly ExtendedActorSystem _system;
     private readonly TcpListener _listener;
     private readonly SslServerAuthenticationOptions? _ssl;
@@ -25,6 +28,7 @@ internal sealed class BulkListener : IAsyncDisposable
     private readonly ActorSelection _inboxes;
     private Task _accepting = Task.CompletedTask;
     private long _framesIn, _connectionsCut;
+    private int _open;
 
     private BulkListener(ExtendedActorSystem system, TcpListener listener, SslServerAuthenticationOptions? ssl)
     {
@@ -88,6 +92,14 @@ internal sealed class BulkListener : IAsyncDisposable
                 Log.Warning("Bulk channel: accepting a connection failed: {Reason}", e.Message);
                 continue;
             }
+            if (Interlocked.Increment(ref _open) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _open);
+                Interlocked.Increment(ref _connectionsCut);
+                Log.Warning("Bulk channel: refused a connection from {Peer}: {Max} are open already", socket.RemoteEndPoint?.ToString(), MaxConnections);
+                socket.Dispose();
+                continue;
+            }
             _ = ServeAsync(socket);
         }
     }
@@ -95,11 +107,11 @@ internal sealed class BulkListener : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         var peer = socket.RemoteEndPoint?.ToString() ?? "?";
-        socket.NoDelay = true;
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         long frames = 0;
         try
         {
+            socket.NoDelay = true;
             if (_ssl is not null)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -135,7 +147,7 @@ internal sealed class BulkListener : IAsyncDisposable
             Interlocked.Increment(ref _connectionsCut);
             Log.Warning("Bulk channel: closed the connection from {Peer} after {Frames} frames: {Reason}", peer, frames, e.Message);
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or EndOfStreamException or OperationCanceledException or SocketException)
+        catch (Exception e) when (e is AuthenticationException or IOException or EndOfStreamException or OperationCanceledException or SocketException or ObjectDisposedException)
         {
             if (e is AuthenticationException || (_ssl is not null && stream is SslStream { IsAuthenticated: false }))
                 Interlocked.Increment(ref _connectionsCut);
@@ -144,6 +156,7 @@ internal sealed class BulkListener : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Decrement(ref _open);
             await stream.DisposeAsync();
         }
     }
