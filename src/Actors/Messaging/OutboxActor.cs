@@ -139,7 +139,6 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         _audit = audit;
         _inboxOverride = inboxFor;
         _settings = settings ?? OutboxSettings.Default;
-
         PersistenceId = "outbox-" + bureau.Value;
 
         Recover<SnapshotOffer>(offer =>

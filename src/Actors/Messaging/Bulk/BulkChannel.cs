@@ -32,6 +32,7 @@ public sealed class BulkChannel : IAsyncDisposable
     private readonly BulkListener _listener;
     private readonly ConcurrentDictionary<string, BulkLink> _links = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _failedAt = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     private BulkChannel(ExtendedActorSystem system, NetworkTls? tls, BulkListener listener, string advertised)
     {
@@ -68,21 +69,25 @@ public sealed class BulkChannel : IAsyncDisposable
     /// <summary>The link to the node listening at <paramref name="endpoint"/>; null while a failed one is cooling off.</summary>
     internal BulkLink? LinkTo(string endpoint)
     {
-        if (_links.TryGetValue(endpoint, out var link) && !link.Broken)
-            return link;
-        if (_failedAt.TryGetValue(endpoint, out var at) && DateTime.UtcNow - at < RetryAfter)
-            return null;
-        if (!BulkEndpoint.TryParseTarget(endpoint, out var host, out var port))
+        // Outboxes of several hosted bureaus may ask at once: one link an endpoint.
+        lock (_gate)
         {
-            _failedAt[endpoint] = DateTime.UtcNow;
-            Log.Warning("Bulk channel: an acknowledgement named {BulkEndpoint}, which is not HOST:PORT; delivering over Akka.Remote", endpoint);
-            return null;
+            if (_links.TryGetValue(endpoint, out var link) && !link.Broken)
+                return link;
+            if (_failedAt.TryGetValue(endpoint, out var at) && DateTime.UtcNow - at < RetryAfter)
+                return null;
+            if (!BulkEndpoint.TryParseTarget(endpoint, out var host, out var port))
+            {
+                _failedAt[endpoint] = DateTime.UtcNow;
+                Log.Warning("Bulk channel: an acknowledgement named {BulkEndpoint}, which is not HOST:PORT; delivering over Akka.Remote", endpoint);
+                return null;
+            }
+            var fresh = new BulkLink(_system, endpoint, host, port, _tls, () => _failedAt[endpoint] = DateTime.UtcNow);
+            _links[endpoint] = fresh;
+            if (link is not null)
+                _ = link.DisposeAsync().AsTask();
+            return fresh;
         }
-        var fresh = new BulkLink(_system, endpoint, host, port, _tls, () => _failedAt[endpoint] = DateTime.UtcNow);
-        _links[endpoint] = fresh;
-        if (link is not null)
-            _ = link.DisposeAsync().AsTask();
-        return fresh;
     }
 
     public async ValueTask DisposeAsync()
