@@ -69,17 +69,17 @@ public sealed class NetworkTls
     }
 
     /// <summary>
-    /// Akka.Remote's validation callback, for inbound and outbound connections alike. The operating system's
-    /// trust store and the host name are ignored on purpose: the network CA alone says who belongs.
+    /// Whether a peer's certificate belongs to the network: issued by the network CA, and nothing else counts (the
+    /// operating system's trust store and the host name are ignored on purpose). For Akka.Remote and the bulk channel alike.
     /// </summary>
+    public TrustVerdict Check(X509Certificate? certificate) => certificate is null
+        ? TrustVerdict.Refused("it presented no certificate")
+        : NetworkTrust.Verify(certificate as X509Certificate2 ?? new X509Certificate2(certificate), Ca);
+
+    /// <summary>Akka.Remote's validation callback, for inbound and outbound connections alike.</summary>
     public CertificateValidationCallback Validator => (certificate, _, remotePeer, _, log) =>
     {
-        if (certificate is null)
-        {
-            log.Warning("TLS: {0} presented no certificate; refused", remotePeer);
-            return false;
-        }
-        var verdict = NetworkTrust.Verify(certificate, Ca);
+        var verdict = Check(certificate);
         if (!verdict.Trusted)
             log.Warning("TLS: refused {0}: {1}", remotePeer, verdict.Reason);
         return verdict.Trusted;

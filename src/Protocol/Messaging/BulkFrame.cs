@@ -24,6 +24,8 @@ public static class BulkFrame
 
     private static ReadOnlySpan<byte> Magic => "ANB"u8;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// The whole frame for <paramref name="message"/> in a pooled array (return it with <see cref="ArrayPool{T}.Shared"/>);
     /// <paramref name="length"/> is how much of it is the frame.
@@ -81,7 +83,7 @@ public static class BulkFrame
         string replyTo;
         try
         {
-            replyTo = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span.Slice(2, replyToLength));
+            replyTo = StrictUtf8.GetString(span.Slice(2, replyToLength));
         }
         catch (DecoderFallbackException)
         {

@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using ActorNet.Actors.Hosting;
 using ActorNet.Protocol.Api;
-using ActorNet.Protocol.Pki;
 using Akka.Actor;
 using Serilog;
 
@@ -98,15 +96,10 @@ public sealed class BulkChannel : IAsyncDisposable
         _links.Clear();
     }
 
-    /// <summary>Both ends present a certificate, and only the network CA says whether it belongs, as on Akka.Remote.</summary>
+    /// <summary>Both ends present a certificate, checked as Akka.Remote checks it (<see cref="NetworkTls.Check"/>).</summary>
     internal static RemoteCertificateValidationCallback Validator(NetworkTls tls, string side) => (_, certificate, _, _) =>
     {
-        if (certificate is null)
-        {
-            Log.Warning("Bulk channel: the {Side} presented no certificate; refused", side);
-            return false;
-        }
-        var verdict = NetworkTrust.Verify(certificate as X509Certificate2 ?? new X509Certificate2(certificate), tls.Ca);
+        var verdict = tls.Check(certificate);
         if (!verdict.Trusted)
             Log.Warning("Bulk channel: refused the {Side}'s certificate: {Reason}", side, verdict.Reason);
         return verdict.Trusted;

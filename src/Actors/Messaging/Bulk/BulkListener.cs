@@ -50,7 +50,7 @@ internal sealed class BulkListener : IAsyncDisposable
     /// <exception cref="OptionsException">The port is taken or the host is not this machine's.</exception>
     public static BulkListener Start(ExtendedActorSystem system, BulkEndpoint endpoint, NetworkTls? tls)
     {
-        PortCheck.EnsureFree("--bulk-listen", endpoint.Host, endpoint.Port);
+        // The node checked the port before anything started (as for its other ports); a bind that fails still says why.
         TcpListener listener;
         try
         {
