@@ -137,9 +137,10 @@ internal sealed class BulkListener : IAsyncDisposable
                     replyTo = Resolve(path);
                     replyToPath = path;
                 }
-                _inboxes.Tell(deliver, replyTo);
+                // Counted before the inbox can persist it, so a reader who sees the message sees it counted.
                 frames++;
                 Interlocked.Increment(ref _framesIn);
+                _inboxes.Tell(deliver, replyTo);
             }
         }
         catch (BulkFrameException e)
