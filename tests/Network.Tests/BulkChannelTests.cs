@@ -9,6 +9,7 @@ using ActorNet.Protocol;
 using ActorNet.Protocol.Api;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Sealing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -133,6 +134,13 @@ public sealed class BulkChannelTests(ITestOutputHelper output) : Scenario(output
         await Eventually.TrueAsync(async () => (await Inbox.ReadMoreAsync(us, atUs)).Count >= 6 && (await Inbox.ReadMoreAsync(de, atDe)).Count >= 6, Ready, "six messages each at US and DE");
         Assert.Equal(toUs, atUs.Select(m => m.Id));
         Assert.Equal(toDe, atDe.Select(m => m.Id));
+        // The first message to each was sealed before its acknowledgement said that its inbox reads keys wrapped once a
+        // batch; the rest were wrapped so (SealedEnvelope.WrapSalt), and opened.
+        foreach (var (node, ids) in new[] { (us, toUs), (de, toDe) })
+        {
+            var salts = Journal.InboxArrivals(node.DataDirectory!, "inbox-" + node.Name).ToDictionary(r => r.Id, r => SealedEnvelope.FromBytes(r.Sealed).WrapSalt.Length);
+            Assert.Equal([0, .. Enumerable.Repeat(SealedEnvelope.WrapSaltSize, 5)], ids.Select(id => salts[id]));
+        }
 
         var frBulk = (await BulkAsync(fr))!;
         var link = Assert.Single(frBulk.Links);

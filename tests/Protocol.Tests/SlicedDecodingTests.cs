@@ -13,7 +13,7 @@ namespace ActorNet.Protocol.Tests;
 /// </summary>
 public class SlicedDecodingTests : IDisposable
 {
-    private readonly Sealing.Bureaus bureaus = new();
+    protected readonly Sealing.Bureaus bureaus = new();
 
     public void Dispose() => bureaus.Dispose();
 
@@ -109,8 +109,11 @@ public class SlicedDecodingTests : IDisposable
         Assert.Equal(second.Header, other.Header);
     }
 
+    /// <summary>Which recipients the sealer wraps keys for once a batch; none here, all in <see cref="BatchWrappedSlicedDecodingTests"/>.</summary>
+    protected virtual Func<BureauCode, bool>? ReadsBatchWraps => null;
+
     private SealedEnvelope SealToThree() =>
-        bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE, ES), Payload("sliced")), (bureaus.Header(FR, US, DE, ES), Payload("other"))])[0];
+        bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE, ES), Payload("sliced")), (bureaus.Header(FR, US, DE, ES), Payload("other"))], ReadsBatchWraps)[0];
 
     /// <summary>Both decoders refuse the bytes, or both read them and the results encode alike. Returns 1, for counting.</summary>
     private static int AssertAgree(byte[] bytes, string manifest, bool expectDecoded = false)
@@ -140,5 +143,23 @@ public class SlicedDecodingTests : IDisposable
         if (expectDecoded)
             Assert.NotNull(sliced);
         return 1;
+    }
+}
+
+/// <summary>The same with the keys wrapped once a batch: the envelope's salt is read alike by both decoders, whole and cut.</summary>
+public sealed class BatchWrappedSlicedDecodingTests : SlicedDecodingTests
+{
+    protected override Func<BureauCode, bool>? ReadsBatchWraps => _ => true;
+
+    [Fact]
+    public void The_salt_is_read_as_a_slice_of_the_bytes_received()
+    {
+        var whole = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload(), ReadsBatchWraps);
+        var bytes = whole.CutFor(US)!.ToBytes();
+
+        var read = SealedEnvelope.FromBytes(bytes);
+
+        Assert.Equal(whole.WrapSalt.ToArray(), read.WrapSalt.ToArray());
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(read.WrapSalt, out var segment) && ReferenceEquals(segment.Array, bytes));
     }
 }

@@ -60,6 +60,17 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void An_acknowledgement_says_whether_its_inbox_opens_keys_wrapped_once_a_batch_and_an_older_one_reads_as_not()
+    {
+        var accepted = new Messaging.DeliveryProtocol.Accepted(new BureauCode("US"), new BureauCode("FR"), 7, TakesCut: true, Bulk: "10.0.0.7:4100", BatchWraps: true);
+        var older = accepted with { BatchWraps = false };
+
+        Assert.Equal(accepted, WireFormat.Decode(WireFormat.Encode(accepted), "m.accepted"));
+        Assert.False(((Messaging.DeliveryProtocol.Accepted)WireFormat.Decode(WireFormat.Encode(older), "m.accepted")).BatchWraps);
+        Assert.Equal(WireFormat.Encode(older).Length + 2, WireFormat.Encode(accepted).Length);
+    }
+
+    [Fact]
     public void Manifests_are_unique()
     {
         var manifests = WireFormat.Manifests.Values.ToList();

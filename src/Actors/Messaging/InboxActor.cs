@@ -300,10 +300,10 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         _acknowledgementsDue.Clear();
     }
 
-    // This inbox's gate opens envelopes cut down to its own key, so it says so with every acknowledgement.
-    // Where this node's bulk channel listens goes with it too, so that the sender's outbox can send over it.
+    // This inbox's gate opens envelopes cut down to its own key and keys wrapped once a batch, so it says so with every
+    // acknowledgement. Where this node's bulk channel listens goes with it too, so that the sender's outbox can send over it.
     private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender) => new(_bureau, sender, _state.LastSequence(sender), TakesCut: true,
-        Bulk: (_bulk ??= BulkChannel.Of(Context.System))?.Advertised);
+        Bulk: (_bulk ??= BulkChannel.Of(Context.System))?.Advertised, BatchWraps: true);
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {

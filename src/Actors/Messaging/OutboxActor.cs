@@ -96,6 +96,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public BulkLink? Link;
         // Learnt from the recipient's acknowledgements, not persisted: until it says so, it gets whole envelopes.
         public bool TakesCut;
+        // The same for keys wrapped once a batch, which the node's sealers hear of (SealerCommands.RecipientReads) on each
+        // change, the first acknowledgement included.
+        public bool? BatchWraps;
         // Each Deliver awaiting its acknowledgement (its last sequence, when it went), and the smoothed time an acknowledgement
         // takes: a busy recipient acknowledges late, and resending to it everything in flight would only double its work.
         public readonly Queue<(long UpTo, DateTime At)> InFlight = new();
@@ -347,6 +350,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var recipient = accepted.Recipient;
         var channel = ChannelFor(recipient);
         channel.TakesCut = accepted.TakesCut;
+        if (channel.BatchWraps != accepted.BatchWraps)
+        {
+            channel.BatchWraps = accepted.BatchWraps;
+            Context.System.EventStream.Publish(new SealerCommands.RecipientReads(_bureau, recipient, accepted.BatchWraps));
+        }
         channel.Bulk = accepted.Bulk;
         channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;

@@ -25,6 +25,13 @@ public static class SealerCommands
 
     /// <summary>The draft at <paramref name="Index"/> names a recipient the directory holds no keys for.</summary>
     public sealed record Refused(int Index, BureauCode Recipient) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// Whether <paramref name="Recipient"/>'s inbox opens keys wrapped once a batch (<see cref="SealedEnvelope.WrapSalt"/>), as
+    /// its last acknowledgement to <paramref name="Sender"/>'s outbox said. The outbox publishes it on its node's event stream
+    /// when it changes; the sender's sealers there listen. Until one hears it, they wrap as before, which every node reads.
+    /// </summary>
+    public sealed record RecipientReads(BureauCode Sender, BureauCode Recipient, bool BatchWraps) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>
@@ -42,12 +49,22 @@ public sealed class SealerActor : ReceiveActor
     private readonly BureauCrypto _crypto;
     private readonly IPublicKeyLookup _directory;
     private readonly Queue<(SealerCommands.Seal Request, IActorRef ReplyTo)> _waiting = new();
+    private readonly HashSet<BureauCode> _readBatchWraps = [];
+    private readonly Func<BureauCode, bool> _readsBatchWraps;
     private bool _flushScheduled;
 
     public SealerActor(BureauCrypto crypto)
     {
         _crypto = crypto;
         _directory = crypto.Directory;
+        _readsBatchWraps = _readBatchWraps.Contains;
+        Receive<SealerCommands.RecipientReads>(reads =>
+        {
+            if (reads.Sender != crypto.Bureau)
+                return;
+            if (reads.BatchWraps ? _readBatchWraps.Add(reads.Recipient) : _readBatchWraps.Remove(reads.Recipient))
+                _log.Debug("Sealer of {Bureau}: {Recipient} {Reads} keys wrapped once a batch", crypto.Bureau, reads.Recipient, reads.BatchWraps ? "reads" : "no longer reads");
+        });
         Receive<SealerCommands.Seal>(request =>
         {
             if (request.Drafts.Count == 0)
@@ -63,6 +80,10 @@ public sealed class SealerActor : ReceiveActor
     }
 
     public static Props Props(BureauCrypto crypto) => Akka.Actor.Props.Create(() => new SealerActor(crypto));
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(SealerCommands.RecipientReads));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void ScheduleFlush()
     {
@@ -92,7 +113,7 @@ public sealed class SealerActor : ReceiveActor
         var sealer = _crypto.Sealer;
         try
         {
-            var sealedAll = sealer.Seal(batch.SelectMany(b => b.Request.Drafts.Select(d => Headed(sealer, d))).ToArray());
+            var sealedAll = sealer.Seal(batch.SelectMany(b => b.Request.Drafts.Select(d => Headed(sealer, d))).ToArray(), _readsBatchWraps);
             var offset = 0;
             foreach (var (request, replyTo) in batch)
             {
@@ -129,7 +150,7 @@ public sealed class SealerActor : ReceiveActor
             }
         try
         {
-            return new SealerCommands.Sealed(sealer.Seal(request.Drafts.Select(d => Headed(sealer, d)).ToArray()));
+            return new SealerCommands.Sealed(sealer.Seal(request.Drafts.Select(d => Headed(sealer, d)).ToArray(), _readsBatchWraps));
         }
         catch (UnknownRecipientException e)
         {

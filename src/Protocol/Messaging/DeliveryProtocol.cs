@@ -14,7 +14,10 @@ public static class DeliveryProtocol
     /// an older one does not say so, and is sent whole envelopes.</param>
     /// <param name="Bulk">Where the recipient's node takes Delivers over the bulk channel (<see cref="BulkFrame"/>), as HOST:PORT;
     /// null from an older node or one with the channel off, which is sent Delivers over Akka.Remote.</param>
-    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence, bool TakesCut = false, string? Bulk = null) : IWithBureauCode, IActorNetMessage
+    /// <param name="BatchWraps">The recipient's inbox opens envelopes whose keys are wrapped once a batch
+    /// (<see cref="Sealing.SealedEnvelope.WrapSalt"/>); an older one does not say so, and is sent envelopes wrapped as before.</param>
+    public sealed record Accepted(BureauCode Recipient, BureauCode Sender, long UpToSequence, bool TakesCut = false, string? Bulk = null, bool BatchWraps = false)
+        : IWithBureauCode, IActorNetMessage
     {
         public BureauCode Bureau => Sender;
     }

@@ -13,12 +13,19 @@ internal static class Aead
     /// <param name="nonce">Random, <see cref="NonceSize"/> bytes: the caller draws them in bulk, since each call to the generator costs more than a small encryption.</param>
     public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        // Random nonces, although content keys are fresh: a repeated envelope id must not repeat a key-wrapping (key, nonce) pair.
+        // Random nonces, although content keys are fresh: a repeated envelope id must not repeat a key-wrapping (key, nonce)
+        // pair, and a key-wrapping key made once a batch wraps many keys.
+        using var aes = new AesGcm(key, TagSize);
+        return Seal(aes, nonce, plaintext, associatedData);
+    }
+
+    /// <summary>As <see cref="Seal(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> under a key already loaded, for many small encryptions under one key.</summary>
+    public static byte[] Seal(AesGcm aes, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
         if (nonce.Length != NonceSize)
             throw new ArgumentException($"a nonce is {NonceSize} bytes", nameof(nonce));
         var sealedBytes = new byte[Overhead + plaintext.Length];
         nonce.CopyTo(sealedBytes);
-        using var aes = new AesGcm(key, TagSize);
         aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize, plaintext.Length), sealedBytes.AsSpan(NonceSize + plaintext.Length), associatedData);
         return sealedBytes;
     }
@@ -30,6 +37,14 @@ internal static class Aead
         if (sealedBytes.Length < Overhead || plaintext.Length != sealedBytes.Length - Overhead)
             return false;
         using var aes = new AesGcm(key, TagSize);
+        return TryOpen(aes, sealedBytes, associatedData, plaintext);
+    }
+
+    /// <summary>As <see cref="TryOpen(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> under a key already loaded.</summary>
+    public static bool TryOpen(AesGcm aes, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        if (sealedBytes.Length < Overhead || plaintext.Length != sealedBytes.Length - Overhead)
+            return false;
         try
         {
             aes.Decrypt(sealedBytes[..NonceSize], sealedBytes[NonceSize..^TagSize], sealedBytes[^TagSize..], plaintext, associatedData);

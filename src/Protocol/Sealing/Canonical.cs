@@ -19,6 +19,8 @@ internal static class Canonical
     private const string RotationLabel = "actornet/v1/key-rotation";
     private const string DigestV2Label = "actornet/v2/envelope-digest";
     private const string KeyLeafLabel = "actornet/v2/wrapped-key";
+    private const string BatchWrapLabel = "actornet/v3/batch-key-wrap";
+    private const string WrapSaltLabel = "actornet/v3/wrap-salt";
 
     /// <summary>The header's canonical bytes, made once a header object (<see cref="EnvelopeHeader.CanonicalBytes"/>). Callers only read them.</summary>
     public static byte[] Header(EnvelopeHeader header) => header.CanonicalBytes;
@@ -42,10 +44,20 @@ internal static class Canonical
     }
 
     /// <summary>The HKDF info of one key wrap: sender, recipient and both key versions, so a wrapped key fits nowhere else.</summary>
-    public static byte[] WrapInfo(BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion)
+    public static byte[] WrapInfo(BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion) =>
+        WrapInfo(WrapLabel, from, senderKeyVersion, to, recipientKeyVersion);
+
+    /// <summary>
+    /// The HKDF info of a key-wrapping key made once a batch (salted with the envelope's <see cref="SealedEnvelope.WrapSalt"/>):
+    /// as <see cref="WrapInfo(BureauCode, int, BureauCode, int)"/> under a label of its own, so the two ways never share a key.
+    /// </summary>
+    public static byte[] BatchWrapInfo(BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion) =>
+        WrapInfo(BatchWrapLabel, from, senderKeyVersion, to, recipientKeyVersion);
+
+    private static byte[] WrapInfo(string label, BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion)
     {
         var w = new Writer();
-        w.String(WrapLabel);
+        w.String(label);
         w.String(from.Value);
         w.Int32(senderKeyVersion);
         w.String(to.Value);
@@ -55,16 +67,19 @@ internal static class Canonical
 
     public static byte[] WrapSalt(string envelopeId) => Encoding.UTF8.GetBytes(envelopeId);
 
-    /// <summary>An envelope's leaf in its batch: SHA-256 over canonical header ‖ payload ciphertext ‖ wrapped keys.</summary>
-    public static byte[] Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys)
+    /// <summary>
+    /// An envelope's leaf in its batch: SHA-256 over canonical header ‖ payload ciphertext ‖ wrapped keys ‖ the wrap salt
+    /// where there is one (an envelope without one hashes as before there were any).
+    /// </summary>
+    public static byte[] Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, ReadOnlyMemory<byte> wrapSalt)
     {
         var digest = new byte[SHA256.HashSizeInBytes];
-        Digest(canonicalHeader, payload, keys, digest);
+        Digest(canonicalHeader, payload, keys, wrapSalt, digest);
         return digest;
     }
 
     /// <summary>The same, written into <paramref name="digest"/> (32 bytes).</summary>
-    public static void Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, Span<byte> digest) =>
+    public static void Digest(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, IReadOnlyList<WrappedKey> keys, ReadOnlyMemory<byte> wrapSalt, Span<byte> digest) =>
         EnvelopeHash(DigestLabel, canonicalHeader, payload, digest, w =>
         {
             w.Int32(keys.Count);
@@ -74,18 +89,28 @@ internal static class Canonical
                 w.Int32(key.RecipientKeyVersion);
                 w.Bytes(key.Key.Span);
             }
+            Salt(w, wrapSalt);
         });
+
+    private static void Salt(Writer w, ReadOnlyMemory<byte> wrapSalt)
+    {
+        if (wrapSalt.IsEmpty)
+            return;
+        w.String(WrapSaltLabel);
+        w.Bytes(wrapSalt.Span);
+    }
 
     /// <summary>
     /// An envelope's second leaf (v2): as <see cref="Digest(ReadOnlySpan{byte}, ReadOnlySpan{byte}, IReadOnlyList{WrappedKey}, Span{byte})"/>,
     /// but its wrapped keys enter only through the Merkle root of their <see cref="KeyDigest"/>s, so a recipient given its
     /// own key and that key's path can check it without the others.
     /// </summary>
-    public static void DigestV2(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, int keyCount, byte[] keysRoot, Span<byte> digest) =>
+    public static void DigestV2(ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, int keyCount, byte[] keysRoot, ReadOnlyMemory<byte> wrapSalt, Span<byte> digest) =>
         EnvelopeHash(DigestV2Label, canonicalHeader, payload, digest, w =>
         {
             w.Int32(keyCount);
             w.Bytes(keysRoot);
+            Salt(w, wrapSalt);
         });
 
     private static void EnvelopeHash(string label, ReadOnlySpan<byte> canonicalHeader, ReadOnlySpan<byte> payload, Span<byte> digest, Action<Writer> keys)

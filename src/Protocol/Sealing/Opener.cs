@@ -172,10 +172,10 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             var keysRoot = MerkleTree.RootFromPath(Canonical.KeyDigest(key), keyProof.Index, keyProof.Count, keyProof.Path);
             if (keysRoot is null)
                 return OpenResult.Refused(OpenOutcome.Tampered, header, "the key proof cannot belong to the envelope's keys");
-            Canonical.DigestV2(canonicalHeader, envelope.Payload.Span, keyProof.Count, keysRoot, digest);
+            Canonical.DigestV2(canonicalHeader, envelope.Payload.Span, keyProof.Count, keysRoot, envelope.WrapSalt, digest);
         }
         else
-            Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, digest);
+            Canonical.Digest(canonicalHeader, envelope.Payload.Span, envelope.Keys, envelope.WrapSalt, digest);
         var root = envelope.KeyProof is { } cut
             ? RootOfCut(digest, proof, cut.Count)
             : MerkleTree.RootFromPath(digest, proof.LeafIndex, proof.BatchSize, proof.Path, knownTrees.For(proof));
@@ -230,20 +230,62 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             return OpenResult.Refused(OpenOutcome.UnknownKey, header, $"sealed to our agreement key version {wrapped.RecipientKeyVersion}, which this node does not hold");
 
         var secret = keys.PairwiseSecret(wrapped.RecipientKeyVersion, sender);
-        Span<byte> kek = stackalloc byte[Aead.KeySize];
         Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
+        Sha256.Hash(canonicalHeader, headerHash);
+        var opened = envelope.WrapSalt.IsEmpty
+            ? UnwrapAlone(secret, header, wrapped, headerHash, contentKey)
+            : Aead.TryOpen(BatchWrapKey.For(secret, envelope.WrapSalt.Span, header, bureau, wrapped.RecipientKeyVersion), wrapped.Key.Span, headerHash, contentKey);
+        return opened ? null : OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
+    }
+
+    /// <summary>A key wrapped under a key derived for its envelope alone (HKDF salted with the envelope's id).</summary>
+    private bool UnwrapAlone(byte[] secret, EnvelopeHeader header, WrappedKey wrapped, ReadOnlySpan<byte> headerHash, Span<byte> contentKey)
+    {
+        Span<byte> kek = stackalloc byte[Aead.KeySize];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
                 Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
-            Sha256.Hash(canonicalHeader, headerHash);
-            return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey)
-                ? null
-                : OpenResult.Refused(OpenOutcome.Tampered, header, "our wrapped content key does not authenticate");
+            return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    /// <summary>
+    /// The key-wrapping key of the batch an envelope came in (<see cref="SealedEnvelope.WrapSalt"/>), loaded once for the
+    /// envelopes of that batch that follow on this thread: a gate admits a delivery's envelopes one after another.
+    /// </summary>
+    private sealed class BatchWrapKey
+    {
+        [ThreadStatic] private static BatchWrapKey? last;
+
+        private readonly byte[] secret;
+        private readonly byte[] salt;
+        private readonly AesGcm aes;
+
+        private BatchWrapKey(byte[] secret, byte[] salt, AesGcm aes) => (this.secret, this.salt, this.aes) = (secret, salt, aes);
+
+        /// <param name="secret">The pairwise secret as the key ring keeps it: one array for each (our key version, the
+        /// sender's keys), so the same array means the same bureaus and versions.</param>
+        public static AesGcm For(byte[] secret, ReadOnlySpan<byte> salt, EnvelopeHeader header, BureauCode us, int ourKeyVersion)
+        {
+            if (last is { } known && ReferenceEquals(known.secret, secret) && salt.SequenceEqual(known.salt))
+                return known.aes;
+            Span<byte> kek = stackalloc byte[Aead.KeySize];
+            try
+            {
+                HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.BatchWrapInfo(header.From, header.SenderKeyVersion, us, ourKeyVersion));
+                last?.aes.Dispose();
+                last = new BatchWrapKey(secret, salt.ToArray(), new AesGcm(kek, Aead.TagSize));
+                return last.aes;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(kek);
+            }
         }
     }
 

@@ -6,10 +6,16 @@ namespace ActorNet.Protocol.Sealing;
 /// <param name="Payload">AES-256-GCM nonce ‖ ciphertext ‖ tag of the payload, with the canonical header as associated data.</param>
 /// <param name="KeyProof">Set on an envelope cut down to one recipient (<see cref="CutFor"/>): <see cref="Keys"/> holds that
 /// recipient's key only, and this proves where it sits among all the keys the sender signed.</param>
+/// <param name="WrapSalt">Empty: each key is wrapped under a key derived for this envelope alone (HKDF salted with its id).
+/// Else <see cref="WrapSaltSize"/> random bytes shared by the envelopes of one batch: each recipient's key-wrapping key is
+/// derived once for the whole batch (HKDF salted with them), and each wrap has its own random nonce. Covered by the digest.
+/// Only recipients that said they read it get it (<c>Accepted.BatchWraps</c>): older nodes cannot.</param>
 public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> Payload, IReadOnlyList<WrappedKey> Keys, BatchProof Proof,
-    KeyProof? KeyProof = null) : IActorNetMessage
+    KeyProof? KeyProof = null, ReadOnlyMemory<byte> WrapSalt = default) : IActorNetMessage
 {
     public const string Manifest = "m.env";
+
+    public const int WrapSaltSize = 16;
 
     public EnvelopeHeader Header { get; } = Header ?? throw new ArgumentNullException(nameof(Header));
 
@@ -26,6 +32,10 @@ public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> 
     public KeyProof? KeyProof { get; } = KeyProof is null || Keys?.Count == 1
         ? KeyProof
         : throw new ArgumentException("an envelope cut down to one recipient carries exactly one wrapped key", nameof(KeyProof));
+
+    public ReadOnlyMemory<byte> WrapSalt { get; } = WrapSalt.Length is 0 or WrapSaltSize
+        ? WrapSalt
+        : throw new ArgumentException($"a wrap salt is {WrapSaltSize} bytes, not {WrapSalt.Length}", nameof(WrapSalt));
 
     /// <summary>Whether this is an envelope cut down to one recipient's key.</summary>
     public bool IsCut => KeyProof is not null;
@@ -71,9 +81,9 @@ public sealed class EnvelopeCuts
     {
         var (keysRoot, keyPaths) = MerkleTree.Build(whole.Keys.Select(Canonical.KeyDigest).ToArray());
         var header = Canonical.Header(whole.Header);
-        var v1 = Canonical.Digest(header, whole.Payload.Span, whole.Keys);
+        var v1 = Canonical.Digest(header, whole.Payload.Span, whole.Keys, whole.WrapSalt);
         Span<byte> v2 = stackalloc byte[MerkleTree.HashSize];
-        Canonical.DigestV2(header, whole.Payload.Span, whole.Keys.Count, keysRoot, v2);
+        Canonical.DigestV2(header, whole.Payload.Span, whole.Keys.Count, keysRoot, whole.WrapSalt, v2);
         var batchPath = whole.Proof.Path.ToArray();
         batchPath[0] = MerkleTree.LeafHash(v1);
         var root = MerkleTree.RootFromPath(v2, whole.Proof.LeafIndex + 1, whole.Proof.BatchSize, batchPath);
@@ -112,7 +122,7 @@ public sealed class EnvelopeCuts
         var proof = whole.Proof;
         return new SealedEnvelope(whole.Header, whole.Payload, [whole.Keys[i]],
             new BatchProof(proof.Root, proof.LeafIndex + 1, proof.BatchSize, batchPath, proof.Signature),
-            new KeyProof(i, whole.Keys.Count, keyPaths[i]));
+            new KeyProof(i, whole.Keys.Count, keyPaths[i]), whole.WrapSalt);
     }
 }
 

@@ -25,12 +25,15 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         string? caseId = null, bool forwardingAllowed = false) =>
         new(id, Bureau, to, sentAt, handlingCode, caseId, keys.Version, forwardingAllowed);
 
-    public SealedEnvelope Seal(EnvelopeHeader header, MessagePayload payload) => Seal([(header, payload)])[0];
+    public SealedEnvelope Seal(EnvelopeHeader header, MessagePayload payload, Func<BureauCode, bool>? readsBatchWraps = null) =>
+        Seal([(header, payload)], readsBatchWraps)[0];
 
     /// <summary>Seals a batch under one signature; the envelopes come back in the batch's order.</summary>
+    /// <param name="readsBatchWraps">Which recipients open keys wrapped under a key made once a batch
+    /// (<see cref="SealedEnvelope.WrapSalt"/>): an envelope all of whose recipients do is sealed so, the others as before.</param>
     /// <exception cref="ArgumentException">A header is not from this bureau, names another key version than the current one, or the batch is empty or too large.</exception>
     /// <exception cref="UnknownRecipientException">The directory has no keys for a recipient.</exception>
-    public IReadOnlyList<SealedEnvelope> Seal(IReadOnlyList<(EnvelopeHeader Header, MessagePayload Payload)> batch)
+    public IReadOnlyList<SealedEnvelope> Seal(IReadOnlyList<(EnvelopeHeader Header, MessagePayload Payload)> batch, Func<BureauCode, bool>? readsBatchWraps = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count is 0 or > BatchProof.MaxBatchSize / 2)
@@ -50,26 +53,32 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             randomBytes += RandomBytesFor(header);
         }
 
-        // One draw for the content keys and nonces of the whole batch: each call to the generator costs more than its bytes.
-        var random = RandomNumberGenerator.GetBytes(randomBytes);
+        // One draw for the content keys and nonces of the whole batch, and its wrap salt: each call to the generator costs
+        // more than its bytes.
+        var random = RandomNumberGenerator.GetBytes(SealedEnvelope.WrapSaltSize + randomBytes);
+        var wrapKeys = readsBatchWraps is null ? null : new BatchWrapKeys(Bureau, version, random.AsSpan(0, SealedEnvelope.WrapSaltSize).ToArray(), keys);
+        var salts = new ReadOnlyMemory<byte>[batch.Count];
         try
         {
-            var offset = 0;
+            var offset = SealedEnvelope.WrapSaltSize;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (header, payload) = batch[i];
                 var length = RandomBytesFor(header);
-                parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length));
+                var batchWrapped = wrapKeys is not null && header.To.All(readsBatchWraps!);
+                salts[i] = batchWrapped ? wrapKeys!.Salt : ReadOnlyMemory<byte>.Empty;
+                parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length), batchWrapped ? wrapKeys : null);
                 offset += length;
-                digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys);
+                digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys, salts[i]);
                 var keysRoot = MerkleTree.Root(parts[i].Keys.Select(Canonical.KeyDigest).ToArray());
                 digests[2 * i + 1] = new byte[MerkleTree.HashSize];
-                Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, digests[2 * i + 1]);
+                Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, salts[i], digests[2 * i + 1]);
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(random);
+            wrapKeys?.Dispose();
         }
 
         var (root, paths) = MerkleTree.Build(digests);
@@ -77,14 +86,15 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var envelopes = new SealedEnvelope[batch.Count];
         for (var i = 0; i < batch.Count; i++)
             envelopes[i] = new SealedEnvelope(parts[i].Header, parts[i].Payload, parts[i].Keys,
-                new BatchProof(root, 2 * i, 2 * batch.Count, paths[2 * i], signature));
+                new BatchProof(root, 2 * i, 2 * batch.Count, paths[2 * i], signature), WrapSalt: salts[i]);
         return envelopes;
     }
 
     /// <summary>A content key, and a nonce for the payload and for each recipient's wrapped key.</summary>
     private static int RandomBytesFor(EnvelopeHeader header) => Aead.KeySize + Aead.NonceSize * (1 + header.To.Count);
 
-    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version, ReadOnlySpan<byte> random)
+    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version, ReadOnlySpan<byte> random,
+        BatchWrapKeys? wrapKeys)
     {
         var canonicalHeader = Canonical.Header(header);
         var contentKey = random[..Aead.KeySize];
@@ -95,14 +105,21 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext.AsSpan(0, plaintextLength), canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
             Sha256.Hash(canonicalHeader, headerHash);
-            var salt = Canonical.WrapSalt(header.Id);
+            var salt = wrapKeys is null ? Canonical.WrapSalt(header.Id) : null;
             var wrapped = new WrappedKey[header.To.Count];
             for (var r = 0; r < header.To.Count; r++)
             {
                 var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
-                var secret = keys.PairwiseSecret(version, recipient);
-                HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
-                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash));
+                byte[] key;
+                if (wrapKeys is not null)
+                    key = Aead.Seal(wrapKeys.For(recipient), Nonce(random, 1 + r), contentKey, headerHash);
+                else
+                {
+                    var secret = keys.PairwiseSecret(version, recipient);
+                    HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
+                    key = Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash);
+                }
+                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, key);
             }
             return (header, canonicalHeader, sealedPayload, wrapped);
         }
@@ -114,6 +131,40 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     }
 
     private static ReadOnlySpan<byte> Nonce(ReadOnlySpan<byte> random, int index) => random.Slice(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
+
+    /// <summary>
+    /// One batch's key-wrapping keys, one a recipient key version, derived when first needed from the pairwise secret and
+    /// the batch's salt, and loaded once: a derivation and a key load per message and recipient cost more than the wrap.
+    /// </summary>
+    private sealed class BatchWrapKeys(BureauCode from, int version, byte[] salt, BureauKeyRing keys) : IDisposable
+    {
+        private readonly Dictionary<(BureauCode, int), AesGcm> loaded = new();
+
+        public ReadOnlyMemory<byte> Salt { get; } = salt;
+
+        public AesGcm For(BureauPublicKeys recipient)
+        {
+            if (loaded.TryGetValue((recipient.Bureau, recipient.Version), out var known))
+                return known;
+            Span<byte> kek = stackalloc byte[Aead.KeySize];
+            try
+            {
+                HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.PairwiseSecret(version, recipient), kek, salt,
+                    Canonical.BatchWrapInfo(from, version, recipient.Bureau, recipient.Version));
+                return loaded[(recipient.Bureau, recipient.Version)] = new AesGcm(kek, Aead.TagSize);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(kek);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var aes in loaded.Values)
+                aes.Dispose();
+        }
+    }
 }
 
 /// <summary>A message names a recipient whose keys the directory does not hold.</summary>

@@ -54,6 +54,7 @@ internal static class SlicedDecoding
         var reader = new ProtoSliceReader(bytes);
         Parts header = default, proof = default, keyProof = default;
         var payload = ReadOnlyMemory<byte>.Empty;
+        var wrapSalt = ReadOnlyMemory<byte>.Empty;
         var keys = new List<WrappedKey>(1);
         while (reader.Next(out var field, out var wireType))
             switch (field, wireType)
@@ -63,6 +64,7 @@ internal static class SlicedDecoding
                 case (3, ProtoSliceReader.LengthDelimited): keys.Add(WrappedKey(reader.ReadBytes())); break;
                 case (4, ProtoSliceReader.LengthDelimited): proof.Add(reader.ReadBytes()); break;
                 case (5, ProtoSliceReader.LengthDelimited): keyProof.Add(reader.ReadBytes()); break;
+                case (6, ProtoSliceReader.LengthDelimited): wrapSalt = reader.ReadBytes(); break;
                 default: reader.Skip(field, wireType); break;
             }
         if (!header.Present)
@@ -70,7 +72,7 @@ internal static class SlicedDecoding
         if (!proof.Present)
             throw new ArgumentException("a sealed envelope without its batch proof");
         return new SealedEnvelope(EnvelopeHeaders.Of(header.Bytes), payload, keys, BatchProof(proof.Bytes),
-            keyProof.Present ? KeyProof(keyProof.Bytes) : null);
+            keyProof.Present ? KeyProof(keyProof.Bytes) : null, wrapSalt);
     }
 
     private static Parcel Parcel(ReadOnlyMemory<byte> bytes)

@@ -154,8 +154,8 @@ public static class WireFormat
             m => With(new P.Deliver { From = m.From.Value, To = m.To.Value }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
             p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray()), P.Deliver.Parser, SlicedDecoding.Deliver);
         Add<DeliveryProtocol.Accepted, P.Accepted>("m.accepted",
-            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut, Bulk = m.Bulk ?? "" },
-            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut, p.Bulk.Length == 0 ? null : p.Bulk), P.Accepted.Parser);
+            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut, Bulk = m.Bulk ?? "", BatchWraps = m.BatchWraps },
+            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut, p.Bulk.Length == 0 ? null : p.Bulk, p.BatchWraps), P.Accepted.Parser);
         Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
             m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);
@@ -566,6 +566,8 @@ public static class WireFormat
         envelope.Keys.AddRange(m.Keys.Select(ToProto));
         if (m.KeyProof is { } keyProof)
             envelope.KeyProof = ToProto(keyProof);
+        if (!m.WrapSalt.IsEmpty)
+            envelope.WrapSalt = Bytes(m.WrapSalt);
         return envelope;
     }
 
@@ -608,7 +610,8 @@ public static class WireFormat
             p.Payload.Memory,
             p.Keys.Select(k => new WrappedKey(Code(k.Recipient), k.RecipientKeyVersion, k.Key.Memory)).ToArray(),
             new BatchProof(proof.Root.Memory, proof.LeafIndex, proof.BatchSize, proof.Path.Select(b => b.Memory).ToArray(), proof.Signature.Memory),
-            p.KeyProof is { } k ? new KeyProof(k.Index, k.Count, k.Path.Select(b => b.Memory).ToArray()) : null);
+            p.KeyProof is { } k ? new KeyProof(k.Index, k.Count, k.Path.Select(b => b.Memory).ToArray()) : null,
+            p.WrapSalt.Memory);
     }
 
     internal static EnvelopeHeader HeaderFromProto(P.EnvelopeHeader h) =>

@@ -83,6 +83,27 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
     }
 
     [Fact]
+    public async Task The_outbox_tells_its_nodes_sealers_when_a_recipient_starts_or_stops_reading_keys_wrapped_once_a_batch()
+    {
+        var audit = CreateTestProbe();
+        var sealers = CreateTestProbe();
+        Sys.EventStream.Subscribe(sealers, typeof(SealerCommands.RecipientReads));
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor));
+        outbox.Tell(Post("first", US));
+        outbox.Tell(Post("second", US));
+        await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US, Bound);
+
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 1, TakesCut: true, BatchWraps: true));
+        Assert.Equal(new SealerCommands.RecipientReads(FR, US, true), await sealers.ExpectMsgAsync<SealerCommands.RecipientReads>(Bound));
+        // Said again with every acknowledgement, heard once.
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 2, TakesCut: true, BatchWraps: true));
+        await sealers.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        // A node that no longer says so (an older version put back) gets keys wrapped as before from then on.
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 2, TakesCut: true));
+        Assert.Equal(new SealerCommands.RecipientReads(FR, US, false), await sealers.ExpectMsgAsync<SealerCommands.RecipientReads>(Bound));
+    }
+
+    [Fact]
     public async Task A_recipient_that_acknowledges_slowly_is_not_sent_everything_again_but_a_silent_one_is()
     {
         var audit = CreateTestProbe();

@@ -97,6 +97,7 @@ public sealed class DeliveryTests() : TestKit(Config)
         inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "forged", Sealed(1))]));
         var accepted = await ExpectMsgAsync<DeliveryProtocol.Accepted>(Bound);
         Assert.Equal(0, accepted.UpToSequence);
+        Assert.True(accepted.TakesCut && accepted.BatchWraps, accepted.ToString()); // what this inbox's gate opens
 
         var record = await audit.FishForMessageAsync<AuditCommands.Record>(r => r.Kind == AuditKinds.EnvelopeRefused, Bound);
         Assert.Equal("forged", record.MessageId);

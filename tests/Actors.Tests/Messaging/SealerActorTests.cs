@@ -81,6 +81,54 @@ public sealed class SealerActorTests : TestKit
         Assert.Equal((0, DE), requester.ExpectMsg<SealerCommands.Refused>(TimeSpan.FromSeconds(10)) is var r ? (r.Index, r.Recipient) : default);
     }
 
+    [Fact]
+    public void Keys_are_wrapped_once_a_batch_only_for_recipients_the_outbox_heard_read_them()
+    {
+        var sealer = Sys.ActorOf(SealerActor.Props(_fr));
+        SealedEnvelope SealOne(string body)
+        {
+            sealer.Tell(new SealerCommands.Seal([To(US, body)]), TestActor);
+            return ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes.Single();
+        }
+
+        Assert.True(SealOne("before").WrapSalt.IsEmpty);
+        // The sealer subscribes as it starts: the first word may come before it listens, as an outbox's would be said again.
+        Sys.EventStream.Publish(new SealerCommands.RecipientReads(DE, US, true)); // another bureau's outbox: not this sealer's business
+        AwaitAssert(() =>
+        {
+            Sys.EventStream.Publish(new SealerCommands.RecipientReads(FR, US, true));
+            var envelope = SealOne("after");
+            Assert.Equal(SealedEnvelope.WrapSaltSize, envelope.WrapSalt.Length);
+            Assert.Equal("after", _us.Opener.Open(SealedEnvelope.FromBytes(envelope.ToBytes())).Payload!.Body);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+
+        Sys.EventStream.Publish(new SealerCommands.RecipientReads(FR, US, false));
+        var again = SealOne("after a downgrade");
+        Assert.True(again.WrapSalt.IsEmpty);
+        Assert.True(_us.Opener.Open(again).IsOpened);
+    }
+
+    [Fact]
+    public void A_sealer_does_not_take_another_bureaus_word_for_its_recipients()
+    {
+        var sealer = Sys.ActorOf(SealerActor.Props(_fr));
+        var heard = CreateTestProbe();
+        Sys.EventStream.Subscribe(heard, typeof(SealerCommands.RecipientReads));
+        // Once the sealer surely listens (it answered a seal after a word it heeds was published and turned off again) ...
+        AwaitAssert(() =>
+        {
+            Sys.EventStream.Publish(new SealerCommands.RecipientReads(FR, US, true));
+            sealer.Tell(new SealerCommands.Seal([To(US, "probe")]), TestActor);
+            Assert.False(ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes.Single().WrapSalt.IsEmpty);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        Sys.EventStream.Publish(new SealerCommands.RecipientReads(FR, US, false));
+
+        // ... DE's outbox saying US reads them changes nothing for FR's sealer.
+        Sys.EventStream.Publish(new SealerCommands.RecipientReads(DE, US, true));
+        sealer.Tell(new SealerCommands.Seal([To(US, "still as before")]), TestActor);
+        Assert.True(ExpectMsg<SealerCommands.Sealed>(TimeSpan.FromSeconds(10)).Envelopes.Single().WrapSalt.IsEmpty);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -45,7 +45,7 @@ public sealed class Bureaus : IDisposable
         var sealer = Sealer(from);
         var envelope = sealer.Seal(Header(from, to), Payload("x"));
         var other = sealer.Seal(Header(from, to), Payload("the other body"));
-        var digest = Canonical.Digest(Canonical.Header(envelope.Header), other.Payload.Span, envelope.Keys);
+        var digest = Canonical.Digest(Canonical.Header(envelope.Header), other.Payload.Span, envelope.Keys, envelope.WrapSalt);
         var (root, paths) = MerkleTree.Build([digest]);
         var signature = rings[from].Sign(Canonical.BatchToSign(from, envelope.Header.SenderKeyVersion, root));
         return new SealedEnvelope(envelope.Header, other.Payload, envelope.Keys, new BatchProof(root, 0, 1, paths[0], signature));

@@ -14,8 +14,11 @@ public class EnvelopeCutTests : IDisposable
 
     public void Dispose() => bureaus.Dispose();
 
+    /// <summary>Which recipients the sealer wraps keys for once a batch; none here, all in <see cref="BatchWrappedEnvelopeCutTests"/>.</summary>
+    protected virtual Func<BureauCode, bool>? ReadsBatchWraps => null;
+
     private IReadOnlyList<SealedEnvelope> SealToThree(int batch = 3) =>
-        bureaus.Sealer(FR).Seal(Enumerable.Range(0, batch).Select(i => (bureaus.Header(FR, US, DE, ES), Payload($"message {i}"))).ToList());
+        bureaus.Sealer(FR).Seal(Enumerable.Range(0, batch).Select(i => (bureaus.Header(FR, US, DE, ES), Payload($"message {i}"))).ToList(), ReadsBatchWraps);
 
     [Fact]
     public void Every_recipient_opens_its_cut_of_every_envelope_and_the_cut_is_smaller()
@@ -70,7 +73,7 @@ public class EnvelopeCutTests : IDisposable
     [Fact]
     public void An_envelope_for_one_recipient_is_not_cut()
     {
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
 
         Assert.Null(envelope.Cuts());
         Assert.Null(envelope.CutFor(US));
@@ -85,7 +88,7 @@ public class EnvelopeCutTests : IDisposable
         var whole = SealToThree(2)[0];
         var p = whole.Proof;
         var elsewhere = new SealedEnvelope(whole.Header, whole.Payload, whole.Keys,
-            new BatchProof(p.Root, p.LeafIndex, p.BatchSize, [p.Path[0], new byte[32]], p.Signature));
+            new BatchProof(p.Root, p.LeafIndex, p.BatchSize, [p.Path[0], new byte[32]], p.Signature), WrapSalt: whole.WrapSalt);
 
         Assert.Equal(2, p.Path.Count);
         Assert.Null(elsewhere.Cuts());
@@ -106,7 +109,7 @@ public class EnvelopeCutTests : IDisposable
         var k = cut.KeyProof!;
         var p = cut.Proof;
         SealedEnvelope With(KeyProof? keyProof = null, BatchProof? proof = null, IReadOnlyList<WrappedKey>? keys = null, ReadOnlyMemory<byte>? payload = null) =>
-            new(cut.Header, payload ?? cut.Payload, keys ?? cut.Keys, proof ?? p, keyProof ?? k);
+            new(cut.Header, payload ?? cut.Payload, keys ?? cut.Keys, proof ?? p, keyProof ?? k, cut.WrapSalt);
         var altered = part switch
         {
             "key path" => With(keyProof: new KeyProof(k.Index, k.Count, [Flip(k.Path[0]), .. k.Path.Skip(1)])),
@@ -115,7 +118,7 @@ public class EnvelopeCutTests : IDisposable
             "key of another recipient's cut" => With(keys: other.Keys),
             "batch path" => With(proof: new BatchProof(p.Root, p.LeafIndex, p.BatchSize, [Flip(p.Path[0]), .. p.Path.Skip(1)], p.Signature)),
             "leaf index back to the v1 leaf" => With(proof: new BatchProof(p.Root, p.LeafIndex - 1, p.BatchSize, p.Path, p.Signature)),
-            "key proof removed" => new SealedEnvelope(cut.Header, cut.Payload, cut.Keys, p),
+            "key proof removed" => new SealedEnvelope(cut.Header, cut.Payload, cut.Keys, p, WrapSalt: cut.WrapSalt),
             "wrapped key bytes" => With(keys: [new WrappedKey(cut.Keys[0].Recipient, cut.Keys[0].RecipientKeyVersion, Flip(cut.Keys[0].Key))]),
             "payload" => With(payload: Flip(cut.Payload, 20)),
             _ => throw new ArgumentOutOfRangeException(nameof(part)),
@@ -136,7 +139,7 @@ public class EnvelopeCutTests : IDisposable
         SealedEnvelope Altered(BureauCode recipient, BatchProof proof)
         {
             var cut = envelope.CutFor(recipient)!;
-            return SealedEnvelope.FromBytes(new SealedEnvelope(cut.Header, cut.Payload, cut.Keys, proof, cut.KeyProof).ToBytes());
+            return SealedEnvelope.FromBytes(new SealedEnvelope(cut.Header, cut.Payload, cut.Keys, proof, cut.KeyProof, cut.WrapSalt).ToBytes());
         }
         var flippedPath = new BatchProof(p.Root, p.LeafIndex, p.BatchSize, [.. p.Path.SkipLast(1), Flip(p.Path[^1])], p.Signature);
         var otherLeaf = new BatchProof(p.Root, p.LeafIndex + 1, p.BatchSize, p.Path, p.Signature);
@@ -150,7 +153,7 @@ public class EnvelopeCutTests : IDisposable
         }
         var payloadAltered = envelope.CutFor(ES)!;
         Assert.Equal(OpenOutcome.Tampered, bureaus.Opener(ES).Open(
-            new SealedEnvelope(payloadAltered.Header, Flip(payloadAltered.Payload, 20), payloadAltered.Keys, p, payloadAltered.KeyProof)).Outcome);
+            new SealedEnvelope(payloadAltered.Header, Flip(payloadAltered.Payload, 20), payloadAltered.Keys, p, payloadAltered.KeyProof, payloadAltered.WrapSalt)).Outcome);
     }
 
     private static ReadOnlyMemory<byte> Flip(ReadOnlyMemory<byte> bytes, int index = 0)

@@ -7,7 +7,10 @@ namespace ActorNet.Protocol.Tests.Sealing;
 
 public class SealerOpenerTests : IDisposable
 {
-    private readonly Bureaus bureaus = new();
+    protected readonly Bureaus bureaus = new();
+
+    /// <summary>Which recipients the sealer wraps keys for once a batch; none here, all in <see cref="BatchWrappedSealerOpenerTests"/>.</summary>
+    protected virtual Func<BureauCode, bool>? ReadsBatchWraps => null;
 
     public void Dispose() => bureaus.Dispose();
 
@@ -15,7 +18,7 @@ public class SealerOpenerTests : IDisposable
     public void The_one_recipient_opens_what_was_sealed_for_it()
     {
         var payload = Payload();
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), payload);
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), payload, ReadsBatchWraps);
 
         var result = bureaus.Opener(US).Open(envelope);
 
@@ -40,7 +43,7 @@ public class SealerOpenerTests : IDisposable
             .Select(i => (bureaus.Header(FR, US, DE, ES), Payload($"message {i}")))
             .ToList();
 
-        var envelopes = bureaus.Sealer(FR).Seal(batch);
+        var envelopes = bureaus.Sealer(FR).Seal(batch, ReadsBatchWraps);
 
         Assert.Equal(batchSize, envelopes.Count);
         Assert.Single(envelopes.Select(e => Convert.ToHexString(e.Proof.Signature.Span)).Distinct());
@@ -60,7 +63,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void A_bureau_that_is_not_a_recipient_cannot_open_it()
     {
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload(), ReadsBatchWraps);
 
         var result = bureaus.Opener(ES).Open(envelope);
 
@@ -71,7 +74,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void An_envelope_survives_the_wire()
     {
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
 
         var received = SealedEnvelope.FromBytes(envelope.ToBytes());
 
@@ -97,13 +100,14 @@ public class SealerOpenerTests : IDisposable
         { "leaf index", OpenOutcome.Tampered },
         { "root", OpenOutcome.Tampered },
         { "signature", OpenOutcome.Forged },
+        { "wrap salt", OpenOutcome.Tampered },
     };
 
     [Theory]
     [MemberData(nameof(Alterations))]
     public void An_altered_envelope_is_refused_with_the_reason(string part, OpenOutcome expected)
     {
-        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList(), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         // Opening the intact batch first puts its root in the verified cache: an alteration must be caught all the same.
         Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
@@ -118,13 +122,13 @@ public class SealerOpenerTests : IDisposable
 
     public static TheoryData<string> AlterationsAtRest() =>
         new("header id", "header recipients", "header sent at", "header handling code", "header case id", "header forwarding",
-            "payload ciphertext", "payload tag", "wrapped key", "header sender", "payload of another envelope");
+            "payload ciphertext", "payload tag", "wrapped key", "header sender", "payload of another envelope", "wrap salt");
 
     [Theory]
     [MemberData(nameof(AlterationsAtRest))]
     public void The_readers_opening_refuses_what_was_altered_after_the_gate_admitted_it(string part)
     {
-        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList(), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         Assert.All(envelopes, e => Assert.True(opener.Open(e).IsOpened));
         Assert.All(envelopes, e => Assert.True(opener.OpenAdmitted(e).IsOpened));
@@ -140,7 +144,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_readers_opening_shows_what_the_gate_opened()
     {
-        var envelope = SealedEnvelope.FromBytes(bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload()).ToBytes());
+        var envelope = SealedEnvelope.FromBytes(bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), Payload(), ReadsBatchWraps).ToBytes());
         var opener = bureaus.Opener(US);
 
         var atGate = opener.Open(envelope);
@@ -156,7 +160,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_reader_opens_with_the_content_key_the_gate_unwrapped_and_nothing_else()
     {
-        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList());
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList(), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         var keys = new byte[2][];
         for (var i = 0; i < 2; i++)
@@ -178,7 +182,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_gate_can_hand_the_payload_it_decrypted_to_the_reader_who_only_decodes_it()
     {
-        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList());
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"message {i}"))).ToList(), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         var key = new byte[Opener.ContentKeySize];
         var plaintext = new byte[Opener.PlaintextLength(envelopes[0])];
@@ -198,7 +202,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_gate_hands_out_no_plaintext_for_an_envelope_whose_payload_does_not_authenticate()
     {
-        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList());
+        var envelopes = bureaus.Sealer(FR).Seal(Enumerable.Range(0, 3).Select(_ => (bureaus.Header(FR, US, DE), Payload())).ToList(), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         var key = new byte[Opener.ContentKeySize];
         var altered = Alter(envelopes, "payload ciphertext");
@@ -211,7 +215,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_gate_hands_out_no_key_for_an_envelope_it_refuses()
     {
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
         var badSignature = With(envelope, signature: Flip(envelope.Proof.Signature, 40));
         var key = new byte[Opener.ContentKeySize];
 
@@ -223,7 +227,7 @@ public class SealerOpenerTests : IDisposable
     public void The_batch_proof_is_the_gates_to_check_not_the_readers()
     {
         // What the reader's opening skips, on purpose: the gate refuses this, and only what the gate admitted is in an inbox.
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
         var badSignature = With(envelope, signature: Flip(envelope.Proof.Signature, 40));
         var opener = bureaus.Opener(US);
 
@@ -234,7 +238,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void No_single_flipped_bit_in_the_serialized_envelope_opens()
     {
-        var bytes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US), Payload("short")), (bureaus.Header(FR, US), Payload("other"))])[0].ToBytes();
+        var bytes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US), Payload("short")), (bureaus.Header(FR, US), Payload("other"))], ReadsBatchWraps)[0].ToBytes();
         var opener = bureaus.Opener(US);
         var outcomes = new Dictionary<string, int>();
 
@@ -263,7 +267,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void The_gate_admits_what_opens_and_refuses_every_flipped_bit()
     {
-        var envelopes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE), Payload("short")), (bureaus.Header(FR, US), Payload("other"))]);
+        var envelopes = bureaus.Sealer(FR).Seal([(bureaus.Header(FR, US, DE), Payload("short")), (bureaus.Header(FR, US), Payload("other"))], ReadsBatchWraps);
         var opener = bureaus.Opener(US);
         Assert.Null(opener.Admit(envelopes[0]));
         Assert.Null(opener.Admit(envelopes[0].CutFor(US)!));
@@ -304,7 +308,7 @@ public class SealerOpenerTests : IDisposable
     {
         // DE's keys, FR's name: what a bureau impersonating another would produce.
         var impostor = new Sealer(FR, bureaus.Keys(DE), bureaus.Directory);
-        var forged = impostor.Seal(impostor.Header("forged-1", [US], At, HandlingCode.H0), Payload());
+        var forged = impostor.Seal(impostor.Header("forged-1", [US], At, HandlingCode.H0), Payload(), ReadsBatchWraps);
 
         var result = bureaus.Opener(US).Open(forged);
 
@@ -314,7 +318,7 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void A_sender_key_version_missing_from_the_directory_is_an_unknown_key()
     {
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
         var h = envelope.Header;
         var claimed = With(envelope, header: new EnvelopeHeader(h.Id, h.From, h.To, h.SentAt, h.HandlingCode, h.CaseId, 9, h.ForwardingAllowed));
 
@@ -324,11 +328,11 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void Messages_sealed_to_an_old_agreement_key_still_open_after_the_recipient_rotates()
     {
-        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 1"));
+        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 1"), ReadsBatchWraps);
         using var rotated = bureaus.Keys(US).Rotate();
         bureaus.Enrol(US, rotated);
 
-        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 2"));
+        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload("sealed to version 2"), ReadsBatchWraps);
         var opener = bureaus.Opener(US);
 
         Assert.Equal(1, old.Keys[0].RecipientKeyVersion);
@@ -340,11 +344,11 @@ public class SealerOpenerTests : IDisposable
     [Fact]
     public void Messages_signed_before_the_sender_rotates_still_verify()
     {
-        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var old = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
         using var rotated = bureaus.Keys(FR).Rotate();
         bureaus.Enrol(FR, rotated);
 
-        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload());
+        var fresh = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
 
         Assert.Equal(2, fresh.Header.SenderKeyVersion);
         Assert.True(bureaus.Opener(US).Open(old).IsOpened);
@@ -355,7 +359,7 @@ public class SealerOpenerTests : IDisposable
     public void A_body_of_exactly_one_mebibyte_is_sealed_and_opened()
     {
         var body = new string('a', MessagePayload.MaxContentBytes);
-        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), new MessagePayload("big", body));
+        var envelope = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US), new MessagePayload("big", body), ReadsBatchWraps);
 
         Assert.Equal(body, bureaus.Opener(US).Open(SealedEnvelope.FromBytes(envelope.ToBytes())).Payload?.Body);
     }
@@ -384,7 +388,7 @@ public class SealerOpenerTests : IDisposable
         const string subject = "UNIQUE-SUBJECT-41b2";
         var payload = new MessagePayload(subject, secret, [new Attachment("UNIQUE-NAME-9d0e.txt", "text/plain", Encoding.UTF8.GetBytes("UNIQUE-ATTACHMENT-55aa"))]);
 
-        var bytes = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), payload).ToBytes();
+        var bytes = bureaus.Sealer(FR).Seal(bureaus.Header(FR, US, DE), payload, ReadsBatchWraps).ToBytes();
 
         foreach (var marker in new[] { secret, "the-suspect", subject, "UNIQUE-NAME", "UNIQUE-ATTACHMENT" })
         {
@@ -397,7 +401,7 @@ public class SealerOpenerTests : IDisposable
     public void Sealing_for_an_unknown_recipient_is_refused_naming_it()
     {
         var sealer = bureaus.Sealer(FR);
-        var e = Assert.Throws<UnknownRecipientException>(() => sealer.Seal(sealer.Header("m-1", [US, new BureauCode("JP")], At, HandlingCode.H0), Payload()));
+        var e = Assert.Throws<UnknownRecipientException>(() => sealer.Seal(sealer.Header("m-1", [US, new BureauCode("JP")], At, HandlingCode.H0), Payload(), ReadsBatchWraps));
         Assert.Equal(new BureauCode("JP"), e.Bureau);
     }
 
@@ -405,9 +409,9 @@ public class SealerOpenerTests : IDisposable
     public void A_sealer_seals_only_its_own_bureaus_envelopes_under_its_current_key()
     {
         var sealer = bureaus.Sealer(FR);
-        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", DE, [US], At, HandlingCode.H0, null, 1), Payload()));
-        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", FR, [US], At, HandlingCode.H0, null, 2), Payload()));
-        Assert.Throws<ArgumentException>(() => sealer.Seal([]));
+        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", DE, [US], At, HandlingCode.H0, null, 1), Payload(), ReadsBatchWraps));
+        Assert.Throws<ArgumentException>(() => sealer.Seal(new EnvelopeHeader("m-1", FR, [US], At, HandlingCode.H0, null, 2), Payload(), ReadsBatchWraps));
+        Assert.Throws<ArgumentException>(() => sealer.Seal([], ReadsBatchWraps));
     }
 
     // The envelope's parts validate in their constructors and so have no init accessors: alterations are rebuilt whole.
@@ -435,16 +439,19 @@ public class SealerOpenerTests : IDisposable
             "leaf index" => With(e, leafIndex: 0),
             "root" => With(e, root: Flip(e.Proof.Root, 31)),
             "signature" => With(e, signature: Flip(e.Proof.Signature, 40)),
+            // A bit flipped in the batch's salt, or a salt given to an envelope whose keys were wrapped for it alone.
+            "wrap salt" => With(e, wrapSalt: e.WrapSalt.IsEmpty ? new byte[SealedEnvelope.WrapSaltSize] : Flip(e.WrapSalt, 5)),
             _ => throw new ArgumentException(part),
         };
     }
 
-    private static SealedEnvelope With(SealedEnvelope e, EnvelopeHeader? header = null, byte[]? payload = null, IReadOnlyList<WrappedKey>? keys = null,
-        IReadOnlyList<ReadOnlyMemory<byte>>? path = null, int? leafIndex = null, byte[]? root = null, byte[]? signature = null) =>
+    protected static SealedEnvelope With(SealedEnvelope e, EnvelopeHeader? header = null, byte[]? payload = null, IReadOnlyList<WrappedKey>? keys = null,
+        IReadOnlyList<ReadOnlyMemory<byte>>? path = null, int? leafIndex = null, byte[]? root = null, byte[]? signature = null, byte[]? wrapSalt = null) =>
         new(header ?? e.Header, payload ?? e.Payload, keys ?? e.Keys,
-            new BatchProof(root ?? e.Proof.Root, leafIndex ?? e.Proof.LeafIndex, e.Proof.BatchSize, path ?? e.Proof.Path, signature ?? e.Proof.Signature));
+            new BatchProof(root ?? e.Proof.Root, leafIndex ?? e.Proof.LeafIndex, e.Proof.BatchSize, path ?? e.Proof.Path, signature ?? e.Proof.Signature),
+            WrapSalt: wrapSalt ?? e.WrapSalt);
 
-    private static byte[] Flip(ReadOnlyMemory<byte> bytes, int index)
+    protected static byte[] Flip(ReadOnlyMemory<byte> bytes, int index)
     {
         var copy = bytes.ToArray();
         copy[index] ^= 0x01;
