@@ -11,14 +11,21 @@ namespace ActorNet.Protocol.Sealing;
 /// The inbox's gate checks with <see cref="Admit"/>; its reader, later, opens with <see cref="OpenAdmitted"/>.
 /// </summary>
 /// <remarks>Thread-safe. Replays are the inbox's to catch, by <see cref="SealedEnvelope.Id"/>.</remarks>
-public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory, int verifiedRootCapacity = 4096)
+public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
 {
     private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
-    private readonly VerifiedRoots verifiedRoots = new(verifiedRootCapacity);
+    // Shared by every bureau this process hosts: a batch to fifty of them is signed once and verified once, not fifty times.
+    // Whether a signature verifies under a key is the same for every reader; an entry is trusted only with the same signer
+    // and signature.
+    private static readonly VerifiedRoots verifiedRoots = new(4096);
     private readonly KnownTrees knownTrees = new(4);
     // Shared by every bureau this process hosts: the cuts of one message reach each of them once.
     private static readonly SharedByRecipients<byte[]> CutPaths = new(1024);
     private readonly ConcurrentDictionary<(BureauCode, int), Verifier> verifiers = new();
+
+    /// <summary>Whether this process has verified <paramref name="envelope"/>'s batch signature (for tests).</summary>
+    internal static bool HasVerifiedBatchOf(SealedEnvelope envelope, BureauPublicKeys sender) =>
+        verifiedRoots.Contains(envelope.Proof.Root.Span, sender, envelope.Proof.Signature.Span);
 
     /// <summary>Bytes of a content key (AES-256), as <see cref="Admit(SealedEnvelope, Span{byte})"/> hands it out.</summary>
     public const int ContentKeySize = Aead.KeySize;

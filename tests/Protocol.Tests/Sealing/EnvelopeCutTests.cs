@@ -156,6 +156,25 @@ public class EnvelopeCutTests : IDisposable
             new SealedEnvelope(payloadAltered.Header, Flip(payloadAltered.Payload, 20), payloadAltered.Keys, p, payloadAltered.KeyProof, payloadAltered.WrapSalt)).Outcome);
     }
 
+    [Fact]
+    public void A_batch_signature_verified_for_one_hosted_recipient_is_not_verified_again_for_the_next_but_a_changed_one_is_refused()
+    {
+        var envelope = SealToThree(2)[0];
+        var sender = bureaus.Directory.Find(FR, envelope.Header.SenderKeyVersion)!;
+        Assert.False(Opener.HasVerifiedBatchOf(envelope, sender));
+
+        Assert.True(bureaus.Opener(US).Open(envelope.CutFor(US)!).IsOpened);
+
+        // DE's opener, another object as a node hosting both has, finds the batch verified; an altered signature on the
+        // same root is not taken for it.
+        Assert.True(Opener.HasVerifiedBatchOf(envelope.CutFor(DE)!, sender));
+        var cut = envelope.CutFor(DE)!;
+        var forged = new SealedEnvelope(cut.Header, cut.Payload, cut.Keys,
+            new BatchProof(cut.Proof.Root, cut.Proof.LeafIndex, cut.Proof.BatchSize, cut.Proof.Path, Flip(cut.Proof.Signature, 40)), cut.KeyProof, cut.WrapSalt);
+        Assert.Equal(OpenOutcome.Forged, bureaus.Opener(DE).Open(forged).Outcome);
+        Assert.True(bureaus.Opener(DE).Open(cut).IsOpened);
+    }
+
     private static ReadOnlyMemory<byte> Flip(ReadOnlyMemory<byte> bytes, int index = 0)
     {
         var copy = bytes.ToArray();
