@@ -49,20 +49,19 @@ public sealed class SealerActor : ReceiveActor
     private readonly BureauCrypto _crypto;
     private readonly IPublicKeyLookup _directory;
     private readonly Queue<(SealerCommands.Seal Request, IActorRef ReplyTo)> _waiting = new();
-    private readonly HashSet<BureauCode> _readBatchWraps = [];
-    private readonly Func<BureauCode, bool> _readsBatchWraps;
+    // Recipients whose inbox said it opens keys wrapped once a batch (SealerCommands.RecipientReads).
+    private readonly HashSet<BureauCode> _batchWrapReaders = [];
     private bool _flushScheduled;
 
     public SealerActor(BureauCrypto crypto)
     {
         _crypto = crypto;
         _directory = crypto.Directory;
-        _readsBatchWraps = _readBatchWraps.Contains;
         Receive<SealerCommands.RecipientReads>(reads =>
         {
             if (reads.Sender != crypto.Bureau)
                 return;
-            if (reads.BatchWraps ? _readBatchWraps.Add(reads.Recipient) : _readBatchWraps.Remove(reads.Recipient))
+            if (reads.BatchWraps ? _batchWrapReaders.Add(reads.Recipient) : _batchWrapReaders.Remove(reads.Recipient))
                 _log.Debug("Sealer of {Bureau}: {Recipient} {Reads} keys wrapped once a batch", crypto.Bureau, reads.Recipient, reads.BatchWraps ? "reads" : "no longer reads");
         });
         Receive<SealerCommands.Seal>(request =>
@@ -113,7 +112,7 @@ public sealed class SealerActor : ReceiveActor
         var sealer = _crypto.Sealer;
         try
         {
-            var sealedAll = sealer.Seal(batch.SelectMany(b => b.Request.Drafts.Select(d => Headed(sealer, d))).ToArray(), _readsBatchWraps);
+            var sealedAll = sealer.Seal(batch.SelectMany(b => b.Request.Drafts.Select(d => Headed(sealer, d))).ToArray(), _batchWrapReaders.Contains);
             var offset = 0;
             foreach (var (request, replyTo) in batch)
             {
@@ -150,7 +149,7 @@ public sealed class SealerActor : ReceiveActor
             }
         try
         {
-            return new SealerCommands.Sealed(sealer.Seal(request.Drafts.Select(d => Headed(sealer, d)).ToArray(), _readsBatchWraps));
+            return new SealerCommands.Sealed(sealer.Seal(request.Drafts.Select(d => Headed(sealer, d)).ToArray(), _batchWrapReaders.Contains));
         }
         catch (UnknownRecipientException e)
         {

@@ -101,7 +101,7 @@ internal static class Canonical
     }
 
     /// <summary>
-    /// An envelope's second leaf (v2): as <see cref="Digest(ReadOnlySpan{byte}, ReadOnlySpan{byte}, IReadOnlyList{WrappedKey}, Span{byte})"/>,
+    /// An envelope's second leaf (v2): as <see cref="Digest(ReadOnlySpan{byte}, ReadOnlySpan{byte}, IReadOnlyList{WrappedKey}, ReadOnlyMemory{byte}, Span{byte})"/>,
     /// but its wrapped keys enter only through the Merkle root of their <see cref="KeyDigest"/>s, so a recipient given its
     /// own key and that key's path can check it without the others.
     /// </summary>

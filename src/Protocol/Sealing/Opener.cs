@@ -251,8 +251,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         Span<byte> kek = stackalloc byte[Aead.KeySize];
         try
         {
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(header.Id),
-                Canonical.WrapInfo(header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion));
+            KeyWrapping.ForEnvelope(secret, header.Id, header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion, kek);
             return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey);
         }
         finally
@@ -281,18 +280,10 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         {
             if (last is { } known && ReferenceEquals(known.secret, secret) && salt.SequenceEqual(known.salt))
                 return known.aes;
-            Span<byte> kek = stackalloc byte[Aead.KeySize];
-            try
-            {
-                HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.BatchWrapInfo(header.From, header.SenderKeyVersion, us, ourKeyVersion));
-                last?.aes.Dispose();
-                last = new BatchWrapKey(secret, salt.ToArray(), new AesGcm(kek, Aead.TagSize));
-                return last.aes;
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(kek);
-            }
+            var aes = KeyWrapping.ForBatch(secret, salt, header.From, header.SenderKeyVersion, us, ourKeyVersion);
+            last?.aes.Dispose();
+            last = new BatchWrapKey(secret, salt.ToArray(), aes);
+            return aes;
         }
     }
 

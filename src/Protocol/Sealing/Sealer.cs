@@ -105,7 +105,6 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext.AsSpan(0, plaintextLength), canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
             Sha256.Hash(canonicalHeader, headerHash);
-            var salt = wrapKeys is null ? Canonical.WrapSalt(header.Id) : null;
             var wrapped = new WrappedKey[header.To.Count];
             for (var r = 0; r < header.To.Count; r++)
             {
@@ -115,8 +114,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                     key = Aead.Seal(wrapKeys.For(recipient), Nonce(random, 1 + r), contentKey, headerHash);
                 else
                 {
-                    var secret = keys.PairwiseSecret(version, recipient);
-                    HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, salt, Canonical.WrapInfo(Bureau, version, recipient.Bureau, recipient.Version));
+                    KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), header.Id, Bureau, version, recipient.Bureau, recipient.Version, kek);
                     key = Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash);
                 }
                 wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, key);
@@ -144,19 +142,10 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
         public AesGcm For(BureauPublicKeys recipient)
         {
-            if (loaded.TryGetValue((recipient.Bureau, recipient.Version), out var known))
-                return known;
-            Span<byte> kek = stackalloc byte[Aead.KeySize];
-            try
-            {
-                HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.PairwiseSecret(version, recipient), kek, salt,
-                    Canonical.BatchWrapInfo(from, version, recipient.Bureau, recipient.Version));
-                return loaded[(recipient.Bureau, recipient.Version)] = new AesGcm(kek, Aead.TagSize);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(kek);
-            }
+            if (!loaded.TryGetValue((recipient.Bureau, recipient.Version), out var aes))
+                loaded[(recipient.Bureau, recipient.Version)] = aes =
+                    KeyWrapping.ForBatch(keys.PairwiseSecret(version, recipient), salt, from, version, recipient.Bureau, recipient.Version);
+            return aes;
         }
 
         public void Dispose()
