@@ -31,6 +31,9 @@ const string usage = """
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
               sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (hosted bureaus for notices-fanout and messaging-fanout)
+    environment: ACTORNET_BENCH_LATENCY_CSV=FILE   messaging: each single send's time and latency
+                 ACTORNET_BENCH_FANOUT_CSV=FILE    messaging-fanout: each message's send and its first, middle and last read
+                 ACTORNET_BENCH_KEEP=1             keeps the work directory (logs, databases) after the run
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")

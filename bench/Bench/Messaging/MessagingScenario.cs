@@ -137,6 +137,9 @@ public static class MessagingScenario
         var seconds = await run.AllReceivedAsync(TimeSpan.FromSeconds(600));
         var cpuAfter = CpuSeconds(network, hosted);
         var latencies = run.Latencies(lastOfAll: true);
+        // Each message's send and when its first, middle and last recipient read it, in ms after the first send: where the run's time goes.
+        if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_FANOUT_CSV") is { Length: > 0 } csv)
+            await File.WriteAllLinesAsync(csv, run.ReadTimeline().Prepend($"sent_ms,first_read_ms,median_read_ms,last_read_ms,first_send_monotonic_ns={run.FirstSendTicks * (1_000_000_000 / Stopwatch.Frequency)}"));
         report.Add(new("messaging-fanout", $"fan-out: {o.FanoutMessages:N0} messages to {recipients.Length} recipient bureaus, all have all",
             seconds * 1000, "ms", "< RabbitMQ classic in the same run (see compare)", Detail: $"duplicates {run.Duplicates}"));
         report.Add(new("messaging-fanout", "fan-out: deliveries/s", o.FanoutMessages * recipients.Length / seconds, "deliveries/s"));
@@ -192,6 +195,8 @@ public static class MessagingScenario
         }
 
         public long Duplicates { get; private set; }
+        /// <summary>The first send's <see cref="Stopwatch"/> timestamp (CLOCK_MONOTONIC on Linux, as perf's <c>-k CLOCK_MONOTONIC</c>).</summary>
+        public long FirstSendTicks => _firstSend;
         public double SendSeconds => (double)(_lastSend - _firstSend) / Stopwatch.Frequency;
         public double ClientCpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
 
@@ -363,6 +368,18 @@ public static class MessagingScenario
                 return Enumerable.Range(0, _count)
                     .Select(i => (double)((lastOfAll ? _receivedAt.Max(r => r[i]) : _receivedAt[0][i]) - _sentAt[i]) * 1000 / Stopwatch.Frequency)
                     .ToList();
+        }
+
+        /// <summary>Per message: its send, and the reads by its first, middle and last recipient, in ms after the first send (CSV lines).</summary>
+        public List<string> ReadTimeline()
+        {
+            double Ms(long at) => (double)(at - _firstSend) * 1000 / Stopwatch.Frequency;
+            lock (_gate)
+                return Enumerable.Range(0, _count).Select(i =>
+                {
+                    var reads = _receivedAt.Select(r => r[i]).Order().ToArray();
+                    return FormattableString.Invariant($"{Ms(_sentAt[i]):0.0},{Ms(reads[0]):0.0},{Ms(reads[reads.Length / 2]):0.0},{Ms(reads[^1]):0.0}");
+                }).ToList();
         }
 
         /// <summary>Wall-clock time of the open loop's first send, to line the latency CSV up with traces of the nodes.</summary>
