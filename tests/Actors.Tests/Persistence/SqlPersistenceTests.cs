@@ -62,6 +62,27 @@ public sealed class SqlPersistenceTests
         Assert.Equal("BCN Paris", again.DisplayName);
     }
 
+    [Theory]
+    [InlineData("sqlite", ActorNetHosting.SqliteJournalDispatcher)]
+    [InlineData("postgres", "akka.actor.default-dispatcher")]
+    public async Task On_sqlite_the_journal_writes_on_threads_of_its_own(string store, string expected)
+    {
+        // Microsoft.Data.Sqlite blocks the calling thread for a whole write, fsync included; Npgsql does not.
+        await using var database = await TestDatabase.CreateAsync(store);
+        await using var running = await StartAsync(database.Storage);
+        var system = running.System;
+        var bureau = system.ActorOf(BureauActor.Props(FR));
+        await bureau.Ask<BureauQueries.Profile>(new BureauCommands.ChangeSettings(FR, "BCN Paris", "ncb@example.fr"), Timeout);
+
+        Assert.Equal(expected, system.Settings.Config.GetString("akka.persistence.journal.sql.materializer-dispatcher"));
+        // The journal's streams (its write queue among them) run as actors under its stream supervisor, on that dispatcher.
+        var stage = await system.ActorSelection("/system/akka.persistence.journal.sql/StreamSupervisor-*/*").Ask<ActorIdentity>(new Identify(null), Timeout);
+        Assert.NotNull(stage.Subject);
+        Assert.Equal(expected, ((ActorRefWithCell)stage.Subject!).Underlying.Props.Dispatcher);
+        if (store == "sqlite") // threads of its own, not the thread pool's
+            Assert.Equal("ForkJoinDispatcher", system.Settings.Config.GetString(expected + ".type"));
+    }
+
     /// <summary>An actor system with ActorNet's serialization and the real journal on <paramref name="storage"/>.</summary>
     internal static async Task<RunningSystem> StartAsync(StorageSettings storage)
     {
