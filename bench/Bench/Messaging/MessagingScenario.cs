@@ -147,7 +147,7 @@ public static class MessagingScenario
         report.Add(new("messaging-fanout", "fan-out: send → read by the last recipient, p99", Percentile(latencies, 0.99), "ms"));
         var cpu = cpuAfter.Sum(kv => kv.Value - cpuBefore.GetValueOrDefault(kv.Key));
         report.Add(new("messaging-fanout", "fan-out: CPU time of all node processes during the run", cpu, "s",
-            Detail: $"sender {cpuAfter[Sender] - cpuBefore[Sender]:0.0} s"));
+            Detail: string.Join(", ", cpuAfter.Select(kv => $"{kv.Key} {kv.Value - cpuBefore.GetValueOrDefault(kv.Key):0.00} s"))));
     }
 
     private static double Percentile(IReadOnlyList<double> values, double p) => Stats.Percentile(values, p);
