@@ -373,12 +373,11 @@ public static class MessagingScenario
         /// <summary>Per message: its send, and the reads by its first, middle and last recipient, in ms after the first send (CSV lines).</summary>
         public List<string> ReadTimeline()
         {
-            double Ms(long at) => (double)(at - _firstSend) * 1000 / Stopwatch.Frequency;
             lock (_gate)
                 return Enumerable.Range(0, _count).Select(i =>
                 {
                     var reads = _receivedAt.Select(r => r[i]).Order().ToArray();
-                    return FormattableString.Invariant($"{Ms(_sentAt[i]):0.0},{Ms(reads[0]):0.0},{Ms(reads[reads.Length / 2]):0.0},{Ms(reads[^1]):0.0}");
+                    return FormattableString.Invariant($"{MsAfterFirstSend(_sentAt[i]):0.0},{MsAfterFirstSend(reads[0]):0.0},{MsAfterFirstSend(reads[reads.Length / 2]):0.0},{MsAfterFirstSend(reads[^1]):0.0}");
                 }).ToList();
         }
 
@@ -386,7 +385,9 @@ public static class MessagingScenario
         public long FirstSendUnixMs { get; private set; }
 
         /// <summary>Each message's send time in ms after the first send.</summary>
-        public IEnumerable<double> SentOffsets() => _sentAt.Select(t => (double)(t - _firstSend) * 1000 / Stopwatch.Frequency);
+        public IEnumerable<double> SentOffsets() => _sentAt.Select(MsAfterFirstSend);
+
+        private double MsAfterFirstSend(long at) => (double)(at - _firstSend) * 1000 / Stopwatch.Frequency;
 
         private Action? _unsubscribe;
 

@@ -9,10 +9,12 @@ namespace ActorNet.Protocol.Sealing;
 /// </summary>
 internal static class KeyWrapping
 {
-    /// <summary>The key that wraps the content key of envelope <paramref name="envelopeId"/> alone, into <paramref name="kek"/>.</summary>
-    public static void ForEnvelope(byte[] secret, string envelopeId, BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion, Span<byte> kek) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, Canonical.WrapSalt(envelopeId),
-            Canonical.WrapInfo(from, senderKeyVersion, to, recipientKeyVersion));
+    /// <summary>
+    /// The key that wraps one envelope's content key alone, into <paramref name="kek"/>; <paramref name="envelopeSalt"/> is
+    /// <see cref="Canonical.WrapSalt"/> of its id, made once for all its recipients.
+    /// </summary>
+    public static void ForEnvelope(byte[] secret, ReadOnlySpan<byte> envelopeSalt, BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion, Span<byte> kek) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, kek, envelopeSalt, Canonical.WrapInfo(from, senderKeyVersion, to, recipientKeyVersion));
 
     /// <summary>The key that wraps the content keys of a batch salted with <paramref name="salt"/>, loaded for many wraps (the caller disposes it).</summary>
     public static AesGcm ForBatch(byte[] secret, ReadOnlySpan<byte> salt, BureauCode from, int senderKeyVersion, BureauCode to, int recipientKeyVersion)

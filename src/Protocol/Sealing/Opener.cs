@@ -251,7 +251,7 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         Span<byte> kek = stackalloc byte[Aead.KeySize];
         try
         {
-            KeyWrapping.ForEnvelope(secret, header.Id, header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion, kek);
+            KeyWrapping.ForEnvelope(secret, Canonical.WrapSalt(header.Id), header.From, header.SenderKeyVersion, bureau, wrapped.RecipientKeyVersion, kek);
             return Aead.TryOpen(kek, wrapped.Key.Span, headerHash, contentKey);
         }
         finally

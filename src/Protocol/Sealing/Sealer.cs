@@ -105,6 +105,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext.AsSpan(0, plaintextLength), canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
             Sha256.Hash(canonicalHeader, headerHash);
+            var salt = wrapKeys is null ? Canonical.WrapSalt(header.Id) : null;
             var wrapped = new WrappedKey[header.To.Count];
             for (var r = 0; r < header.To.Count; r++)
             {
@@ -114,7 +115,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                     key = Aead.Seal(wrapKeys.For(recipient), Nonce(random, 1 + r), contentKey, headerHash);
                 else
                 {
-                    KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), header.Id, Bureau, version, recipient.Bureau, recipient.Version, kek);
+                    KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), salt, Bureau, version, recipient.Bureau, recipient.Version, kek);
                     key = Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash);
                 }
                 wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, key);
