@@ -86,9 +86,30 @@ public static class SimulatedBureaus
         });
         using var host = builder.Build();
         await host.StartAsync();
+        if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_SIM_GC") is { Length: > 0 } gcTimeline)
+            _ = WriteGcTimelineAsync(gcTimeline, stop.Token);
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         await host.StopAsync(TimeSpan.FromSeconds(10));
         return 0;
+    }
+
+    /// <summary>
+    /// Every 50 ms until <paramref name="stop"/>, a line of this process's collector figures: the Stopwatch timestamp (to line up
+    /// with the fan-out's read timeline), collections of each generation so far, their total pause, bytes allocated, heap and
+    /// committed MiB. Where the hosting member's time goes when it is not in our code.
+    /// </summary>
+    private static async Task WriteGcTimelineAsync(string path, CancellationToken stop)
+    {
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync("timestamp gen0 gen1 gen2 pause_ms allocated_mib heap_mib committed_mib");
+        while (!stop.IsCancellationRequested)
+        {
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            await writer.WriteLineAsync($"{Stopwatch.GetTimestamp()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} " +
+                $"{GC.GetTotalPauseDuration().TotalMilliseconds:F0} {GC.GetTotalAllocatedBytes() >> 20} {GC.GetTotalMemory(false) >> 20} {info.TotalCommittedBytes >> 20}");
+            await writer.FlushAsync(CancellationToken.None);
+            try { await Task.Delay(50, stop); } catch (OperationCanceledException) { }
+        }
     }
 
     /// <summary>

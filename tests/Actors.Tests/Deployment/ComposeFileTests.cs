@@ -57,6 +57,8 @@ public sealed class ComposeFileTests
         Assert.True(Report.Services["postgres"].HasHealthcheck, "service_healthy needs a healthcheck on postgres");
         // The image turns tiered compilation off for small idle bureaus; the Secretariat carries traffic and wants it back.
         Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_TieredCompilation")));
+        // And the server collector: a collection of a busy node works on every core rather than stopping it on one.
+        Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_gcServer")));
     }
 
     [Fact]
