@@ -18,7 +18,8 @@ done
 # advises for a node carrying heavy traffic: DOTNET_ReadyToRun=0, every method compiled once, fully optimised, at first call,
 # a 16 MB gen0 budget (DOTNET_GCgen0size) and background full collections (DOTNET_gcConcurrent=1): short pauses; the
 # server collector (DOTNET_gcServer=1, which on .NET 10 adapts its heaps to the load, DATAS): a collection works on every
-# core instead of stopping the process on one (docs/benchmarks.md, session 23).
+# core instead of stopping the process on one, its threads not tied to a core each (DOTNET_GCNoAffinitize=1): on cores
+# shared with other processes a collection would wait for the one it is tied to (docs/benchmarks.md, session 23).
 echo "== publishing the node in its deployed form" >&2
 rm -rf bench/.publish/node
 dotnet publish src/Node/Node.csproj -c Release -r linux-x64 --self-contained -p:ActorNetDeploy=true \
@@ -30,7 +31,7 @@ dotnet publish bench/Bench/Bench.csproj -c Release -r linux-x64 --self-contained
 
 case ${NODE_FORM:-shipped} in
   shipped) form_env=() ;;
-  traffic) form_env=(DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x1000000 DOTNET_gcConcurrent=1 DOTNET_gcServer=1) ;;
+  traffic) form_env=(DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x1000000 DOTNET_gcConcurrent=1 DOTNET_gcServer=1 DOTNET_GCNoAffinitize=1) ;;
   *) echo "NODE_FORM must be shipped or traffic, not '${NODE_FORM}'" >&2; exit 2 ;;
 esac
 

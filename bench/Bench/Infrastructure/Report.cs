@@ -90,7 +90,7 @@ public sealed class Machine
     {
         var node = Environment.GetEnvironmentVariable("ACTORNET_BENCH_NODE");
         var form = node is null ? "Release build output" : node.EndsWith(".dll", StringComparison.Ordinal) ? $"build output {node}" : "deployed (self-contained, trimmed, ReadyToRun, tiered compilation off)";
-        var settings = new[] { "DOTNET_ReadyToRun", "DOTNET_TieredCompilation", "DOTNET_TieredPGO", "DOTNET_GCgen0size", "DOTNET_gcConcurrent", "DOTNET_gcServer", "DOTNET_GCDynamicAdaptationMode" }
+        var settings = new[] { "DOTNET_ReadyToRun", "DOTNET_TieredCompilation", "DOTNET_TieredPGO", "DOTNET_GCgen0size", "DOTNET_gcConcurrent", "DOTNET_gcServer", "DOTNET_GCNoAffinitize", "DOTNET_GCDynamicAdaptationMode" }
             .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
             .Where(s => s.value is not null)
             .Select(s => $"{s.name}={s.value}")

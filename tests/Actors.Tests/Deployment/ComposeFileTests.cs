@@ -59,6 +59,7 @@ public sealed class ComposeFileTests
         Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_TieredCompilation")));
         // And the server collector: a collection of a busy node works on every core rather than stopping it on one.
         Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_gcServer")));
+        Assert.All(gs, s => Assert.Equal("1", s.Service.Environment.GetValueOrDefault("DOTNET_GCNoAffinitize")));
     }
 
     [Fact]
