@@ -68,6 +68,22 @@ for i in "${!bureaus[@]}"; do
   curl -fs "$url/health/ready" >/dev/null || { echo "$b is not ready after 60 s; see var/logs/$b.log"; exit 1; }
 done
 
+# Ready is not yet reachable: a bureau can be sent to once its keys are in the sender's copy of the directory.
+echo "Waiting for every node to hold every bureau's keys..."
+for i in "${!bureaus[@]}"; do
+  b=${bureaus[$i]} url="http://127.0.0.1:$((http_base + i))" token=$(cat "var/${bureaus[$i]}/admin.token")
+  for _ in $(seq 1 240); do
+    listed=$(curl -fs -H "Authorization: Bearer $token" "$url/api/bureaus" 2>/dev/null || true)
+    missing=0
+    for other in "${bureaus[@]:1}"; do
+      grep -q "\"code\":\"$other\"[^}]*\"fingerprint\":\"[0-9a-f]" <<<"$listed" || missing=1
+    done
+    [ $missing -eq 0 ] && break
+    sleep 0.25
+  done
+  [ $missing -eq 0 ] || { echo "$b does not hold every bureau's keys after 60 s; see var/logs/$b.log"; exit 1; }
+done
+
 echo
 echo "ActorNet local network is up over TLS (Lighthouse at akka.ssl.tcp://actornet@$seed, CA $pki/ca.crt):"
 printf '  %-4s %-24s %s\n' NODE HTTP "ADMIN TOKEN"
