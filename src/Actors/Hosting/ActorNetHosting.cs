@@ -123,19 +123,18 @@ public static class ActorNetHosting
         // and the plugin writes from its stream's stages. On the default dispatcher that was one of the thread pool's threads,
         // two on two cores, and the actors (inboxes opening envelopes, the bulk channel) waited for it: a member hosting fifty
         // inboxes sat idle two fifths of the time at the end of the fan-out (docs/benchmarks.md, session 22). The journal's
-        // streams get two threads of their own: one writes, the rest of what the plugin runs there goes on beside it.
+        // streams get two threads of their own: one writes, the rest of what the plugin runs there goes on beside it. They
+        // park when idle rather than spin as Akka's ForkJoinDispatcher threads do (ParkingThreadsExecutor).
         if (storage.Kind == StorageKind.Sqlite)
         {
             builder.AddHocon($$"""
                 akka.persistence.journal.sql.parallelism = 1
                 akka.persistence.journal.sql.materializer-dispatcher = "{{SqliteJournalDispatcher}}"
                 {{SqliteJournalDispatcher}} {
-                  type = ForkJoinDispatcher
+                  type = Dispatcher
+                  executor = "{{typeof(ParkingThreadsExecutorConfigurator).AssemblyQualifiedName}}"
                   throughput = 100
-                  dedicated-thread-pool {
-                    thread-count = 2
-                    threadtype = background
-                  }
+                  parking-threads.thread-count = 2
                 }
                 """, HoconAddMode.Prepend);
             SqliteJournalProvider.Register();

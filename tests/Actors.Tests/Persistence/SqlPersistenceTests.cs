@@ -79,8 +79,8 @@ public sealed class SqlPersistenceTests
         var stage = await system.ActorSelection("/system/akka.persistence.journal.sql/StreamSupervisor-*/*").Ask<ActorIdentity>(new Identify(null), Timeout);
         Assert.NotNull(stage.Subject);
         Assert.Equal(expected, ((ActorRefWithCell)stage.Subject!).Underlying.Props.Dispatcher);
-        if (store == "sqlite") // threads of its own, not the thread pool's
-            Assert.Equal("ForkJoinDispatcher", system.Settings.Config.GetString(expected + ".type"));
+        if (store == "sqlite") // threads of its own, not the thread pool's, that park when idle
+            Assert.Equal(typeof(ParkingThreadsExecutorConfigurator), Type.GetType(system.Settings.Config.GetString(expected + ".executor")));
     }
 
     /// <summary>An actor system with ActorNet's serialization and the real journal on <paramref name="storage"/>.</summary>
