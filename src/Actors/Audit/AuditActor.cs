@@ -28,8 +28,13 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
 
     private const int MaxPage = 1000;
 
-    /// <summary>Entries kept in memory for <see cref="AuditQueries.GetEntries"/> at least (a page's worth).</summary>
-    public const int KeptInMemory = MaxPage;
+    /// <summary>
+    /// Entries kept in memory for <see cref="AuditQueries.GetEntries"/> at least: a reader following the log's end is answered
+    /// from memory, one further behind from the database. Few, because an entry kept for a page's worth (1,000-2,000 entries,
+    /// a second or two at 1,000 single sends a second) outlived the young collections and was copied by two of them: most of
+    /// what a sender's collections promoted (docs/benchmarks.md, session 24).
+    /// </summary>
+    public const int KeptInMemory = 128;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<AuditEntry> _recent = [];
     private readonly List<AuditEntry> _unwritten = [];

@@ -16,8 +16,10 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private readonly BureauCode bureau = bureau ?? throw new ArgumentNullException(nameof(bureau));
     // Shared by every bureau this process hosts: a batch to fifty of them is signed once and verified once, not fifty times.
     // Whether a signature verifies under a key is the same for every reader; an entry is trusted only with the same signer
-    // and signature.
-    private static readonly VerifiedRoots verifiedRoots = new(4096);
+    // and signature. A reader opens what the gate verified moments before, so a few hundred roots suffice; with 4,096, at
+    // 1,000 single-message batches a second each entry lived four seconds, and the recipient's young collections copied them
+    // all (docs/benchmarks.md, session 24). A reader further behind verifies a batch's signature again, once a batch.
+    private static readonly VerifiedRoots verifiedRoots = new(256);
     private readonly KnownTrees knownTrees = new(4);
     // Shared by every bureau this process hosts: the cuts of one message reach each of them once.
     private static readonly SharedByRecipients<byte[]> CutPaths = new(1024);
