@@ -26,11 +26,15 @@ public sealed class InboxFollower : IAsyncDisposable
 
     public long Received { get; private set; }
 
+    /// <summary>The last message this client had, to carry on after (null when it had none and the inbox was empty).</summary>
+    public string? LastId => _lastId;
+
     /// <summary>Skips what the inbox already holds and subscribes to the messages after it; returns once subscribed.</summary>
     /// <param name="onMessage">Called for each later message, once, in inbox order, with the Stopwatch timestamp at which it arrived.</param>
-    public static async Task<InboxFollower> StartAsync(HttpClient http, Action<InboxMessage, long> onMessage)
+    /// <param name="after">Where an earlier client of this inbox left off (<see cref="LastId"/>): only what came after it is skipped.</param>
+    public static async Task<InboxFollower> StartAsync(HttpClient http, Action<InboxMessage, long> onMessage, string? after = null)
     {
-        var follower = new InboxFollower(http);
+        var follower = new InboxFollower(http) { _lastId = after };
         await follower.DrainAsync(); // what was there before this client started is not part of any measurement
         follower._onMessage = onMessage;
         follower._events = follower.FollowAsync();
@@ -56,6 +60,7 @@ public sealed class InboxFollower : IAsyncDisposable
                 else if (item.Data is (var at, { } message))
                 {
                     Received++;
+                    _lastId = message.Id;
                     _onMessage(message, at);
                 }
             }

@@ -42,6 +42,12 @@ public sealed class MessagingNetwork : IAsyncDisposable
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     public HttpClient Http(string bureau) => _nodes[bureau].Http;
+
+    /// <summary>
+    /// The last message each recipient's client had from its inbox, kept from one run to the next as an integration keeps
+    /// its cursor: the next run's client carries on after it instead of reading the whole inbox again.
+    /// </summary>
+    public Dictionary<string, string> InboxCursors { get; } = [];
     public ChildProcess Process(string bureau) => _nodes[bureau].Process;
 
     /// <summary>Starts the Lighthouse, GS and the bureaus at once; returns when every node is ready and <paramref name="sender"/> holds every bureau's keys.</summary>
@@ -118,6 +124,27 @@ public sealed class MessagingNetwork : IAsyncDisposable
     /// <summary>User+system CPU seconds so far, per process.</summary>
     public Dictionary<string, double> CpuSeconds() =>
         _processes.ToDictionary(p => p.Name, p => p.CpuSeconds() ?? double.NaN);
+
+    /// <summary>
+    /// Waits until the network's processes together use under a tenth of a core for a fifth of a second, or the bound
+    /// passes: what an earlier scenario left them to do (its last acknowledgements and read receipts, their audit entries)
+    /// is then done. Returns the seconds waited and whether they went quiet.
+    /// </summary>
+    public async Task<(double Seconds, bool Quiet)> SettleAsync(TimeSpan bound)
+    {
+        var window = TimeSpan.FromMilliseconds(200);
+        var start = Stopwatch.GetTimestamp();
+        var before = CpuSeconds().Values.Sum();
+        while (Stopwatch.GetElapsedTime(start) < bound)
+        {
+            await Task.Delay(window);
+            var now = CpuSeconds().Values.Sum();
+            if (now - before < 0.1 * window.TotalSeconds)
+                return (Net.SecondsSince(start), true);
+            before = now;
+        }
+        return (Net.SecondsSince(start), false);
+    }
 
     private void Launch(Binaries binaries, string bureau, int seed)
     {

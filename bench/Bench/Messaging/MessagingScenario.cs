@@ -73,6 +73,13 @@ public static class MessagingScenario
             await warm.SendWindowedAsync(network.Http(Sender), o.Window, o.Batch);
             await warm.AllReceivedAsync(TimeSpan.FromSeconds(120));
         }
+        // The warm-up goes both ways the scenarios send, in batches and singly (the peers' warm-up goes their one way to
+        // publish): otherwise the latency run's first sends compiled the single-message endpoint's code.
+        await using (var warm = await Run.StartAsync(network, [Recipient], "warm1", Math.Min(o.Warmup, o.Rate / 2)))
+        {
+            await warm.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window);
+            await warm.AllReceivedAsync(TimeSpan.FromSeconds(120));
+        }
 
         // Counted from once the client has caught up with the inbox: reading what the warm-up left is not part of the run.
         await using var run = await Run.StartAsync(network, [Recipient], "tput", o.Messages);
@@ -99,6 +106,10 @@ public static class MessagingScenario
     private static async Task LatencyAsync(Report report, MessagingNetwork network, MessagingOptions o)
     {
         var count = o.Rate * o.Seconds;
+        // A steady 1,000 a second, not the tail of the throughput run's 100,000: started once the nodes are done with those
+        // (the peers' bench gives its consumers 300 ms; a node still settles the last acknowledgements, read receipts and their audit entries).
+        var (settled, quiet) = await network.SettleAsync(TimeSpan.FromSeconds(20));
+        report.Note($"messaging latency: started {settled:0.0} s after the throughput run, {(quiet ? "once the nodes were idle" : "with the nodes still busy (bound reached)")}");
         await using var run = await Run.StartAsync(network, [Recipient], "lat", count);
         var cpuBefore = network.CpuSeconds();
         Console.Error.WriteLine($"  messaging latency: sending {o.Rate:N0} msg/s for {o.Seconds} s");
@@ -170,6 +181,7 @@ public static class MessagingScenario
         private TimeSpan _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         private int _complete;
         private long _firstSend, _lastSend;
+        private Dictionary<string, string>? _cursors;
 
         // Every request's JSON but its subject, made once by the serializer: each post splices its subjects in. The client
         // shares the two cores with the nodes (as RabbitMQ's publishes a prepared payload), and serialising each request
@@ -214,10 +226,12 @@ public static class MessagingScenario
                 });
                 return run;
             }
+            run._cursors = network.InboxCursors;
             for (var r = 0; r < to.Length; r++)
             {
                 var recipient = r;
-                run._followers.Add(await InboxFollower.StartAsync(network.Http(to[r]), (m, at) => run.OnReceived(recipient, m.Subject, at)));
+                run._followers.Add(await InboxFollower.StartAsync(network.Http(to[r]), (m, at) => run.OnReceived(recipient, m.Subject, at),
+                    network.InboxCursors.GetValueOrDefault(to[r])));
             }
             run._cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime; // the client's catching up is not part of the run
             return run;
@@ -394,8 +408,12 @@ public static class MessagingScenario
         public async ValueTask DisposeAsync()
         {
             _unsubscribe?.Invoke();
-            foreach (var follower in _followers)
-                await follower.DisposeAsync();
+            for (var r = 0; r < _followers.Count; r++)
+            {
+                await _followers[r].DisposeAsync();
+                if (_followers[r].LastId is { } last)
+                    _cursors![_to[r]] = last;
+            }
         }
     }
 }
