@@ -138,6 +138,14 @@ public static class ActorNetHosting
                 }
                 """, HoconAddMode.Prepend);
             SqliteJournalProvider.Register();
+            // Checkpoints on a thread of their own, not inside the journal's commits (SqliteCheckpointer).
+            builder.WithActors((system, _) =>
+            {
+                var log = Akka.Event.Logging.GetLogger(system, typeof(SqliteCheckpointer));
+                var checkpointer = new SqliteCheckpointer([storage.SqlitePath!, storage.SnapshotPath!], SqliteCheckpointer.DefaultInterval,
+                    (path, e) => log.Warning("SQLite checkpoint of {Path} failed, tried again in {Interval}: {Reason}", path, SqliteCheckpointer.DefaultInterval, e.Message));
+                system.RegisterOnTermination(checkpointer.Dispose);
+            });
         }
         builder.WithSqlPersistence(connectionString: storage.ConnectionString, providerName: storage.ProviderName, autoInitialize: true);
         // Each write's connection is made from the plugin's options, in which linq2db keeps the provider and the mapping schema

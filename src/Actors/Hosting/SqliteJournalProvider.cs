@@ -1,3 +1,6 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using LinqToDB;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.SQLite;
@@ -5,6 +8,7 @@ using LinqToDB.Internal.DataProvider.SQLite;
 using LinqToDB.Internal.SqlProvider;
 using LinqToDB.Internal.SqlQuery;
 using LinqToDB.Mapping;
+using Microsoft.Data.Sqlite;
 
 namespace ActorNet.Actors.Hosting;
 
@@ -35,6 +39,35 @@ public sealed class SqliteJournalProvider : SQLiteDataProvider
 
     /// <summary>Makes <see cref="ProviderName"/> known to linq2db; once a process, before the journal opens a connection.</summary>
     public static void Register() => _ = Registered.Value;
+
+    /// <summary>
+    /// Pages the write-ahead log may hold before a commit checkpoints it (SQLite's default is 1,000): <see cref="SqliteCheckpointer"/>
+    /// does it beside the writer; this is the fallback should it fall behind (40 MB of log at 4 KB pages).
+    /// </summary>
+    public const int FallbackAutoCheckpointPages = 10_000;
+
+    // Set once for each of the pool's connections (a pooled SqliteConnection reopens the same handle).
+    private static readonly ConditionalWeakTable<object, object> CheckpointSet = new();
+
+    protected override DbConnection CreateConnectionInternal(string connectionString)
+    {
+        var connection = base.CreateConnectionInternal(connectionString);
+        connection.StateChange += SetAutoCheckpoint;
+        return connection;
+    }
+
+    private static void SetAutoCheckpoint(object? sender, StateChangeEventArgs e)
+    {
+        if (e.CurrentState != ConnectionState.Open || sender is not SqliteConnection { Handle: { } handle } connection
+            || CheckpointSet.TryGetValue(handle, out _))
+            return;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"PRAGMA wal_autocheckpoint={FallbackAutoCheckpointPages};";
+            command.ExecuteNonQuery();
+        }
+        CheckpointSet.AddOrUpdate(handle, handle);
+    }
 
     public override ISqlOptimizer GetSqlOptimizer(DataOptions dataOptions) => _optimizer;
 
