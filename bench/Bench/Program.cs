@@ -31,7 +31,7 @@ const string usage = """
     compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
     internal: echo --port P   (the child side of pingpong)
               sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (hosted bureaus for notices-fanout and messaging-fanout)
-    environment: ACTORNET_BENCH_LATENCY_CSV=FILE   messaging: each single send's time and latency
+    environment: ACTORNET_BENCH_LATENCY_CSV=FILE   messaging: each single send's time, latency and send → 202
                  ACTORNET_BENCH_FANOUT_CSV=FILE    messaging-fanout: each message's send and its first, middle and last read
                  ACTORNET_BENCH_SIM_GC=FILE        the member hosting simulated bureaus: its collections, pauses and heap every 50 ms
                  ACTORNET_BENCH_KEEP=1             keeps the work directory (logs, databases) after the run

@@ -121,10 +121,11 @@ public static class MessagingScenario
         report.Note($"messaging latency: CPU per 1,000 single sends at {o.Rate:N0} msg/s: " +
             string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value / count * 1000 * 1000:0} ms")));
         var latencies = run.Latencies(lastOfAll: false);
-        // For finding where a tail comes from: each message's send time (ms from the first) and latency, in send order.
+        // For finding where a tail comes from: each message's send time (ms from the first), latency and send → 202, in send order.
         if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_LATENCY_CSV") is { Length: > 0 } csv)
-            await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, (at, ms) => FormattableString.Invariant($"{at:0.000},{ms:0.000}"))
-                .Prepend($"sent_ms,latency_ms,first_send_unix_ms={run.FirstSendUnixMs}"));
+            await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, confirmLatencies)
+                .Select(s => FormattableString.Invariant($"{s.First:0.000},{s.Second:0.000},{s.Third:0.000}"))
+                .Prepend($"sent_ms,latency_ms,to_202_ms,first_send_unix_ms={run.FirstSendUnixMs}"));
         var p99 = Percentile(latencies, 0.99);
         report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
         report.Add(new("messaging", "latency: p99", p99, "ms", "< 10 ms", p99 < 10));
