@@ -151,8 +151,11 @@ public static class ActorNetHosting
         // Each write's connection is made from the plugin's options, in which linq2db keeps the provider and the mapping schema
         // it combined the first time. A cloned connection combines the plugin's schema with the provider's anew, with empty
         // caches: ~2 KB and a few microseconds a write (docs/benchmarks.md, session 17). The database's own pool serves both.
+        // A write of several rows binds their values as parameters: by default the plugin spells them into the INSERT's text,
+        // every envelope's bytes in hex (~3 KB of SQL a row) for the database to parse back (docs/benchmarks.md, session 24).
         // This and the next after WithSqlPersistence, whose own settings would otherwise win.
         builder.AddHocon("""
+            akka.persistence.journal.sql.prefer-parameters-on-multirow-insert = true
             akka.persistence.journal.sql.use-clone-connection = false
             akka.persistence.query.journal.sql.use-clone-connection = false
             akka.persistence.snapshot-store.sql.use-clone-connection = false

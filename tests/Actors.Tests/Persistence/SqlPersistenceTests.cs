@@ -1,6 +1,8 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
 using ActorNet.Actors.Hosting;
 using ActorNet.Protocol;
+using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Bureaus;
 using Akka.Actor;
 using Akka.Hosting;
@@ -60,6 +62,28 @@ public sealed class SqlPersistenceTests
         await bureau.Ask<BureauQueries.Profile>(new BureauCommands.ChangeSettings(FR, "BCN Paris", "ncb@example.fr"), Timeout);
         var again = await running.System.ActorOf(BureauActor.Props(FR)).Ask<BureauQueries.Profile>(new BureauQueries.GetProfile(FR), Timeout);
         Assert.Equal("BCN Paris", again.DisplayName);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Rows_written_together_go_as_parameters_and_read_back_whole(string store)
+    {
+        // A multi-row INSERT with its values as literals spelled every envelope's bytes out in hex, for the database to parse
+        // back (docs/benchmarks.md, session 24).
+        await using var database = await TestDatabase.CreateAsync(store);
+        await using var running = await StartAsync(database.Storage);
+        Assert.True(running.System.Settings.Config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert", false));
+
+        // Three hundred entries recorded at once are written together; verifying reads every one back from the database.
+        var audit = running.System.ActorOf(AuditActor.Props("rows-" + store));
+        var detail = new string('d', 2000);
+        for (var i = 1; i <= 300; i++)
+            audit.Tell(new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", $"{i} {detail}"));
+        Assert.Equal(300, (await audit.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, Timeout)).UpToSequence);
+        var verified = await audit.Ask<AuditQueries.Verification>(new AuditQueries.Verify(), Timeout);
+        Assert.True(verified.Intact, verified.Problem);
+        Assert.Equal(300, verified.EntriesChecked);
     }
 
     [Theory]
