@@ -24,9 +24,15 @@ public sealed class SqliteCheckpointer : IDisposable
     // Frames count from the log's start until the writer starts it over, so a second checkpoint of the same log reports the
     // frames the first copied again: only the increase is new (after a restart, all of them).
     private readonly Dictionary<string, long> _checkpointedFrames = [];
+    // Files whose last checkpoint failed: told of once, not every interval, until one succeeds again.
+    private readonly HashSet<string> _failing = [];
+    private long _failures;
 
     /// <param name="paths">The SQLite files to checkpoint (in WAL mode).</param>
-    /// <param name="failed">Told of a checkpoint that failed (the path and why); the next goes ahead as planned.</param>
+    /// <param name="failed">
+    /// Told of a file whose checkpoint failed (the path and why), once until one of its checkpoints succeeds again; the next
+    /// goes ahead as planned.
+    /// </param>
     public SqliteCheckpointer(IEnumerable<string> paths, TimeSpan interval, Action<string, Exception> failed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
@@ -41,6 +47,9 @@ public sealed class SqliteCheckpointer : IDisposable
 
     /// <summary>Checkpoints that copied at least one page, over every file.</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Checkpoints that failed, every one of them.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Pages copied from the logs into the database files so far (as the checkpoints reported them).</summary>
     public long PagesCopied => Interlocked.Read(ref _pagesCopied);
@@ -79,11 +88,14 @@ public sealed class SqliteCheckpointer : IDisposable
             using var result = command.ExecuteReader();
             if (result.Read())
                 Count(path, result.GetInt64(2));
+            _failing.Remove(path);
             return connection;
         }
         catch (SqliteException e)
         {
-            _failed(path, e);
+            Interlocked.Increment(ref _failures);
+            if (_failing.Add(path))
+                _failed(path, e);
             connection?.Dispose();
             return null;
         }

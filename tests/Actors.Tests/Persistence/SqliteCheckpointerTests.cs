@@ -34,7 +34,7 @@ public sealed class SqliteCheckpointerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_that_fails_is_reported_and_tried_again_while_the_others_are_checkpointed()
+    public async Task A_file_that_fails_is_reported_once_and_tried_again_while_the_others_are_checkpointed()
     {
         var broken = Path.Combine(_directory, "broken.db");
         await File.WriteAllTextAsync(broken, new string('x', 8192)); // not a SQLite file
@@ -44,9 +44,9 @@ public sealed class SqliteCheckpointerTests : IDisposable
         var failures = new ConcurrentQueue<string>();
 
         using var checkpointer = new SqliteCheckpointer([broken, path], TimeSpan.FromMilliseconds(20), (p, _) => failures.Enqueue(p));
-        await WaitUntil(() => failures.Count >= 2 && checkpointer.PagesCopied > 0);
+        await WaitUntil(() => checkpointer.Failures >= 3 && checkpointer.PagesCopied > 0);
 
-        Assert.All(failures, p => Assert.Equal(broken, p));
+        Assert.Equal([broken], failures); // told once, not every interval (a log line each)
     }
 
     [Fact]
