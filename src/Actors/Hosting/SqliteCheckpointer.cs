@@ -15,18 +15,25 @@ public sealed class SqliteCheckpointer : IDisposable
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly string[] _paths;
+    private readonly DatabaseFile[] _files;
     private readonly Action<string, Exception> _failed;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private long _checkpoints;
     private long _pagesCopied;
-    // Frames count from the log's start until the writer starts it over, so a second checkpoint of the same log reports the
-    // frames the first copied again: only the increase is new (after a restart, all of them).
-    private readonly Dictionary<string, long> _checkpointedFrames = [];
-    // Files whose last checkpoint failed: told of once, not every interval, until one succeeds again.
-    private readonly HashSet<string> _failing = [];
     private long _failures;
+
+    /// <summary>One file's connection (once the file exists) and what its checkpoints last said; only the thread touches it.</summary>
+    private sealed class DatabaseFile(string path)
+    {
+        public string Path { get; } = path;
+        public SqliteConnection? Connection;
+        // Frames count from the log's start until the writer starts it over, so a second checkpoint of the same log reports
+        // the frames the first copied again: only the increase is new (after a restart, all of them).
+        public long CheckpointedFrames;
+        // Its last checkpoint failed: told of once, not every interval, until one succeeds again.
+        public bool Failing;
+    }
 
     /// <param name="paths">The SQLite files to checkpoint (in WAL mode).</param>
     /// <param name="failed">
@@ -36,7 +43,7 @@ public sealed class SqliteCheckpointer : IDisposable
     public SqliteCheckpointer(IEnumerable<string> paths, TimeSpan interval, Action<string, Exception> failed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        _paths = paths.Distinct().ToArray();
+        _files = paths.Distinct().Select(path => new DatabaseFile(path)).ToArray();
         Interval = interval;
         _failed = failed;
         _thread = new Thread(Run) { IsBackground = true, Name = "actornet.sqlite-checkpoint" };
@@ -56,56 +63,54 @@ public sealed class SqliteCheckpointer : IDisposable
 
     private void Run()
     {
-        var connections = new SqliteConnection?[_paths.Length];
         try
         {
             // Waiting on the token's handle: the loop ends as soon as the node stops, not an interval later.
             while (!_stop.Token.WaitHandle.WaitOne(Interval))
-                for (var i = 0; i < _paths.Length; i++)
-                    connections[i] = Checkpoint(_paths[i], connections[i]);
+                foreach (var file in _files)
+                    Checkpoint(file);
         }
         finally
         {
-            foreach (var connection in connections)
-                connection?.Dispose();
+            foreach (var file in _files)
+                file.Connection?.Dispose();
         }
     }
 
-    private SqliteConnection? Checkpoint(string path, SqliteConnection? connection)
+    private void Checkpoint(DatabaseFile file)
     {
         try
         {
-            if (connection is null)
+            if (file.Connection is null)
             {
-                if (!File.Exists(path))
-                    return null; // not made yet: the journal makes its file on its first start
-                connection = new SqliteConnection(StorageSettings.SqliteConnectionString(path));
-                connection.Open();
+                if (!File.Exists(file.Path))
+                    return; // not made yet: the journal makes its file on its first start
+                file.Connection = new SqliteConnection(StorageSettings.SqliteConnectionString(file.Path));
+                file.Connection.Open();
             }
-            using var command = connection.CreateCommand();
+            using var command = file.Connection.CreateCommand();
             // PASSIVE: copies what no reader still needs, never waits for the writer or readers, never blocks them.
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
             using var result = command.ExecuteReader();
             if (result.Read())
-                Count(path, result.GetInt64(2));
-            _failing.Remove(path);
-            return connection;
+                Count(file, result.GetInt64(2));
+            file.Failing = false;
         }
         catch (SqliteException e)
         {
             Interlocked.Increment(ref _failures);
-            if (_failing.Add(path))
-                _failed(path, e);
-            connection?.Dispose();
-            return null;
+            if (!file.Failing)
+                _failed(file.Path, e);
+            file.Failing = true;
+            file.Connection?.Dispose();
+            file.Connection = null;
         }
     }
 
-    private void Count(string path, long checkpointedFrames)
+    private void Count(DatabaseFile file, long checkpointedFrames)
     {
-        var earlier = _checkpointedFrames.GetValueOrDefault(path);
-        _checkpointedFrames[path] = checkpointedFrames;
-        var copied = checkpointedFrames >= earlier ? checkpointedFrames - earlier : checkpointedFrames;
+        var copied = checkpointedFrames >= file.CheckpointedFrames ? checkpointedFrames - file.CheckpointedFrames : checkpointedFrames;
+        file.CheckpointedFrames = checkpointedFrames;
         if (copied <= 0)
             return;
         Interlocked.Add(ref _pagesCopied, copied);
