@@ -17,8 +17,14 @@ namespace ActorNet.Actors.Messaging.Bulk;
 /// </summary>
 internal sealed class BulkLink : IAsyncDisposable
 {
-    /// <summary>Frames waiting for the socket: a few windows' worth; the outboxes' windows bound what is in flight.</summary>
-    private const int Capacity = 1024;
+    /// <summary>
+    /// Frames waiting for the socket. One link carries every Deliver this node sends to the bureaus hosted at the other end,
+    /// up to each recipient's window: ~45 Delivers of cut envelopes each, ~9,000 for a fan-out to 195 bureaus. A Deliver
+    /// the queue turns away goes over Akka.Remote, and the outbox then sends that recipient's window again: at 1,024 a
+    /// fan-out to fifty bureaus on one member sent part of its Delivers both ways (docs/benchmarks.md, session 25). The
+    /// queue holds references to envelopes the outboxes hold anyway, and grows only as far as it is used.
+    /// </summary>
+    private const int Capacity = 16_384;
 
     private static readonly TimeSpan ConnectBound = TimeSpan.FromSeconds(5);
 
