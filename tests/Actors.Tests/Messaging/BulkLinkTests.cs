@@ -21,27 +21,20 @@ public sealed class BulkLinkTests : TestKit
     [Fact]
     public async Task A_peer_that_reads_nothing_yet_does_not_turn_away_the_Delivers_a_fan_out_to_every_bureau_keeps_in_flight()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        try
-        {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var accepting = listener.AcceptTcpClientAsync();
-            await using var link = new BulkLink((ExtendedActorSystem)Sys, $"127.0.0.1:{port}", "127.0.0.1", port, tls: null, failed: () => { });
-            // Connected, and never read: once the sockets' buffers are full the link's writer waits, and the rest queues.
-            using var peer = await accepting.WaitAsync(TimeSpan.FromSeconds(10));
-            var envelope = new byte[2048]; // a cut envelope of a 1 KiB message is ~1.9 KB
-            var refused = 0;
-            for (var i = 0; i < InFlight; i++)
-                if (!link.TrySend(new DeliveryProtocol.Deliver(FR, US, [new Parcel(i + 1, $"m{i}", envelope)]), TestActor))
-                    refused++;
-            // A refused Deliver goes over Akka.Remote instead, and the outbox starts that recipient's window again.
-            Assert.Equal(0, refused);
-            Assert.False(link.Broken);
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepting = listener.AcceptTcpClientAsync();
+        await using var link = new BulkLink((ExtendedActorSystem)Sys, $"127.0.0.1:{port}", "127.0.0.1", port, tls: null, failed: () => { });
+        // Connected, and never read: once the sockets' buffers are full the link's writer waits, and the rest queues.
+        using var peer = await accepting.WaitAsync(TimeSpan.FromSeconds(10));
+        var envelope = new byte[2048]; // a cut envelope of a 1 KiB message is ~1.9 KB
+        var refused = 0;
+        for (var i = 0; i < InFlight; i++)
+            if (!link.TrySend(new DeliveryProtocol.Deliver(FR, US, [new Parcel(i + 1, $"m{i}", envelope)]), TestActor))
+                refused++;
+        // A refused Deliver goes over Akka.Remote instead, and the outbox starts that recipient's window again.
+        Assert.Equal(0, refused);
+        Assert.False(link.Broken);
     }
 }
