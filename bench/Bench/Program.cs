@@ -28,7 +28,8 @@ const string usage = """
       --simulated N   notices-fanout: simulated bureaus beside the real ones (default 0; 185 with --bureaus 10 makes 195)
       --per-host N    notices-fanout: simulated bureaus a host process runs, on one cluster member (default 65)
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
-    compare --ours JSON [--peers SUMMARY.json]: the side-by-side table of ActorNet and PeerBench (../shared/peers)
+    compare --ours JSON,... [--peers SUMMARY.json] [--peer-runs RUN.json,...]: the side-by-side table of ActorNet and PeerBench (../shared/peers);
+                 several messaging files are rounds (medians shown), each judged against the PeerBench run of its round
     internal: echo --port P   (the child side of pingpong)
               sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (hosted bureaus for notices-fanout and messaging-fanout)
     environment: ACTORNET_BENCH_LATENCY_CSV=FILE   messaging: each single send's time, latency and send → 202
@@ -50,7 +51,7 @@ if (args[0] == "sim-bureaus")
     return await ActorNet.Bench.Notices.SimulatedBureaus.RunAsync(Option);
 
 if (args[0] == "compare")
-    return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"));
+    return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"), Option("--peer-runs"));
 
 string[] everyday = ["pingpong", "startup", "cluster12", "wire"];
 string[] known = [.. everyday, "messaging", "messaging-p2p", "messaging-fanout", "offline100k", "noticesearch", "noticesearch-http", "notices-fanout", "sealing", "all"];
