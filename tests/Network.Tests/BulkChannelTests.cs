@@ -146,6 +146,9 @@ public sealed class BulkChannelTests(ITestOutputHelper output) : Scenario(output
         var link = Assert.Single(frBulk.Links);
         Assert.Equal(($"127.0.0.1:{usBulk}", "up"), (link.Endpoint, link.State));
         Assert.True(link.FramesOut >= 1, $"FR sent {link.FramesOut} frames to US");
+        Assert.Equal(0, link.Refused);
+        // DE has no channel: all six went over Akka.Remote, and so did the first to US.
+        Assert.True(frBulk.DeliversOverRemote >= toDe.Count + 1, $"FR counted {frBulk.DeliversOverRemote} Delivers over Akka.Remote");
         var usBulkInfo = (await BulkAsync(us))!;
         Assert.Equal(($"127.0.0.1:{usBulk}", "mutual-tls"), (usBulkInfo.Listening, usBulkInfo.Transport));
         // FR counts a frame once its write returns, US once it has read it: on a busy machine either may come first, and a

@@ -528,6 +528,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         if (channel.Link is null)
         {
             InboxOf(recipient).Tell(deliver);
+            if (_inboxOverride is null)
+                (_bulk ??= BulkChannel.Of(Context.System))?.CountDeliverOverRemote();
             return true;
         }
         if (channel.Link.TrySend(deliver, Self))

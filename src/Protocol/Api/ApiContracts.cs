@@ -137,7 +137,11 @@ public sealed record TransportInfo(BulkChannelInfo? Bulk);
 /// <param name="FramesIn">Deliver frames taken since start.</param>
 /// <param name="ConnectionsRefused">Connections closed for a failed handshake or bytes that are not a frame.</param>
 /// <param name="Links">This node's links to other nodes' channels.</param>
-public sealed record BulkChannelInfo(string Listening, string Transport, long FramesIn, long ConnectionsRefused, IReadOnlyList<BulkLinkInfo> Links);
+/// <param name="DeliversOverRemote">Deliver messages this node's outboxes sent over Akka.Remote instead, since start: each
+/// recipient's first (before its acknowledgement names its channel), probes after a silence, and any while a link was down or full.</param>
+public sealed record BulkChannelInfo(string Listening, string Transport, long FramesIn, long ConnectionsRefused, IReadOnlyList<BulkLinkInfo> Links,
+    long DeliversOverRemote = 0);
 
 /// <param name="State"><c>up</c>, or <c>down</c> after a failure (its outboxes deliver over Akka.Remote until another link is made).</param>
-public sealed record BulkLinkInfo(string Endpoint, string State, long FramesOut);
+/// <param name="Refused">Deliver frames the link turned away because its queue was full: each went over Akka.Remote, and the outbox sent that recipient's window again.</param>
+public sealed record BulkLinkInfo(string Endpoint, string State, long FramesOut, long Refused = 0);

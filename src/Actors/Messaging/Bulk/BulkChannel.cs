@@ -62,7 +62,17 @@ public sealed class BulkChannel : IAsyncDisposable
 
     /// <summary>What the channel has carried, for operators (<c>GET /api/transport</c>).</summary>
     public BulkChannelInfo Status() => new(Advertised, _tls is null ? "tcp" : "mutual-tls", _listener.FramesIn, _listener.ConnectionsCut,
-        _links.Values.OrderBy(l => l.Endpoint, StringComparer.Ordinal).Select(l => new BulkLinkInfo(l.Endpoint, l.Broken ? "down" : "up", l.FramesOut)).ToArray());
+        _links.Values.OrderBy(l => l.Endpoint, StringComparer.Ordinal).Select(l => new BulkLinkInfo(l.Endpoint, l.Broken ? "down" : "up", l.FramesOut, l.Refused)).ToArray(),
+        Interlocked.Read(ref _deliversOverRemote));
+
+    private long _deliversOverRemote;
+
+    /// <summary>
+    /// An outbox of this node sent a Deliver over Akka.Remote: a recipient's first (before its acknowledgement names its
+    /// channel), the probe after a silence, or any while its link is down or full. Counted for operators: many more than
+    /// the recipients say the channel is not carrying what it should.
+    /// </summary>
+    internal void CountDeliverOverRemote() => Interlocked.Increment(ref _deliversOverRemote);
 
     /// <summary>The link to the node listening at <paramref name="endpoint"/>; null while a failed one is cooling off.</summary>
     internal BulkLink? LinkTo(string endpoint)

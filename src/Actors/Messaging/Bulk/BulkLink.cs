@@ -39,6 +39,7 @@ internal sealed class BulkLink : IAsyncDisposable
     private readonly Task _running;
     private volatile bool _broken;
     private long _framesOut;
+    private long _refused;
 
     /// <param name="endpoint">HOST:PORT as the peer advertised it.</param>
     public BulkLink(ExtendedActorSystem system, string endpoint, string host, int port, NetworkTls? tls, Action failed)
@@ -58,8 +59,20 @@ internal sealed class BulkLink : IAsyncDisposable
 
     public long FramesOut => Interlocked.Read(ref _framesOut);
 
+    /// <summary>Messages turned away because the queue was full (each went over Akka.Remote instead).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
     /// <summary>Queues <paramref name="message"/> for the peer; false if the link is broken or full (send it another way).</summary>
-    public bool TrySend(object message, IActorRef replyTo) => !_broken && _queue.Writer.TryWrite((message, replyTo));
+    public bool TrySend(object message, IActorRef replyTo)
+    {
+        if (_broken)
+            return false;
+        if (_queue.Writer.TryWrite((message, replyTo)))
+            return true;
+        if (!_broken)
+            Interlocked.Increment(ref _refused);
+        return false;
+    }
 
     private async Task RunAsync()
     {
