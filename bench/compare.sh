@@ -21,6 +21,7 @@ rounds=${ROUNDS:-${PEER_RUNS:-3}}
 [[ "$rounds" =~ ^[1-9][0-9]?$ ]] || { echo "ROUNDS must be a whole number from 1 to 99, not '$rounds'" >&2; exit 2; }
 
 date=$(date -u +%Y-%m-%d)
+export BENCH_RESULT_DATE=$date # every round's file under the date the comparison began, past midnight too
 status=0
 export NODE_FORM=${NODE_FORM:-traffic}
 echo "== ActorNet: pingpong (builds and publishes the node and the bench)" >&2

@@ -4,7 +4,7 @@
 # Usage: bench/run.sh [scenario ...]   (default: pingpong startup cluster12 wire)
 # BENCH_ARGS adds options to every scenario, e.g. BENCH_ARGS="--bureaus 10 --simulated 185" bench/run.sh notices-fanout
 # BENCH_SKIP_BUILD=1 runs what an earlier call built and published (bench/compare.sh, round after round);
-# BENCH_RESULT_SUFFIX=-r2 names the JSON bench/results/<date>-<scenario>-r2.json.
+# BENCH_RESULT_SUFFIX=-r2 names the JSON bench/results/<date>-<scenario>-r2.json; BENCH_RESULT_DATE sets <date> (default: today, UTC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +42,7 @@ case ${NODE_FORM:-shipped} in
 esac
 
 mkdir -p bench/results
-date=$(date -u +%Y-%m-%d)
+date=${BENCH_RESULT_DATE:-$(date -u +%Y-%m-%d)}
 status=0
 for scenario in "${scenarios[@]}"; do
   json=bench/results/$date.json

@@ -59,6 +59,13 @@ public static class Comparison
     /// <param name="peerRuns">PeerBench's run files, comma-separated, round by round in the order of our messaging files: each round is judged too.</param>
     public static int Print(string ours, string? peers, string? peerRuns = null)
     {
+        var missing = ours.Split(',', StringSplitOptions.RemoveEmptyEntries).Concat(peers is null ? [] : [peers])
+            .Concat(peerRuns?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []).Where(file => !File.Exists(file)).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"compare: no such file: {string.Join(", ", missing)} (did the run that writes it fail? its log is above)");
+            return 2;
+        }
         var files = ours.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement).ToList();
         var perFile = files.Select(root => root.GetProperty("measurements").EnumerateArray()
             .Select(m => new Measurement(m.GetProperty("scenario").GetString()!, m.GetProperty("metric").GetString()!, m.GetProperty("value").GetDouble()))
