@@ -31,6 +31,7 @@ public sealed class BulkChannel : IAsyncDisposable
     private readonly ConcurrentDictionary<string, BulkLink> _links = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _failedAt = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private long _deliversOverRemote;
 
     private BulkChannel(ExtendedActorSystem system, NetworkTls? tls, BulkListener listener, string advertised)
     {
@@ -64,8 +65,6 @@ public sealed class BulkChannel : IAsyncDisposable
     public BulkChannelInfo Status() => new(Advertised, _tls is null ? "tcp" : "mutual-tls", _listener.FramesIn, _listener.ConnectionsCut,
         _links.Values.OrderBy(l => l.Endpoint, StringComparer.Ordinal).Select(l => new BulkLinkInfo(l.Endpoint, l.Broken ? "down" : "up", l.FramesOut, l.Refused)).ToArray(),
         Interlocked.Read(ref _deliversOverRemote));
-
-    private long _deliversOverRemote;
 
     /// <summary>
     /// An outbox of this node sent a Deliver over Akka.Remote: a recipient's first (before its acknowledgement names its

@@ -69,7 +69,7 @@ internal sealed class BulkLink : IAsyncDisposable
             return false;
         if (_queue.Writer.TryWrite((message, replyTo)))
             return true;
-        if (!_broken)
+        if (!_broken) // a link that failed meanwhile has completed its queue: that is not a full one
             Interlocked.Increment(ref _refused);
         return false;
     }
