@@ -59,14 +59,15 @@ public static class Comparison
     /// <param name="peerRuns">PeerBench's run files, comma-separated, round by round in the order of our messaging files: each round is judged too.</param>
     public static int Print(string ours, string? peers, string? peerRuns = null)
     {
-        var missing = ours.Split(',', StringSplitOptions.RemoveEmptyEntries).Concat(peers is null ? [] : [peers])
-            .Concat(peerRuns?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []).Where(file => !File.Exists(file)).ToList();
+        var ourFiles = ours.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var peerRunFiles = peerRuns?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var missing = ourFiles.Concat(peers is null ? [] : [peers]).Concat(peerRunFiles).Where(file => !File.Exists(file)).ToList();
         if (missing.Count > 0)
         {
             Console.Error.WriteLine($"compare: no such file: {string.Join(", ", missing)} (did the run that writes it fail? its log is above)");
             return 2;
         }
-        var files = ours.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement).ToList();
+        var files = ourFiles.Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement).ToList();
         var perFile = files.Select(root => root.GetProperty("measurements").EnumerateArray()
             .Select(m => new Measurement(m.GetProperty("scenario").GetString()!, m.GetProperty("metric").GetString()!, m.GetProperty("value").GetDouble()))
             .ToList()).ToList();
@@ -90,7 +91,8 @@ public static class Comparison
         Spread? Ours(Row row) => Spread.Of(perFile.Select(file => InFile(file, row.Ours)).OfType<double>().ToList());
         Spread? Peer(string system, Row row) => peerSpreads.GetValueOrDefault((system, row.Peer, row.PeerMetric));
 
-        var rounds = perFile.Count(file => file.Any(m => m.Scenario.StartsWith("messaging", StringComparison.Ordinal)));
+        var ourRounds = perFile.Where(file => file.Any(m => m.Scenario.StartsWith("messaging", StringComparison.Ordinal))).ToList();
+        var rounds = ourRounds.Count;
         var s = new StringBuilder();
         if (rounds > 1)
             s.AppendLine($"Each figure is the median of {rounds} rounds [lowest–highest] for ActorNet, and of PeerBench's runs for the peers.").AppendLine();
@@ -114,10 +116,9 @@ public static class Comparison
         s.AppendLine(Goal("latency p99 < 10 ms", Ours(P99)?.Median, 10, (o, r) => o < r));
         s.AppendLine(Goal("fan-out sooner than RabbitMQ classic", Ours(Fanout)?.Median, Peer("rabbitmq", Fanout)?.Median, (o, r) => o < r));
 
-        if (peerRuns is not null)
+        if (peerRunFiles.Length > 0)
         {
-            var runs = peerRuns.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ReadRabbitRun).ToList();
-            var ourRounds = perFile.Where(file => file.Any(m => m.Scenario.StartsWith("messaging", StringComparison.Ordinal))).ToList();
+            var runs = peerRunFiles.Select(ReadRabbitRun).ToList();
             s.AppendLine();
             s.AppendLine("Round by round (ActorNet, then RabbitMQ classic right after it):");
             s.AppendLine();
@@ -146,18 +147,21 @@ public static class Comparison
 
     private static string Cell(Spread? spread) => spread?.ToString() ?? "–";
 
+    /// <summary>Every metric in a PeerBench file: its summary's <c>summary</c> entries or a run's <c>results</c>.</summary>
+    private static IEnumerable<(string System, string Scenario, string Metric, JsonElement Value)> PeerMetrics(string file, string entries)
+    {
+        foreach (var entry in JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty(entries).EnumerateArray())
+            foreach (var metric in entry.GetProperty("metrics").EnumerateObject())
+                yield return (entry.GetProperty("system").GetString()!, entry.GetProperty("scenario").GetString()!, metric.Name, metric.Value);
+    }
+
     private static Dictionary<(string System, string Scenario, string Metric), Spread?> ReadPeers(string file)
     {
         var result = new Dictionary<(string, string, string), Spread?>();
-        foreach (var entry in JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("summary").EnumerateArray())
-        {
-            var system = entry.GetProperty("system").GetString()!;
-            var scenario = entry.GetProperty("scenario").GetString()!;
-            foreach (var metric in entry.GetProperty("metrics").EnumerateObject())
-                if (metric.Value.TryGetProperty("median", out var median) && median.ValueKind == JsonValueKind.Number)
-                    result[(system, scenario, metric.Name)] = new Spread(median.GetDouble(),
-                        Number(metric.Value, "min") ?? median.GetDouble(), Number(metric.Value, "max") ?? median.GetDouble(), (int)(Number(metric.Value, "n") ?? 1));
-        }
+        foreach (var (system, scenario, metric, value) in PeerMetrics(file, "summary"))
+            if (value.TryGetProperty("median", out var median) && median.ValueKind == JsonValueKind.Number)
+                result[(system, scenario, metric)] = new Spread(median.GetDouble(),
+                    Number(value, "min") ?? median.GetDouble(), Number(value, "max") ?? median.GetDouble(), (int)(Number(value, "n") ?? 1));
         return result;
     }
 
@@ -165,14 +169,7 @@ public static class Comparison
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     /// <summary>RabbitMQ classic's figures in one PeerBench run file (its "results").</summary>
-    private static Dictionary<(string Scenario, string Metric), double?> ReadRabbitRun(string file)
-    {
-        var result = new Dictionary<(string, string), double?>();
-        foreach (var entry in JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("results").EnumerateArray())
-            if (entry.GetProperty("system").GetString() == "rabbitmq")
-                foreach (var metric in entry.GetProperty("metrics").EnumerateObject())
-                    if (metric.Value.ValueKind == JsonValueKind.Number)
-                        result[(entry.GetProperty("scenario").GetString()!, metric.Name)] = metric.Value.GetDouble();
-        return result;
-    }
+    private static Dictionary<(string Scenario, string Metric), double?> ReadRabbitRun(string file) =>
+        PeerMetrics(file, "results").Where(m => m.System == "rabbitmq" && m.Value.ValueKind == JsonValueKind.Number)
+            .ToDictionary(m => (m.Scenario, m.Metric), m => (double?)m.Value.GetDouble());
 }
