@@ -14,7 +14,10 @@ namespace ActorNet.Actors.Messaging;
 /// Published on the node's event stream when a message has been persisted in the inbox of <paramref name="Holder"/> (a
 /// member hosting several bureaus publishes for each).
 /// </summary>
-public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset At, BureauCode Holder);
+/// <param name="Arrival">The envelope as persisted: a live feed whose cursor is <paramref name="ListedAfter"/> sends it on without reading the inbox.</param>
+/// <param name="ListedAfter">The message listed just before this one in the inbox (null when this is its first).</param>
+public sealed record MessageArrived(BureauCode From, string Id, DateTimeOffset At, BureauCode Holder,
+    InboxEvents.Received? Arrival = null, string? ListedAfter = null);
 
 /// <summary>
 /// A bureau's inbox: persists each sealed envelope once, in the order its sender sent it, after the gate has checked
@@ -42,6 +45,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly NoticeHandOverQueue _handOver = new();
     private bool _markWriting;
     private long _refused;
+    // The last message in inbox order (notice envelopes are not listed): each new one names it, for the live feeds.
+    private string? _lastListed;
     // Acknowledgements and reads wait a moment to go out together: a sender sending singly would otherwise get one
     // acknowledgement (and write one Delivered event and audit entry) per message, and a reader paging singly one Read
     // event and one read receipt per message. Neither is on the way from sender to reader.
@@ -78,6 +83,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         {
             _log.Info("Inbox of {Bureau} recovered with {Count} messages, from snapshot at {SnapshotSequence} and {Replayed} events",
                 _bureau, _state.Count, _snapshotSequence, _replayedEvents);
+            _lastListed = _state.LastListed(IsMessageId);
             StartHandOver();
         });
 
@@ -186,7 +192,10 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private void HandOver(InboxEvents.Received received)
     {
         if (IsMessage(received))
-            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At, _bureau));
+        {
+            Context.System.EventStream.Publish(new MessageArrived(received.From, received.Id, received.At, _bureau, received, _lastListed));
+            _lastListed = received.Id;
+        }
         else
             HandOverNow();
     }

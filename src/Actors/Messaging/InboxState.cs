@@ -225,6 +225,18 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         return new InboxQueries.Page(page.ToArray(), false);
     }
 
+    /// <summary>The id of the last arrival <paramref name="listed"/> keeps (the last of all when null); null when there is none.</summary>
+    public string? LastListed(Func<string, bool>? listed = null)
+    {
+        for (var i = _arrivals.Count - 1; i >= 0; i--)
+        {
+            var id = IdAt(i);
+            if (listed is null || listed(id))
+                return id;
+        }
+        return null;
+    }
+
     /// <summary>Who sent the arrival with this id; null when none has it.</summary>
     public BureauCode? SenderOf(string id) => _positionById.TryGet(id, out var i) ? _senders[_arrivals[i].Sender] : null;
 

@@ -49,8 +49,8 @@ public static class EventEndpoints
         [EnumeratorCancellation] CancellationToken ct)
     {
         // Dropping the oldest when a client falls far behind: a full feed loses nothing by it, since a message event only wakes it.
-        var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-        var forwarder = system.ActorOf(LiveEventsForwarder.Props(channel.Writer));
+        var channel = Channel.CreateBounded<LiveItem>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var forwarder = system.ActorOf(LiveEventsForwarder.Props(channel));
         try
         {
             // Subscribed once it answers (it subscribes before its first message): what arrives from now on wakes the feed.
@@ -72,14 +72,21 @@ public static class EventEndpoints
                     behind = page.Count == FeedPage;
                     continue;
                 }
-                // Every event waiting goes at once: a burst of arrivals is one read of the inbox, not one each.
+                // Every event waiting goes at once: a burst of arrivals is one read of the inbox, not one each. The next message
+                // after the cursor, when its envelope came with its event, goes without a read.
                 var e = await channel.Reader.ReadAsync(ct);
                 do
                 {
-                    if (feed is not null && e.Type == "message")
-                        behind = true;
+                    if (feed is not null && e.Event.Type == "message")
+                    {
+                        if (!behind && feed.Next(e.Arrival) is { } next)
+                            foreach (var item in Sent(feed, [next]))
+                                yield return item;
+                        else
+                            behind = true;
+                    }
                     else
-                        yield return new SseItem<object>(e, e.Type) { EventId = e.Id };
+                        yield return new SseItem<object>(e.Event, e.Event.Type) { EventId = e.Event.Id };
                 } while (channel.Reader.TryRead(out e));
             }
         }
@@ -108,6 +115,12 @@ public static class EventEndpoints
             var page = await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, _after, FeedPage), AskTimeout, ct);
             return page.UnknownAfterId ? null : page.Items.Select(item => MessageEndpoints.Opened(item, crypto)).ToArray();
         }
+
+        /// <summary>The arrival, opened, when it is the message right after the cursor in this bureau's inbox; else null (read the inbox).</summary>
+        public InboxMessage? Next(MessageArrived? arrival) =>
+            arrival is { Arrival: { } envelope } && arrival.Holder == bureau && arrival.ListedAfter == _after
+                ? MessageEndpoints.Opened(envelope, crypto)
+                : null;
 
         /// <summary>The page went out to the client: the cursor moves past it and its messages count as read, as a page of the inbox does.</summary>
         public void Read(IReadOnlyList<InboxMessage> page)

@@ -124,6 +124,32 @@ public sealed class DeliveryTests() : TestKit(Config)
     }
 
     [Fact]
+    public async Task Each_new_message_comes_out_with_its_envelope_and_the_message_listed_before_it_also_after_a_restart()
+    {
+        var audit = CreateTestProbe();
+        var arrivals = CreateTestProbe();
+        Sys.EventStream.Subscribe(arrivals, typeof(MessageArrived));
+        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => TestActor));
+        inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "m1", Sealed(1)), new Parcel(2, "m2", Sealed(2))]));
+
+        var first = await arrivals.ExpectMsgAsync<MessageArrived>(Bound);
+        var second = await arrivals.ExpectMsgAsync<MessageArrived>(Bound);
+        Assert.Equal(("m1", (string?)null), (first.Id, first.ListedAfter)); // the inbox's first message follows nothing
+        Assert.Equal(("m2", (string?)"m1"), (second.Id, second.ListedAfter));
+        Assert.True(second.Arrival!.Sealed.Span.SequenceEqual(Sealed(2)));
+        Assert.Equal(US, second.Holder);
+
+        // A restarted inbox names the last message it recovered.
+        Watch(inbox);
+        inbox.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(inbox, Bound);
+        var restarted = Sys.ActorOf(InboxActor.Props(US, new Gate(_ => GateVerdict.Pass), audit, _ => TestActor));
+        restarted.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(3, "m3", Sealed(3))]));
+        var third = await arrivals.ExpectMsgAsync<MessageArrived>(Bound);
+        Assert.Equal(("m3", (string?)"m2"), (third.Id, third.ListedAfter));
+    }
+
+    [Fact]
     public async Task A_deliver_message_carries_no_more_envelope_bytes_than_the_cap_unless_one_envelope_is_larger()
     {
         var audit = CreateTestProbe();
