@@ -77,11 +77,13 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 // Authentication's core only: the full AddAuthentication also starts ASP.NET's data protection (an XML key ring
-// on disk, for cookies), which bearer tokens do not use.
-builder.Services.AddWebEncoders();
+// on disk, for cookies), which bearer tokens do not use. The handler comes from the container (made by reflection otherwise).
+builder.Services.AddTransient<BearerTokenHandler>();
 builder.Services.AddAuthenticationCore(o => o.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, null));
-builder.Services.AddOptions<AuthenticationSchemeOptions>(BearerTokenHandler.SchemeName);
 builder.Services.AddAuthorization();
+// Its per-request log scope and Activity are for request logging and tracing, neither of which a node does (Microsoft.* logs
+// at Warning and up); its warnings and errors are about start-up, which Program reports itself.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 builder.Services.AddAkka(ActorNetHosting.SystemName, akka =>
 {
     akka.WithActorNetCluster(options.Remote, options.Seeds, options.Roles, version, tls, options.HeartbeatPause)

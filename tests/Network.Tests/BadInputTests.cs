@@ -79,8 +79,15 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Contains("bearer token is required", (await Problem(none)).Title);
 
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-token");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/cluster/members")).StatusCode);
+        var unknown = await anonymous.GetAsync("/api/cluster/members");
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Contains("not known to this node", (await Problem(unknown)).Title);
+
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", "YWRtaW46YWRtaW4=");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/bureaus")).StatusCode);
     }
 
     [Fact]
