@@ -117,14 +117,13 @@ public static class ActorNetHosting
     /// <summary>Akka.Persistence.Sql journal and snapshot store on SQLite or PostgreSQL; tables are created on first start.</summary>
     public static AkkaConfigurationBuilder WithActorNetPersistence(this AkkaConfigurationBuilder builder, StorageSettings storage)
     {
-        // SQLite has one writer at a time: with the plugin's three concurrent writers two wait on the file lock, and each
-        // commits (and fsyncs) on its own. One writer lets the writes that queue up behind it go out as one transaction.
-        // Microsoft.Data.Sqlite blocks its thread for a whole write, the commit's fsync included (0.1-20 ms, now and then 50+),
-        // and the plugin writes from its stream's stages. On the default dispatcher that was one of the thread pool's threads,
-        // two on two cores, and the actors (inboxes opening envelopes, the bulk channel) waited for it: a member hosting fifty
-        // inboxes sat idle two fifths of the time at the end of the fan-out (docs/benchmarks.md, session 22). The journal's
-        // streams get two threads of their own: one writes, the rest of what the plugin runs there goes on beside it. They
-        // park when idle rather than spin as Akka's ForkJoinDispatcher threads do (ParkingThreadsExecutor).
+        // SQLite has one writer at a time: the journal's writes go through one writer of ActorNet's on a thread of its own
+        // (SqliteWriteJournal, configured below), which commits whatever queued up behind a commit as one transaction.
+        // Microsoft.Data.Sqlite blocks its thread for a whole statement, and the plugin reads (replays, queries) from its
+        // stream's stages: on the default dispatcher that was one of the thread pool's threads, two on two cores, and the
+        // actors (inboxes opening envelopes, the bulk channel) waited for it (docs/benchmarks.md, session 22). The journal's
+        // streams get two threads of their own, which park when idle rather than spin as Akka's ForkJoinDispatcher threads do
+        // (ParkingThreadsExecutor). Parallelism 1 for the plugin's own write queue, should anything still write through it.
         if (storage.Kind == StorageKind.Sqlite)
         {
             builder.AddHocon($$"""
@@ -160,6 +159,10 @@ public static class ActorNetHosting
             akka.persistence.query.journal.sql.use-clone-connection = false
             akka.persistence.snapshot-store.sql.use-clone-connection = false
             """, HoconAddMode.Prepend);
+        // On SQLite the journal's writes go through ActorNet's writer (SqliteWriteJournal, SqliteJournalWriter), the rest through
+        // the plugin: its write path cost ~0.2 ms of CPU per commit, a third of a node's CPU at 1,000 single sends a second.
+        if (storage.Kind == StorageKind.Sqlite)
+            builder.AddHocon($"akka.persistence.journal.sql.class = {HoconString(typeof(SqliteWriteJournal).AssemblyQualifiedName!)}", HoconAddMode.Prepend);
         // Snapshots in a file of their own on SQLite (StorageSettings.SnapshotConnectionString): a large one no longer holds the
         // journal's writes.
         if (storage.SnapshotConnectionString != storage.ConnectionString)

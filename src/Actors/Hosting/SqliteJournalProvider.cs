@@ -18,7 +18,8 @@ namespace ActorNet.Actors.Hosting;
 /// when any of its parameters is of a reference or nullable type, in case a null changes the text (<c>= @p</c> against
 /// <c>IS NULL</c>); a journal row has strings and bytes, so every single-row write (Akka.Persistence.Sql writes a lone row
 /// with <c>InsertAsync</c>) optimised and printed the same INSERT again: ~6–7 % of each node's CPU at 1,000 single sends/s
-/// (docs/benchmarks.md, session 16). The values of an INSERT's parameters never change its text; every other statement,
+/// (docs/benchmarks.md, session 16). The journal's writes now go through <see cref="SqliteJournalWriter"/>; the snapshot
+/// store's still come here. The values of an INSERT's parameters never change its text; every other statement,
 /// the journal's reads among them, is judged as linq2db judges it.
 /// </summary>
 public sealed class SqliteJournalProvider : SQLiteDataProvider

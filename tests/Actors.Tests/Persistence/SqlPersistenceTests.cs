@@ -70,7 +70,7 @@ public sealed class SqlPersistenceTests
     public async Task Rows_written_together_go_as_parameters_and_read_back_whole(string store)
     {
         // A multi-row INSERT with its values as literals spelled every envelope's bytes out in hex, for the database to parse
-        // back (docs/benchmarks.md, session 24).
+        // back (docs/benchmarks.md, session 24). On SQLite the journal's own writer binds every row's values (SqliteJournalWriter).
         await using var database = await TestDatabase.CreateAsync(store);
         await using var running = await StartAsync(database.Storage);
         Assert.True(running.System.Settings.Config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert", false));
@@ -89,9 +89,10 @@ public sealed class SqlPersistenceTests
     [Theory]
     [InlineData("sqlite", ActorNetHosting.SqliteJournalDispatcher)]
     [InlineData("postgres", "akka.actor.default-dispatcher")]
-    public async Task On_sqlite_the_journal_writes_on_threads_of_its_own(string store, string expected)
+    public async Task On_sqlite_the_journals_streams_run_on_threads_of_their_own(string store, string expected)
     {
-        // Microsoft.Data.Sqlite blocks the calling thread for a whole write, fsync included; Npgsql does not.
+        // Microsoft.Data.Sqlite blocks the calling thread for a whole statement; Npgsql does not. (Writes on SQLite go through
+        // SqliteWriteJournal's own thread: SqliteWriteJournalTests.)
         await using var database = await TestDatabase.CreateAsync(store);
         await using var running = await StartAsync(database.Storage);
         var system = running.System;
@@ -99,7 +100,7 @@ public sealed class SqlPersistenceTests
         await bureau.Ask<BureauQueries.Profile>(new BureauCommands.ChangeSettings(FR, "BCN Paris", "ncb@example.fr"), Timeout);
 
         Assert.Equal(expected, system.Settings.Config.GetString("akka.persistence.journal.sql.materializer-dispatcher"));
-        // The journal's streams (its write queue among them) run as actors under its stream supervisor, on that dispatcher.
+        // The journal's streams (its reads, and its write queue where it writes) run as actors under its stream supervisor, on that dispatcher.
         var stage = await system.ActorSelection("/system/akka.persistence.journal.sql/StreamSupervisor-*/*").Ask<ActorIdentity>(new Identify(null), Timeout);
         Assert.NotNull(stage.Subject);
         Assert.Equal(expected, ((ActorRefWithCell)stage.Subject!).Underlying.Props.Dispatcher);

@@ -1,0 +1,169 @@
+using ActorNet.Actors.Audit;
+using ActorNet.Actors.Hosting;
+using ActorNet.Actors.Serialization;
+using ActorNet.Protocol.Audit;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace ActorNet.Actors.Tests.Persistence;
+
+/// <summary>
+/// On SQLite the journal's writes go through <see cref="SqliteJournalWriter"/>: rows as Akka.Persistence.Sql lays them out
+/// (so its replays and queries read them), everything waiting in one commit, and one bad write failing alone.
+/// </summary>
+public sealed class SqliteWriteJournalTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Rows_are_the_plugins_own_and_it_reads_them_back_tags_included()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var before = DateTime.UtcNow.Ticks;
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+        {
+            Assert.Equal(typeof(SqliteWriteJournal), Type.GetType(running.System.Settings.Config.GetString("akka.persistence.journal.sql.class")));
+            var writer = running.System.ActorOf(Props.Create(() => new EntryWriter("writer-1")));
+            Assert.Equal(3, await writer.Ask<int>(new Write(3, TaggedAt: 2), Timeout));
+        }
+        var after = DateTime.UtcNow.Ticks;
+
+        await using (var connection = new SqliteConnection(database.Storage.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var rows = await Rows(connection,
+                "SELECT ordering, created, deleted, sequence_number, manifest, identifier, writer_uuid FROM journal WHERE persistence_id = 'writer-1' ORDER BY ordering");
+            Assert.Equal([1L, 2L, 3L], rows.Select(r => (long)r[3]));
+            Assert.All(rows, r =>
+            {
+                Assert.InRange((long)r[1], before, after);
+                Assert.Equal(0L, (long)r[2]);
+                Assert.Equal("a.entry", (string)r[4]);
+                Assert.Equal((long)ActorNetSerializer.SerializerId, (long)r[5]);
+                Assert.Matches("^[0-9a-f]{32}$", (string)r[6]);
+            });
+            var tags = await Rows(connection, "SELECT ordering_id, tag, sequence_nr, persistence_id FROM tags");
+            var tag = Assert.Single(tags);
+            Assert.Equal([rows[1][0], "entry-tag", 2L, "writer-1"], tag);
+        }
+
+        // Read back by the plugin: a new actor system replays them in order, and the read journal finds the tagged one.
+        await using var again = await SqlPersistenceTests.StartAsync(database.Storage);
+        var replayed = await again.System.ActorOf(Props.Create(() => new EntryWriter("writer-1"))).Ask<int>(new Write(0, 0), Timeout);
+        Assert.Equal(3, replayed);
+        var byTag = await PersistenceQuery.Get(again.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier)
+            .CurrentEventsByTag("entry-tag", Offset.NoOffset())
+            .RunWith(Sink.Seq<EventEnvelope>(), again.System.Materializer());
+        Assert.Equal(2, Assert.Single(byTag).SequenceNr);
+        Assert.Equal(2, ((AuditEntry)byTag[0].Event).Sequence);
+    }
+
+    [Fact]
+    public async Task Writes_waiting_for_the_database_go_in_one_commit_and_a_bad_one_fails_alone()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+
+        using var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
+        // Another connection holds the database's write lock: the writer waits for it, and what arrives meanwhile waits too.
+        await WhileLockedAsync(database, () => Enumerable.Range(1, 50).Select(i => writer.WriteAsync([Row("batch", i)])).ToList());
+        // The first write alone (taken before the others arrived) or with them, then the rest together: never one commit a write.
+        Assert.InRange(writer.Commits, 1, 2);
+
+        // A write whose row is there already fails, and only it: the others waiting with it are committed.
+        Task? duplicate = null;
+        await WhileLockedAsync(database, () =>
+        {
+            var writes = new List<Task> { writer.WriteAsync([Row("batch", 51)]) };
+            duplicate = writer.WriteAsync([Row("batch", 7)]);
+            writes.Add(writer.WriteAsync([Row("batch", 52), Row("batch", 53)]));
+            return writes;
+        });
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => duplicate!.WaitAsync(Timeout));
+        Assert.Contains("UNIQUE", refused.Message);
+
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString);
+        await connection.OpenAsync();
+        var written = await Rows(connection, "SELECT sequence_number FROM journal WHERE persistence_id = 'batch' ORDER BY sequence_number");
+        Assert.Equal(Enumerable.Range(1, 53).Select(i => (long)i), written.Select(r => (long)r[0]));
+        // And the writer goes on after the failure.
+        await writer.WriteAsync([Row("batch", 54)]).WaitAsync(Timeout);
+    }
+
+    /// <summary>Starts the writes while another connection holds the write lock, lets go, and waits for them to be committed.</summary>
+    private static async Task WhileLockedAsync(TestDatabase database, Func<List<Task>> start)
+    {
+        List<Task> writes;
+        await using (var blocker = new SqliteConnection(database.Storage.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var holding = blocker.BeginTransaction(deferred: false);
+            writes = start();
+            await holding.RollbackAsync();
+        }
+        await Task.WhenAll(writes).WaitAsync(Timeout);
+    }
+
+    private static SqliteJournalRow Row(string persistenceId, long sequence) =>
+        new(DateTime.UtcNow.Ticks, persistenceId, sequence, [1, 2, 3], "a.entry", ActorNetSerializer.SerializerId, "0123456789abcdef0123456789abcdef", []);
+
+    private static async Task<List<object[]>> Rows(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Persists <paramref name="Count"/> audit entries (the one at <paramref name="TaggedAt"/> tagged); answers how many it holds.</summary>
+    private sealed record Write(int Count, int TaggedAt);
+
+    private sealed class EntryWriter : ReceivePersistentActor
+    {
+        private AuditEntry? _last;
+        private int _held;
+
+        public EntryWriter(string persistenceId)
+        {
+            PersistenceId = persistenceId;
+            Recover<AuditEntry>(e => (_last, _held) = (e, _held + 1));
+            Command<Write>(write =>
+            {
+                var events = new List<object>();
+                for (var i = 0; i < write.Count; i++)
+                {
+                    _last = AuditLog.Next(_last, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, $"m{i}", "US", "detail"));
+                    events.Add(_last.Sequence == write.TaggedAt ? new Tagged(_last, ["entry-tag"]) : _last);
+                }
+                if (events.Count == 0)
+                {
+                    Sender.Tell(_held);
+                    return;
+                }
+                var replyTo = Sender;
+                PersistAll(events, _ =>
+                {
+                    if (++_held == write.Count)
+                        replyTo.Tell(_held);
+                });
+            });
+        }
+
+        public override string PersistenceId { get; }
+    }
+}
