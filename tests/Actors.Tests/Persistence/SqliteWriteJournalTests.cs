@@ -112,6 +112,22 @@ public sealed class SqliteWriteJournalTests
         await Task.WhenAll(writes).WaitAsync(Timeout);
     }
 
+    [Fact]
+    public async Task An_event_that_cannot_be_serialised_is_rejected_and_its_actor_goes_on()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+        {
+            var writer = running.System.ActorOf(Props.Create(() => new EntryWriter("rejecting")));
+            Assert.Equal(1, await writer.Ask<int>(new Write(1, 0), Timeout));
+            Assert.Contains("has no wire format", await writer.Ask<string>(new WriteUnwritable(), Timeout));
+            Assert.Equal(2, await writer.Ask<int>(new Write(1, 0), Timeout));
+        }
+
+        await using var again = await SqlPersistenceTests.StartAsync(database.Storage);
+        Assert.Equal(2, await again.System.ActorOf(Props.Create(() => new EntryWriter("rejecting"))).Ask<int>(new Write(0, 0), Timeout));
+    }
+
     private static SqliteJournalRow Row(string persistenceId, long sequence) =>
         new(DateTime.UtcNow.Ticks, persistenceId, sequence, [1, 2, 3], "a.entry", ActorNetSerializer.SerializerId, "0123456789abcdef0123456789abcdef", []);
 
@@ -132,6 +148,11 @@ public sealed class SqliteWriteJournalTests
 
     /// <summary>Persists <paramref name="Count"/> audit entries (the one at <paramref name="TaggedAt"/> tagged); answers how many it holds.</summary>
     private sealed record Write(int Count, int TaggedAt);
+
+    /// <summary>Persists an event no serializer takes; answers with the rejection's message.</summary>
+    private sealed record WriteUnwritable;
+
+    private sealed record Unwritable : Protocol.IActorNetMessage;
 
     private sealed class EntryWriter : ReceivePersistentActor
     {
@@ -156,13 +177,24 @@ public sealed class SqliteWriteJournalTests
                     return;
                 }
                 var replyTo = Sender;
+                var written = 0;
                 PersistAll(events, _ =>
                 {
-                    if (++_held == write.Count)
+                    _held++;
+                    if (++written == write.Count)
                         replyTo.Tell(_held);
                 });
             });
+            Command<WriteUnwritable>(_ =>
+            {
+                _rejectionTo = Sender;
+                Persist(new Unwritable(), _ => { });
+            });
         }
+
+        private IActorRef? _rejectionTo;
+
+        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) => _rejectionTo?.Tell(cause.Message);
 
         public override string PersistenceId { get; }
     }
