@@ -50,20 +50,29 @@ public sealed class SqliteJournalWriter : IDisposable
         public Statements(string connectionString)
         {
             Connection = new SqliteConnection(connectionString);
-            Connection.Open();
-            using (var pragma = Connection.CreateCommand())
+            try
             {
-                // As every journal connection (SqliteJournalProvider): SqliteCheckpointer checkpoints beside this writer.
-                pragma.CommandText = $"PRAGMA wal_autocheckpoint={SqliteJournalProvider.FallbackAutoCheckpointPages};";
-                pragma.ExecuteNonQuery();
+                Connection.Open();
+                using (var pragma = Connection.CreateCommand())
+                {
+                    // As every journal connection (SqliteJournalProvider): SqliteCheckpointer checkpoints beside this writer.
+                    pragma.CommandText = $"PRAGMA wal_autocheckpoint={SqliteJournalProvider.FallbackAutoCheckpointPages};";
+                    pragma.ExecuteNonQuery();
+                }
+                const string columns = "created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid";
+                const string values = "@created, 0, @pid, @seq, @message, @manifest, @identifier, @writer";
+                string[] rowParameters = ["@created", "@pid", "@seq", "@message", "@manifest", "@identifier", "@writer"];
+                Insert = Prepared($"INSERT INTO journal ({columns}) VALUES ({values})", rowParameters);
+                InsertTagged = Prepared($"INSERT INTO journal ({columns}) VALUES ({values}) RETURNING ordering", rowParameters);
+                InsertTag = Prepared("INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES (@ordering, @tag, @seq, @pid)",
+                    ["@ordering", "@tag", "@seq", "@pid"]);
             }
-            const string columns = "created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid";
-            const string values = "@created, 0, @pid, @seq, @message, @manifest, @identifier, @writer";
-            string[] rowParameters = ["@created", "@pid", "@seq", "@message", "@manifest", "@identifier", "@writer"];
-            Insert = Prepared($"INSERT INTO journal ({columns}) VALUES ({values})", rowParameters);
-            InsertTagged = Prepared($"INSERT INTO journal ({columns}) VALUES ({values}) RETURNING ordering", rowParameters);
-            InsertTag = Prepared("INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES (@ordering, @tag, @seq, @pid)",
-                ["@ordering", "@tag", "@seq", "@pid"]);
+            catch
+            {
+                // Tried again at the next write: nothing of this attempt stays open.
+                Connection.Dispose();
+                throw;
+            }
         }
 
         private SqliteCommand Prepared(string sql, string[] parameters)
