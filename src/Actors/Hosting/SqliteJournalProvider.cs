@@ -62,12 +62,16 @@ public sealed class SqliteJournalProvider : SQLiteDataProvider
         if (e.CurrentState != ConnectionState.Open || sender is not SqliteConnection { Handle: { } handle } connection
             || CheckpointSet.TryGetValue(handle, out _))
             return;
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"PRAGMA wal_autocheckpoint={FallbackAutoCheckpointPages};";
-            command.ExecuteNonQuery();
-        }
+        SetFallbackAutoCheckpoint(connection);
         CheckpointSet.AddOrUpdate(handle, handle);
+    }
+
+    /// <summary>Leaves checkpoints to <see cref="SqliteCheckpointer"/> on this connection, up to <see cref="FallbackAutoCheckpointPages"/>.</summary>
+    internal static void SetFallbackAutoCheckpoint(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_autocheckpoint={FallbackAutoCheckpointPages};";
+        command.ExecuteNonQuery();
     }
 
     public override ISqlOptimizer GetSqlOptimizer(DataOptions dataOptions) => _optimizer;

@@ -53,12 +53,8 @@ public sealed class SqliteJournalWriter : IDisposable
             try
             {
                 Connection.Open();
-                using (var pragma = Connection.CreateCommand())
-                {
-                    // As every journal connection (SqliteJournalProvider): SqliteCheckpointer checkpoints beside this writer.
-                    pragma.CommandText = $"PRAGMA wal_autocheckpoint={SqliteJournalProvider.FallbackAutoCheckpointPages};";
-                    pragma.ExecuteNonQuery();
-                }
+                // As every journal connection: SqliteCheckpointer checkpoints beside this writer.
+                SqliteJournalProvider.SetFallbackAutoCheckpoint(Connection);
                 const string columns = "created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid";
                 const string values = "@created, 0, @pid, @seq, @message, @manifest, @identifier, @writer";
                 string[] rowParameters = ["@created", "@pid", "@seq", "@message", "@manifest", "@identifier", "@writer"];

@@ -225,13 +225,13 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         return new InboxQueries.Page(page.ToArray(), false);
     }
 
-    /// <summary>The id of the last arrival <paramref name="listed"/> keeps (the last of all when null); null when there is none.</summary>
-    public string? LastListed(Func<string, bool>? listed = null)
+    /// <summary>The id of the last arrival <paramref name="listed"/> keeps; null when there is none.</summary>
+    public string? LastListed(Func<string, bool> listed)
     {
         for (var i = _arrivals.Count - 1; i >= 0; i--)
         {
             var id = IdAt(i);
-            if (listed is null || listed(id))
+            if (listed(id))
                 return id;
         }
         return null;
