@@ -1,3 +1,5 @@
+using ActorNet.Protocol.Messaging;
+
 namespace ActorNet.Actors.Messaging;
 
 /// <summary>
@@ -13,19 +15,20 @@ public sealed class MessageNumbers
     public int Count => _guids.Count + _others.Count;
 
     public bool TryGet(string id, out int number) =>
-        AsGuid(id) is { } guid ? _guids.TryGetValue(guid, out number) : _others.TryGetValue(id, out number);
+        MessageIds.TryParse(id, out var guid) ? _guids.TryGetValue(guid, out number) : _others.TryGetValue(id, out number);
 
     public bool Contains(string id) => TryGet(id, out _);
 
     /// <returns>The GUID the id is kept as; null when it is kept as it is.</returns>
     public Guid? Add(string id, int number)
     {
-        var guid = AsGuid(id);
-        if (guid is { } g)
-            _guids[g] = number;
-        else
-            _others[id] = number;
-        return guid;
+        if (MessageIds.TryParse(id, out var guid))
+        {
+            _guids[guid] = number;
+            return guid;
+        }
+        _others[id] = number;
+        return null;
     }
 
     public void EnsureCapacity(int count) => _guids.EnsureCapacity(count);
@@ -33,13 +36,4 @@ public sealed class MessageNumbers
     /// <summary>Every id with its number, ids written as they were given.</summary>
     public IEnumerable<(string Id, int Number)> All() =>
         _guids.Select(kv => (kv.Key.ToString("N"), kv.Value)).Concat(_others.Select(kv => (kv.Key, kv.Value)));
-
-    /// <summary>The GUID an id spells, if it spells one exactly as <c>ToString("N")</c> writes it back.</summary>
-    private static Guid? AsGuid(string id)
-    {
-        if (id.Length != 32 || !Guid.TryParseExact(id, "N", out var guid))
-            return null;
-        Span<char> canonical = stackalloc char[32];
-        return guid.TryFormat(canonical, out _, "N") && canonical.SequenceEqual(id) ? guid : null;
-    }
 }

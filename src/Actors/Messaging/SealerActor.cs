@@ -159,9 +159,11 @@ public sealed class SealerActor : ReceiveActor
     }
 
     // The header is made here, at sealing time, so it always names the key version the batch is signed with.
-    private static (EnvelopeHeader, MessagePayload) Headed(Sealer sealer, Draft draft) =>
-        (sealer.Header(Guid.CreateVersion7().ToString("N"), draft.To, DateTimeOffset.UtcNow, draft.HandlingCode, draft.CaseId, draft.ForwardingAllowed),
-            draft.Payload);
+    private static (EnvelopeHeader, MessagePayload) Headed(Sealer sealer, Draft draft)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return (sealer.Header(MessageIds.New(now), draft.To, now, draft.HandlingCode, draft.CaseId, draft.ForwardingAllowed), draft.Payload);
+    }
 
     private sealed class Flush : INoSerializationVerificationNeeded
     {
