@@ -134,6 +134,14 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
         var doc = await Http.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/cluster/members", doc);
         Assert.Contains("/api/bureaus", doc);
+        // The document says what to send.
+        using var json = System.Text.Json.JsonDocument.Parse(doc);
+        foreach (var path in new[] { "/api/messages", "/api/messages/batch" })
+        {
+            var body = json.RootElement.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content");
+            Assert.True(body.TryGetProperty("application/json", out var schema), path);
+            Assert.Contains("SendMessageRequest", schema.GetRawText());
+        }
     }
 
     [Fact]

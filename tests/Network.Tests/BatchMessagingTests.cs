@@ -16,7 +16,8 @@ public sealed class BatchMessagingTests(ITestOutputHelper output) : Scenario(out
         var (fr, us) = (nodes[1], nodes[2]);
         await Eventually.TrueAsync(async () => (await fr.BureausAsync()).Any(b => b.Code == "US" && b.Fingerprint is not null), Ready, "FR to know US's keys");
 
-        var batch = Enumerable.Range(0, 300).Select(i => new SendMessageRequest(["US"], $"batch {i}", $"body {i}", "H1", null, null)).ToArray();
+        // Escapes and non-ASCII text come through as sent.
+        var batch = Enumerable.Range(0, 300).Select(i => new SendMessageRequest(["US"], $"batch {i}", $"body {i}: Müller, \"Жуков\"\n{new string('x', i * 10)}", "H1", null, null)).ToArray();
         var response = await fr.Http.PostAsJsonAsync("/api/messages/batch", batch);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var ids = (await response.Content.ReadFromJsonAsync<MessagesAccepted>())!.Ids;
