@@ -237,7 +237,7 @@ public sealed class NoticeSide(BureauCode bureau, BureauCrypto crypto, ActorRegi
     {
         var now = document.At;
         var readers = new[] { BureauCode.Secretariat, bureau }.Concat(to).Distinct().ToArray();
-        var envelopeId = NoticeEnvelopes.IdFor(document.NoticeId, document.Operation, Guid.CreateVersion7().ToString("N")[..12]);
+        var envelopeId = NoticeEnvelopes.NewIdFor(document.NoticeId, document.Operation);
         var sealedBytes = crypto.Sealer.Seal(crypto.Sealer.Header(envelopeId, readers, now, HandlingCode.H0), NoticeSealing.ToPayload(document)).ToBytes();
         var others = readers.Where(r => r != bureau).ToArray();
         if (others.Length > 0)

@@ -41,6 +41,13 @@ public static class NoticeEnvelopes
 
     public static string IdFor(NoticeId notice, string operation, string unique) => $"{Prefix}{notice.Value}.{operation}.{unique}";
 
+    /// <summary>
+    /// A fresh envelope id for one operation on a notice, sent by a bureau's node: unique by a message id's random digits, not
+    /// its time alone, since two operations on one notice can be sealed in the same millisecond and an inbox drops an id it
+    /// has seen as a replay. At most 114 characters (a 64-character notice id, the longest operation, 32 digits).
+    /// </summary>
+    public static string NewIdFor(NoticeId notice, string operation) => IdFor(notice, operation, Messaging.MessageIds.New());
+
     public static bool Owns(string envelopeId) => envelopeId.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>The notice an envelope is about, or null when the id is not a notice envelope's.</summary>

@@ -30,4 +30,20 @@ public class NoticeSealingTests
         Assert.Equal(id, NoticeEnvelopes.NoticeOf(envelope.Id));
         Assert.True(bytes.AsSpan().IndexOf("Al-Hassan"u8) < 0);
     }
+
+    [Fact]
+    public void Envelope_ids_for_one_operation_on_one_notice_differ_even_within_a_millisecond_and_fit_a_header()
+    {
+        var longest = new NoticeId(new string('n', NoticeId.MaxLength));
+        var longestOperation = NoticeDocument.Operations.MaxBy(o => o.Length)!;
+        // Made as fast as a loop can: thousands share a millisecond, so a suffix that is the time alone would repeat.
+        var ids = Enumerable.Range(0, 5_000).Select(_ => NoticeEnvelopes.NewIdFor(longest, longestOperation)).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id => Assert.Equal(longest, NoticeEnvelopes.NoticeOf(id)));
+        Assert.All(ids, id => Assert.True(id.Length <= EnvelopeHeader.MaxIdLength, $"{id} is longer than a header's id may be"));
+        using var bureaus = new TestBureaus(TestBureaus.FR, BureauCode.Secretariat);
+        var sealer = bureaus.Sealer(TestBureaus.FR);
+        Assert.Equal(ids[0], sealer.Header(ids[0], [BureauCode.Secretariat], DateTimeOffset.UtcNow, HandlingCode.H0).Id);
+    }
 }
