@@ -12,7 +12,15 @@ public static class SingletonProxies
 {
     private static readonly ConditionalWeakTable<ActorSystem, ClusterSingletonProxySettings> Settings = new();
 
-    public static Props To(ActorSystem system, string singletonName, string role, int bufferSize) =>
-        ClusterSingletonProxy.Props("/user/" + singletonName,
-            Settings.GetValue(system, s => ClusterSingletonProxySettings.Create(s)).WithRole(role).WithSingletonName(singletonName).WithBufferSize(bufferSize));
+    /// <remarks>
+    /// Without Akka's warning every 30 s while the singleton is not found: another bureau's node may be offline for days,
+    /// and the outbox reports that itself, naming the bureau and what waits for it (<see cref="Messaging.OutboxSettings.SilenceReported"/>).
+    /// </remarks>
+    public static Props To(ActorSystem system, string singletonName, string role, int bufferSize)
+    {
+        var defaults = Settings.GetValue(system, s => ClusterSingletonProxySettings.Create(s));
+        return ClusterSingletonProxy.Props("/user/" + singletonName, new ClusterSingletonProxySettings(singletonName, role,
+            defaults.SingletonIdentificationInterval, bufferSize, defaults.ConsiderAppVersion, logSingletonIdentificationFailure: false,
+            defaults.SingletonIdentificationFailurePeriod));
+    }
 }

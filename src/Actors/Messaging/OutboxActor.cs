@@ -38,6 +38,17 @@ public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int 
 
     public static OutboxSettings Default { get; } = new();
 
+    /// <summary>
+    /// How long a recipient with messages waiting may stay silent before the outbox reports it (a warning naming the
+    /// bureau, what waits for it and since when); then again every <see cref="SilenceReportedAgain"/> while it stays away,
+    /// and once more when it answers. A bureau offline for days is normal: what an operator needs is that it is, not a
+    /// line every retry.
+    /// </summary>
+    public TimeSpan SilenceReported { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <inheritdoc cref="SilenceReported"/>
+    public TimeSpan SilenceReportedAgain { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Events between snapshots when the outbox keeps <paramref name="messages"/> messages' bookkeeping (<see cref="SnapshotInterval"/>).</summary>
     public long SnapshotAfter(int messages) => SnapshotInterval.After(SnapshotEvery, messages);
 }
@@ -108,6 +119,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public bool Probing;
 
         public bool AwaitingProbe => Probing && InFlight.Count > 0;
+
+        // Since when the recipient has not acknowledged, once a retry found it silent; when its silence is next reported
+        // (null until the first report).
+        public DateTime? SilentSince;
+        public DateTime? SilenceReportDue;
 
         /// <summary>How long without an acknowledgement before what is in flight counts as lost: the backoff, or four round trips if longer.</summary>
         public TimeSpan StallAfter => TimeSpan.FromTicks(Math.Max(Backoff.Ticks, Math.Min(4 * RoundTrip.Ticks, MaxRetry.Ticks)));
@@ -358,6 +374,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         channel.Bulk = accepted.Bulk;
         channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;
+        if (channel.SilentSince is { } silentSince && channel.SilenceReportDue is not null)
+            _log.Info("Outbox of {Bureau}: {Recipient} answers again after {Silence} of silence; delivering the {Waiting} messages waiting for it",
+                _bureau, recipient, Rounded(channel.LastProgress - silentSince), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient));
+        channel.SilentSince = channel.SilenceReportDue = null;
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
         channel.Backoff = FirstRetry;
         channel.Window.Capacity = _settings.HeldPerRecipient;
@@ -477,6 +497,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 ReadAhead(recipient, channel);
             if (now - channel.LastProgress < channel.StallAfter)
                 continue;
+            ReportSilence(recipient, channel, now);
             channel.SentUpTo = _state.DeliveredUpTo(recipient);
             channel.InFlight.Clear();
             channel.Probing = true;
@@ -491,6 +512,20 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             Pump(recipient);
         }
     }
+
+    /// <summary>A recipient found silent at a retry: reported once its silence lasts <see cref="OutboxSettings.SilenceReported"/>, then now and then.</summary>
+    private void ReportSilence(BureauCode recipient, Channel channel, DateTime now)
+    {
+        var since = channel.SilentSince ??= channel.LastProgress;
+        if (now - since < _settings.SilenceReported || now < channel.SilenceReportDue)
+            return;
+        channel.SilenceReportDue = now + _settings.SilenceReportedAgain;
+        _log.Warning("Outbox of {Bureau}: {Recipient} has not acknowledged for {Silence} (since {SilentSince}); {Waiting} messages wait for it, " +
+            "kept and tried again every {Retry} s for as long as it takes",
+            _bureau, recipient, Rounded(now - since), since.ToString("u"), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient), (int)MaxRetry.TotalSeconds);
+    }
+
+    private static TimeSpan Rounded(TimeSpan span) => TimeSpan.FromSeconds(Math.Round(span.TotalSeconds));
 
     private Channel ChannelFor(BureauCode recipient)
     {
