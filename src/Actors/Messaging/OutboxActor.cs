@@ -375,7 +375,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;
         if (channel.SilentSince is { } silentSince && channel.SilenceReportDue is not null)
-            _log.Info("Outbox of {Bureau}: {Recipient} answers again after {Silence} of silence; delivering the {Waiting} messages waiting for it",
+            _log.Info("Outbox of {Bureau}: {Recipient} answers again after {Silence} of silence; messages waiting for it: {Waiting}, delivered now",
                 _bureau, recipient, Rounded(channel.LastProgress - silentSince), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient));
         channel.SilentSince = channel.SilenceReportDue = null;
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
@@ -520,7 +520,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         if (now - since < _settings.SilenceReported || now < channel.SilenceReportDue)
             return;
         channel.SilenceReportDue = now + _settings.SilenceReportedAgain;
-        _log.Warning("Outbox of {Bureau}: {Recipient} has not acknowledged for {Silence} (since {SilentSince}); {Waiting} messages wait for it, " +
+        _log.Warning("Outbox of {Bureau}: {Recipient} has not acknowledged for {Silence} (since {SilentSince}); messages waiting for it: {Waiting}, " +
             "kept and tried again every {Retry} s for as long as it takes",
             _bureau, recipient, Rounded(now - since), since.ToString("u"), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient), (int)MaxRetry.TotalSeconds);
     }

@@ -40,7 +40,7 @@ public sealed class SilenceReportTests() : TestKit(Config)
         var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => link, settings));
 
         // The first retry finds US silent (after ~2 s) and reports it with what waits for it.
-        await EventFilter.Warning(new Regex("^Outbox of FR: US has not acknowledged for .*; 3 messages wait for it")).ExpectOneAsync(Bound, async () =>
+        await EventFilter.Warning(new Regex("^Outbox of FR: US has not acknowledged for .*; messages waiting for it: 3,")).ExpectOneAsync(Bound, async () =>
         {
             for (var i = 0; i < 3; i++)
                 outbox.Tell(new OutboxCommands.Post(FR, $"m{i}", [US], BitConverter.GetBytes(i)), TestActor);
