@@ -45,6 +45,7 @@ public static class Samples
         ], At),
         AuditEntry.Create(7, At, AuditKinds.MessageSent, "msg-0001", "US", "to US, H1", AuditEntry.Genesis),
         AuditEntry.Create(8, At, AuditKinds.MessageDelivered, null, "US", "2 persisted by US, up to sequence 7", AuditEntry.Genesis, ["msg-0001", "msg-0002"]),
+        AuditEntry.Create(9, At, AuditKinds.MessageSent, null, "US", "2 queued for US", AuditEntry.Genesis, ["msg-0003", "msg-0004"], new AuditSource("outbox-FR", 12, 13)),
         new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "msg-0001", Sealed), new Parcel(2, "msg-0002", Sealed)]),
         new DeliveryProtocol.Accepted(US, FR, 2),
         new DeliveryProtocol.ReadReceipt(US, FR, ["msg-0001"], At),

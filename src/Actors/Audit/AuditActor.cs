@@ -17,7 +17,8 @@ namespace ActorNet.Actors.Audit;
 /// Entries are chained at once and written together, <see cref="DefaultLinger"/> after the first of them: a message sent
 /// singly makes an entry at every step, and one journal write for each cost a node about a tenth of its CPU at 1,000 such
 /// messages a second and held the messages' own writes up behind them. What is still unwritten when the node stops is
-/// written by <see cref="AuditCommands.Flush"/>, which the host asks for at shutdown.
+/// written by <see cref="AuditCommands.Flush"/>, which the host asks for at shutdown; what a kill -9 loses is recorded when
+/// the node starts again, for the outbox's and inbox's events (entries name their events: <see cref="AuditCoverage"/>).
 /// </remarks>
 public sealed class AuditActor : ReceivePersistentActor, IWithTimers
 {
@@ -40,6 +41,7 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
     private readonly List<AuditEntry> _unwritten = [];
     private readonly TimeSpan _linger;
     private AuditEntry? _last;
+    private readonly AuditCoverage _coverage = new();
 
     public AuditActor(string nodeId, TimeSpan linger)
     {
@@ -49,16 +51,11 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
         Recover<AuditEntry>(Remember);
 
         // The chain is extended at once; the entries go to the journal in order (PersistAllAsync keeps it), several a write.
-        Command<AuditCommands.Record>(record =>
-        {
-            var entry = AuditLog.Next(_last, DateTimeOffset.UtcNow, record);
-            Remember(entry);
-            _unwritten.Add(entry);
-            if (_unwritten.Count >= MaxWrite)
-                Write();
-            else if (!Timers.IsTimerActive(nameof(WriteDue)))
-                Timers.StartSingleTimer(nameof(WriteDue), WriteDue.Instance, _linger);
-        });
+        Command<AuditCommands.Record>(record => Append([record]));
+        // Entries recorded together go in one write (one atomic write of the journal), whole or not at all.
+        Command<AuditCommands.RecordAll>(all => Append(all.Records));
+        Command<AuditQueries.Unrecorded>(query =>
+            Sender.Tell(new AuditQueries.UnrecordedEvents(query.PersistenceId, _coverage.Unrecorded(query.PersistenceId, query.UpToSequenceNr))));
         Command<WriteDue>(_ => Write());
         Command<AuditCommands.Flush>(_ =>
         {
@@ -91,6 +88,23 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(string nodeId, TimeSpan linger) => Akka.Actor.Props.Create(() => new AuditActor(nodeId, linger));
 
+    private void Append(IReadOnlyList<AuditCommands.Record> records)
+    {
+        if (_unwritten.Count + records.Count > MaxWrite)
+            Write();
+        var at = DateTimeOffset.UtcNow;
+        foreach (var record in records)
+        {
+            var entry = AuditLog.Next(_last, at, record);
+            Remember(entry);
+            _unwritten.Add(entry);
+        }
+        if (_unwritten.Count >= MaxWrite)
+            Write();
+        else if (!Timers.IsTimerActive(nameof(WriteDue)))
+            Timers.StartSingleTimer(nameof(WriteDue), WriteDue.Instance, _linger);
+    }
+
     private void Write()
     {
         Timers.Cancel(nameof(WriteDue));
@@ -103,6 +117,7 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
     private void Remember(AuditEntry entry)
     {
         _last = entry;
+        _coverage.Add(entry);
         // The last page or two stay in memory, older entries are read back from the database: an entry kept for the node's
         // lifetime is promoted to the oldest generation, and every full collection marks it (at 100,000 entries, naming
         // ~270,000 message ids, such collections paused a busy node for 50-80 ms).

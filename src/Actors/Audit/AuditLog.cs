@@ -6,7 +6,8 @@ namespace ActorNet.Actors.Audit;
 public static class AuditLog
 {
     public static AuditEntry Next(AuditEntry? last, DateTimeOffset at, AuditCommands.Record record) =>
-        AuditEntry.Create((last?.Sequence ?? 0) + 1, at, record.Kind, record.MessageId, record.Peer, record.Detail, last?.Hash ?? AuditEntry.Genesis, record.MessageIds);
+        AuditEntry.Create((last?.Sequence ?? 0) + 1, at, record.Kind, record.MessageId, record.Peer, record.Detail, last?.Hash ?? AuditEntry.Genesis, record.MessageIds,
+            record.Source);
 
     /// <summary>Checks entries read back from storage, in journal order; <paramref name="stored"/> yields null for an entry that does not decode.</summary>
     public static AuditQueries.Verification Verify(IEnumerable<(long JournalSequence, AuditEntry? Entry)> stored)

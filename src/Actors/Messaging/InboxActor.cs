@@ -1,3 +1,4 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Cluster;
 using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
@@ -44,6 +45,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef? _notices;
     private readonly NoticeHandOverQueue _handOver = new();
     private bool _markWriting;
+    // The last of this inbox's journal events that an audit entry records (see NextAuditSource).
+    private long _auditedUpTo;
     private long _refused;
     // The last message in inbox order (notice envelopes are not listed): each new one names it, for the live feeds.
     private string? _lastListed;
@@ -85,12 +88,21 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
                 _bureau, _state.Count, _snapshotSequence, _replayedEvents);
             _lastListed = _state.LastListed(IsMessageId);
             StartHandOver();
+            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks);
+            // entries from here on name the events since the last one, hand-over marks included.
+            _auditedUpTo = LastSequenceNr;
+            if (LastSequenceNr > 0)
+                _audit.Tell(new AuditQueries.Unrecorded(PersistenceId, LastSequenceNr));
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
         Command<InboxQueries.List>(q => Answer(_state.After(q.AfterId, Math.Clamp(q.Limit, 1, 10_000), IsMessageId)));
         Command<InboxQueries.Get>(q => Answer(new InboxQueries.Page(_state.Find(q.Id) is { } found && IsMessage(found) ? [found] : [], false)));
         Command<InboxCommands.MarkRead>(OnMarkRead);
+        Command<AuditQueries.UnrecordedEvents>(unrecorded =>
+            UnrecordedEventsReader.ReadAll(Context, Journal, unrecorded));
+        Command<UnrecordedEventsReader.Unrecorded>(e => UnrecordedEventsReader.Record(_audit, RecordsFor(e.SequenceNr, e.Event)));
+        Command<UnrecordedEventsReader.RangeRead>(range => _audit.Tell(UnrecordedEventsReader.RangeRecord(range)));
         Command<Acknowledge>(_ => AcknowledgeNow());
         Command<WriteReads>(_ => WriteReadsNow());
         Command<NoticeHandOver.Taken>(OnTaken);
@@ -283,10 +295,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         PersistAsync(batch, received =>
         {
             KeepAll(received);
-            var first = received.Parcels[0].Sequence;
-            var last = received.Parcels[^1].Sequence;
-            _audit.Tell(new AuditCommands.Record(AuditKinds.MessageReceived, null, received.From.Value,
-                $"{received.Parcels.Count} from {received.From}, sequences {first}–{last}", received.Parcels.Select(p => p.Id).ToArray()));
+            _audit.Tell(ReceivedRecord(received, NextAuditSource()));
             foreach (var arrival in received.Arrivals)
                 HandOver(arrival);
             AcknowledgeSoon(delivery.From, sender);
@@ -332,15 +341,46 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         {
             _state.Apply(persisted);
             var at = persisted.At;
+            _audit.Tell(new AuditCommands.RecordAll(ReadRecords(persisted, NextAuditSource())));
             foreach (var group in ids.GroupBy(id => _state.SenderOf(id)!))
-            {
-                var read = group.ToArray();
-                _audit.Tell(read.Length == 1
-                    ? new AuditCommands.Record(AuditKinds.MessageRead, read[0], group.Key.Value, "opened by its reader")
-                    : new AuditCommands.Record(AuditKinds.MessageRead, null, group.Key.Value, $"{read.Length} opened by their reader", read));
-                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, read, at));
-            }
+                OutboxOf(group.Key).Tell(new DeliveryProtocol.ReadReceipt(_bureau, group.Key, group.ToArray(), at));
         });
+    }
+
+    /// <summary>The journal events the entries of the event just written record: those since the last entry's (hand-over marks make none).</summary>
+    private AuditSource NextAuditSource()
+    {
+        var source = new AuditSource(PersistenceId, Math.Min(_auditedUpTo + 1, LastSequenceNr), LastSequenceNr);
+        _auditedUpTo = LastSequenceNr;
+        return source;
+    }
+
+    private static AuditCommands.Record ReceivedRecord(InboxEvents.ReceivedBatch received, AuditSource source) =>
+        new(AuditKinds.MessageReceived, null, received.From.Value,
+            $"{received.Parcels.Count} from {received.From}, sequences {received.Parcels[0].Sequence}–{received.Parcels[^1].Sequence}",
+            received.Parcels.Select(p => p.Id).ToArray(), source);
+
+    /// <summary>One entry per sender of the messages read.</summary>
+    private List<AuditCommands.Record> ReadRecords(InboxEvents.Read read, AuditSource source) =>
+        read.Ids.GroupBy(id => _state.SenderOf(id)?.Value ?? "?").Select(group =>
+        {
+            var ids = group.ToArray();
+            return ids.Length == 1
+                ? new AuditCommands.Record(AuditKinds.MessageRead, ids[0], group.Key, "opened by its reader", Source: source)
+                : new AuditCommands.Record(AuditKinds.MessageRead, null, group.Key, $"{ids.Length} opened by their reader", ids, source);
+        }).ToList();
+
+    /// <summary>The entries for an event the node wrote and died before recording.</summary>
+    private IReadOnlyList<AuditCommands.Record> RecordsFor(long sequenceNr, object @event)
+    {
+        var source = AuditSource.Of(PersistenceId, sequenceNr);
+        return @event switch
+        {
+            InboxEvents.ReceivedBatch b when b.Parcels.Count > 0 => [ReceivedRecord(b, source)],
+            InboxEvents.Received r => [new AuditCommands.Record(AuditKinds.MessageReceived, r.Id, r.From.Value, $"from {r.From}, sequence {r.Sequence}", Source: source)],
+            InboxEvents.Read read => ReadRecords(read, source),
+            _ => [],
+        };
     }
 
     /// <summary>

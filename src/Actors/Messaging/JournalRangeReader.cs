@@ -14,7 +14,11 @@ public abstract class JournalRangeReader : ReceiveActor
 
     protected JournalRangeReader(IActorRef journal, string persistenceId, long fromJournal, long toJournal)
     {
-        Receive<ReplayedMessage>(m => Replayed(m.Persistent.Payload));
+        Receive<ReplayedMessage>(m =>
+        {
+            SequenceNr = m.Persistent.SequenceNr;
+            Replayed(m.Persistent.Payload);
+        });
         Receive<RecoverySuccess>(_ => Finish(null));
         Receive<ReplayMessagesFailure>(f => Finish(f.Cause.Message));
         Receive<ReceiveTimeout>(_ => Finish($"the journal did not answer within {Bound.TotalSeconds:0} s"));
@@ -22,6 +26,9 @@ public abstract class JournalRangeReader : ReceiveActor
         Context.SetReceiveTimeout(Bound);
         journal.Tell(new ReplayMessages(fromJournal, toJournal, toJournal - fromJournal + 1, persistenceId, Self));
     }
+
+    /// <summary>The sequence number of the event being handed to <see cref="Replayed"/>.</summary>
+    protected long SequenceNr { get; private set; }
 
     protected abstract void Replayed(object @event);
 

@@ -1,3 +1,4 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Cluster;
 using ActorNet.Actors.Messaging.Bulk;
 using ActorNet.Protocol;
@@ -175,6 +176,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 _bureau, _state.MessageCount, _state.PendingCount, _snapshotSequence ?? 0, _replayedEvents);
             foreach (var recipient in _state.Recipients.ToList())
                 Pump(recipient);
+            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks).
+            if (LastSequenceNr > 0)
+                _audit.Tell(new AuditQueries.Unrecorded(PersistenceId, LastSequenceNr));
         });
 
         Command<OutboxCommands.Post>(post => Buffer([post], new Waiter(Sender, new OutboxCommands.Posted(post.Id), 1)));
@@ -187,10 +191,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             PersistAsync(new OutboxEvents.ReadBy(receipt.Recipient, receipt.Ids, receipt.At), e =>
             {
                 Applied(e);
-                _audit.Tell(e.Ids.Count == 1
-                    ? new AuditCommands.Record(AuditKinds.MessageRead, e.Ids[0], e.Recipient.Value, $"read by {e.Recipient}")
-                    : new AuditCommands.Record(AuditKinds.MessageRead, null, e.Recipient.Value, $"{e.Ids.Count} read by {e.Recipient}", e.Ids));
+                Audit([ReadRecord(e, AuditSource.Of(PersistenceId, LastSequenceNr))]);
             }));
+        Command<AuditQueries.UnrecordedEvents>(unrecorded => UnrecordedEventsReader.ReadAll(Context, Journal, unrecorded));
+        Command<UnrecordedEventsReader.Unrecorded>(e => UnrecordedEventsReader.Record(_audit, RecordsFor(e.SequenceNr, e.Event)));
+        Command<UnrecordedEventsReader.RangeRead>(range => _audit.Tell(UnrecordedEventsReader.RangeRecord(range)));
         Command<OutboxQueries.GetStatus>(q =>
             Sender.Tell(_state.Status(_bureau, q.Id) is { } status ? status : new OutboxQueries.NotFound(q.Id)));
         Command<JournalPageReader.Page>(OnPage);
@@ -285,11 +290,14 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var touched = new HashSet<BureauCode>();
         var rows = InRows(events);
         var remaining = rows.Count;
+        var firstRow = 0L;
         // Without holding commands back while the commit is awaited (PersistAll would): acknowledgements, queries and new
         // posts go on meanwhile, and posts flushed then go to the journal together as soon as this write is done (Akka
         // keeps one write of an actor in flight). Their sequences were reserved above, in order.
         PersistAllAsync(rows, row =>
         {
+            if (remaining == rows.Count)
+                firstRow = LastSequenceNr;
             Applied(row);
             foreach (var posted in OutboxEvents.PostsIn(row))
             {
@@ -304,7 +312,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             }
             if (--remaining > 0)
                 return;
-            RecordSent(events);
+            Audit(SentRecords(events, new AuditSource(PersistenceId, firstRow, LastSequenceNr)));
             PumpSoon(touched);
         });
     }
@@ -349,16 +357,45 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>One audit entry per set of recipients in a written batch, naming every message in it.</summary>
-    private void RecordSent(IReadOnlyList<OutboxEvents.Posted> written)
+    private static List<AuditCommands.Record> SentRecords(IReadOnlyList<OutboxEvents.Posted> written, AuditSource source)
     {
+        var records = new List<AuditCommands.Record>();
         foreach (var group in written.GroupBy(p => string.Join(",", p.To), StringComparer.Ordinal))
         {
             var ids = group.Select(p => p.Id).ToArray();
             var to = string.Join(", ", group.First().To);
-            _audit.Tell(ids.Length == 1
-                ? new AuditCommands.Record(AuditKinds.MessageSent, ids[0], group.Key, $"queued for {to}")
-                : new AuditCommands.Record(AuditKinds.MessageSent, null, group.Key, $"{ids.Length} queued for {to}", ids));
+            records.Add(ids.Length == 1
+                ? new AuditCommands.Record(AuditKinds.MessageSent, ids[0], group.Key, $"queued for {to}", Source: source)
+                : new AuditCommands.Record(AuditKinds.MessageSent, null, group.Key, $"{ids.Length} queued for {to}", ids, source));
         }
+        return records;
+    }
+
+    private static AuditCommands.Record ReadRecord(OutboxEvents.ReadBy e, AuditSource source) => e.Ids.Count == 1
+        ? new AuditCommands.Record(AuditKinds.MessageRead, e.Ids[0], e.Recipient.Value, $"read by {e.Recipient}", Source: source)
+        : new AuditCommands.Record(AuditKinds.MessageRead, null, e.Recipient.Value, $"{e.Ids.Count} read by {e.Recipient}", e.Ids, source);
+
+    /// <summary>The entries for an event the node wrote and died before recording (its delivered ids are no longer in memory).</summary>
+    private IReadOnlyList<AuditCommands.Record> RecordsFor(long sequenceNr, object @event)
+    {
+        var source = AuditSource.Of(PersistenceId, sequenceNr);
+        return @event switch
+        {
+            OutboxEvents.Posted or OutboxEvents.PostedBatch => SentRecords(OutboxEvents.PostsIn(@event), source),
+            OutboxEvents.Delivered d => [new AuditCommands.Record(AuditKinds.MessageDelivered, null, d.Recipient.Value,
+                $"persisted by {d.Recipient}, up to sequence {d.UpToSequence}", Source: source)],
+            OutboxEvents.ReadBy r => [ReadRecord(r, source)],
+            _ => [],
+        };
+    }
+
+    /// <summary>The entries one write makes, to the audit log as one write of its own.</summary>
+    private void Audit(IReadOnlyList<AuditCommands.Record> records)
+    {
+        if (records.Count == 1)
+            _audit.Tell(records[0]);
+        else if (records.Count > 1)
+            _audit.Tell(new AuditCommands.RecordAll(records));
     }
 
     private void OnAccepted(DeliveryProtocol.Accepted accepted)
@@ -398,15 +435,18 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         {
             Applied(e);
             channel.Window.Acknowledge(e.UpToSequence);
+            var source = AuditSource.Of(PersistenceId, LastSequenceNr);
+            var records = new List<AuditCommands.Record>(2);
             if (delivered.Count == 1)
-                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, delivered[0], recipient.Value, $"persisted by {recipient}"));
+                records.Add(new AuditCommands.Record(AuditKinds.MessageDelivered, delivered[0], recipient.Value, $"persisted by {recipient}", Source: source));
             else if (delivered.Count > 1)
-                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
-                    $"{delivered.Count} persisted by {recipient}, up to sequence {e.UpToSequence}", delivered));
+                records.Add(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
+                    $"{delivered.Count} persisted by {recipient}, up to sequence {e.UpToSequence}", delivered, source));
             // Parcels sent before a restart of this outbox are acknowledged without their ids in memory.
             if (delivered.Count < e.UpToSequence - before)
-                _audit.Tell(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
-                    $"{e.UpToSequence - before - delivered.Count} more persisted by {recipient}, up to sequence {e.UpToSequence}"));
+                records.Add(new AuditCommands.Record(AuditKinds.MessageDelivered, null, recipient.Value,
+                    $"{e.UpToSequence - before - delivered.Count} more persisted by {recipient}, up to sequence {e.UpToSequence}", Source: source));
+            Audit(records);
             Pump(recipient);
         });
         channel.SentUpTo = Math.Max(channel.SentUpTo, accepted.UpToSequence);
@@ -452,7 +492,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         if (_state.PendingOf(recipient)?.RangeFrom(window.LoadedUpTo + 1, window.Room, _settings.MaxJournalSpan) is not { } range)
             return;
         channel.Reading = true;
-        var journal = Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId);
+        var journal = Journal;
         var request = new JournalPageReader.Request(recipient, window.LoadedUpTo + 1, range.LastSequence, range.FromJournal, range.ToJournal);
         Context.ActorOf(JournalPageReader.Props(journal, PersistenceId, request), $"read-{recipient.Value}-{++_readers}");
     }

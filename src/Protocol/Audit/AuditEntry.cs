@@ -24,6 +24,18 @@ public static class AuditKinds
     public const string NoticeReviewed = "notice-reviewed";
     public const string NoticeSent = "notice-sent";
     public const string NoticeClosed = "notice-closed";
+    /// <summary>Events of a journal recorded when the node started again, after it had stopped before recording them.</summary>
+    public const string AuditRecovered = "audit-recovered";
+}
+
+/// <summary>
+/// The journal events an audit entry stands for: events <paramref name="FromSequenceNr"/> to <paramref name="ToSequenceNr"/>
+/// (inclusive) of <paramref name="PersistenceId"/>. A node that died before an entry was written finds the events no entry
+/// covers when it starts again, and records them then.
+/// </summary>
+public sealed record AuditSource(string PersistenceId, long FromSequenceNr, long ToSequenceNr)
+{
+    public static AuditSource Of(string persistenceId, long sequenceNr) => new(persistenceId, sequenceNr, sequenceNr);
 }
 
 /// <summary>
@@ -35,6 +47,7 @@ public static class AuditKinds
 /// The messages the entry is about when it is about several (a batch sent, a delivered range, a page read): one entry
 /// for all of them, covered by its hash like every other field. Null for an entry about one message or none.
 /// </param>
+/// <param name="Source">The journal events the entry records, if it records some (covered by its hash too).</param>
 public sealed record AuditEntry(
     long Sequence,
     DateTimeOffset At,
@@ -44,26 +57,28 @@ public sealed record AuditEntry(
     string Detail,
     string PreviousHash,
     string Hash,
-    IReadOnlyList<string>? MessageIds = null) : IActorNetMessage
+    IReadOnlyList<string>? MessageIds = null,
+    AuditSource? Source = null) : IActorNetMessage
 {
     /// <summary>The hash before the first entry.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     public static AuditEntry Create(long sequence, DateTimeOffset at, string kind, string? messageId, string? peer, string detail, string previousHash,
-        IReadOnlyList<string>? messageIds = null)
+        IReadOnlyList<string>? messageIds = null, AuditSource? source = null)
     {
         var ids = messageIds is { Count: > 0 } ? messageIds : null;
-        return new(sequence, at, kind, messageId, peer, detail, previousHash, ComputeHash(sequence, at, kind, messageId, peer, detail, previousHash, ids), ids);
+        return new(sequence, at, kind, messageId, peer, detail, previousHash, ComputeHash(sequence, at, kind, messageId, peer, detail, previousHash, ids, source), ids, source);
     }
 
-    public bool HashIsValid => Hash == ComputeHash(Sequence, At, Kind, MessageId, Peer, Detail, PreviousHash, MessageIds);
+    public bool HashIsValid => Hash == ComputeHash(Sequence, At, Kind, MessageId, Peer, Detail, PreviousHash, MessageIds, Source);
 
     /// <summary>Whether the entry is about message <paramref name="id"/>, alone or among others.</summary>
     public bool Names(string id) => MessageId == id || MessageIds?.Contains(id) == true;
 
     /// <summary>
     /// SHA-256 over the length-prefixed fields, so no two different entries can share an encoding. An entry about several
-    /// messages adds their count and each id after the others (entries about one or none hash as they always have).
+    /// messages adds their count and each id after the others, and an entry recording journal events adds where they are
+    /// (entries with neither hash as they always have).
     /// </summary>
     /// <remarks>
     /// The UTF-8 of <c>{length}:{field};</c> for each field in turn (the length in UTF-16 characters), fed to the hash a field
@@ -71,7 +86,7 @@ public sealed record AuditEntry(
     /// an entry, and the text and its copies were ~2.5 KB of garbage each).
     /// </remarks>
     public static string ComputeHash(long sequence, DateTimeOffset at, string kind, string? messageId, string? peer, string detail, string previousHash,
-        IReadOnlyList<string>? messageIds = null)
+        IReadOnlyList<string>? messageIds = null, AuditSource? source = null)
     {
         var hash = Sha256.ThisThread;
         try
@@ -89,6 +104,14 @@ public sealed record AuditEntry(
                 Field(hash, "ids " + messageIds.Count);
                 foreach (var id in messageIds)
                     Field(hash, id);
+            }
+            if (source is not null)
+            {
+                // Marked by a field no id list starts with ("ids N"), so the two can never be taken for each other.
+                Field(hash, "source");
+                Field(hash, source.PersistenceId);
+                Field(hash, Formatted(source.FromSequenceNr, number));
+                Field(hash, Formatted(source.ToSequenceNr, number));
             }
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             hash.GetHashAndReset(digest);

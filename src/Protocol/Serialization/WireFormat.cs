@@ -28,7 +28,7 @@ public static class WireFormat
         /// <summary>A newer shape of the same type under its own manifest, written for the messages that need it.</summary>
         public (Func<object, bool> Needs, Codec Codec)? Variant { get; init; }
 
-        public Codec For(object message) => Variant is { } variant && variant.Needs(message) ? variant.Codec : this;
+        public Codec For(object message) => Variant is { } variant && variant.Needs(message) ? variant.Codec.For(message) : this;
 
         /// <summary>Protobuf's own parse, where <see cref="Decode"/> is a sliced decoder that must agree with it (tests only).</summary>
         public Func<ReadOnlyMemory<byte>, object>? Reference { get; init; }
@@ -215,7 +215,22 @@ public static class WireFormat
             m => With(new P.MarkRead { Bureau = m.Bureau.Value }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Bureau), p.Ids.ToArray()), P.MarkRead.Parser);
 
-        // Audit log: an entry about several messages is written under its own manifest.
+        // Audit log: an entry about several messages is written under its own manifest, and one naming its journal events under another.
+        var auditSourced = Make<AuditEntry, P.AuditSourcedEntry>("a.entry-sourced",
+            m => With(new P.AuditSourcedEntry
+            {
+                Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash,
+                SourcePersistenceId = m.Source!.PersistenceId, SourceFromSequenceNr = m.Source.FromSequenceNr, SourceToSequenceNr = m.Source.ToSequenceNr,
+            }, x =>
+            {
+                if (m.MessageId is not null) x.MessageId = m.MessageId;
+                if (m.Peer is not null) x.Peer = m.Peer;
+                x.MessageIds.AddRange(m.MessageIds ?? []);
+            }),
+            p => new(p.Sequence, Time(p.At), p.Kind, p.HasMessageId ? p.MessageId : null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash,
+                p.MessageIds.Count > 0 ? p.MessageIds.ToArray() : null, new AuditSource(p.SourcePersistenceId, p.SourceFromSequenceNr, p.SourceToSequenceNr)),
+            P.AuditSourcedEntry.Parser);
+        variants.Add(auditSourced);
         var auditBatch = Make<AuditEntry, P.AuditBatchEntry>("a.entry-batch",
             m => With(new P.AuditBatchEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
             {
@@ -223,7 +238,7 @@ public static class WireFormat
                 x.MessageIds.AddRange(m.MessageIds ?? []);
             }),
             p => new(p.Sequence, Time(p.At), p.Kind, null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash, p.MessageIds.ToArray()),
-            P.AuditBatchEntry.Parser);
+            P.AuditBatchEntry.Parser) with { Variant = (m => ((AuditEntry)m).Source is not null, auditSourced) };
         variants.Add(auditBatch);
         codecs.Add(Make<AuditEntry, P.AuditEntry>("a.entry",
             m => With(new P.AuditEntry { Sequence = m.Sequence, At = Ms(m.At), Kind = m.Kind, Detail = m.Detail, PreviousHash = m.PreviousHash, Hash = m.Hash }, x =>
@@ -232,7 +247,7 @@ public static class WireFormat
                 if (m.Peer is not null) x.Peer = m.Peer;
             }),
             p => new(p.Sequence, Time(p.At), p.Kind, p.HasMessageId ? p.MessageId : null, p.HasPeer ? p.Peer : null, p.Detail, p.PreviousHash, p.Hash),
-            P.AuditEntry.Parser) with { Variant = (m => ((AuditEntry)m).MessageIds is { Count: > 0 }, auditBatch) });
+            P.AuditEntry.Parser) with { Variant = (m => ((AuditEntry)m).MessageIds is { Count: > 0 } || ((AuditEntry)m).Source is not null, auditBatch) });
 
         // Diagnostics
         Add<Probe, P.Probe>("x.probe",

@@ -1,30 +1,16 @@
 using ActorNet.Actors.Messaging;
-using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
 namespace ActorNet.Actors.Tests.Messaging;
 
-/// <summary>
-/// Outbox to inbox on one actor system with the in-memory journal. serialize-messages stays off: with it, TestKit's
-/// in-memory journal hands persist callbacks a copy whose ReadOnlyMemory payload is empty (a test-harness artefact;
-/// the wire format itself is checked in Protocol.Tests and on the real journal in Persistence tests).
-/// </summary>
-public sealed class DeliveryTests() : TestKit(Config)
+/// <summary>Outbox to inbox on one actor system with the in-memory journal (<see cref="LocalTestConfig"/>).</summary>
+public sealed class DeliveryTests() : TestKit(LocalTestConfig.Config)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
-          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
-        }
-        akka.loglevel = WARNING
-        """);
-
     private static readonly BureauCode FR = new("FR"), US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 

@@ -60,4 +60,19 @@ public class AuditHashTests
         // The length prefix keeps field boundaries: moving a character from one field to the next is a different entry.
         Assert.NotEqual(AuditEntry.ComputeHash(5, At, "ab", "c", null, "", AuditEntry.Genesis), AuditEntry.ComputeHash(5, At, "a", "bc", null, "", AuditEntry.Genesis));
     }
+
+    [Fact]
+    public void The_journal_events_an_entry_records_are_covered_by_its_hash()
+    {
+        var entry = AuditEntry.Create(5, At, AuditKinds.MessageSent, "msg-1", "US", "to US", AuditEntry.Genesis, source: new AuditSource("outbox-FR", 3, 4));
+
+        Assert.True(entry.HashIsValid);
+        Assert.False((entry with { Source = new AuditSource("outbox-FR", 3, 5) }).HashIsValid);
+        Assert.False((entry with { Source = new AuditSource("outbox-FR", 2, 4) }).HashIsValid);
+        Assert.False((entry with { Source = new AuditSource("outbox-DE", 3, 4) }).HashIsValid);
+        Assert.False((entry with { Source = null }).HashIsValid);
+        // Neither an entry without a source nor one whose last ids spell a source hashes like it.
+        Assert.NotEqual(entry.Hash, AuditEntry.Create(5, At, AuditKinds.MessageSent, "msg-1", "US", "to US", AuditEntry.Genesis).Hash);
+        Assert.NotEqual(entry.Hash, AuditEntry.Create(5, At, AuditKinds.MessageSent, "msg-1", "US", "to US", AuditEntry.Genesis, ["source", "outbox-FR", "3", "4"]).Hash);
+    }
 }

@@ -1,0 +1,76 @@
+using ActorNet.Protocol.Audit;
+
+namespace ActorNet.Actors.Audit;
+
+/// <summary>
+/// Which journal events the audit log's entries record, per journal: what an actor starting again asks, to record what its
+/// node died before writing (an entry is written a moment after the event it records, and a kill -9 in that moment loses it).
+/// </summary>
+public sealed class AuditCoverage
+{
+    // Per journal, the recorded ranges of sequence numbers, merged and in order: one range, once everything is recorded.
+    private readonly Dictionary<string, List<(long From, long To)>> _recorded = new(StringComparer.Ordinal);
+    // Entries about messages written before entries named their events: what those recorded cannot be told.
+    private bool _predatesSources;
+
+    private static readonly HashSet<string> MessageKinds =
+        [AuditKinds.MessageSent, AuditKinds.MessageDelivered, AuditKinds.MessageReceived, AuditKinds.MessageRead];
+
+    public void Add(AuditEntry entry)
+    {
+        if (entry.Source is { } source)
+            Add(source);
+        else if (MessageKinds.Contains(entry.Kind))
+            _predatesSources = true;
+    }
+
+    public void Add(AuditSource source)
+    {
+        if (source.ToSequenceNr < source.FromSequenceNr)
+            return;
+        if (!_recorded.TryGetValue(source.PersistenceId, out var ranges))
+            _recorded[source.PersistenceId] = ranges = [];
+        // Nearly always at the end, joining the last range: entries come in journal order.
+        var at = ranges.Count;
+        while (at > 0 && ranges[at - 1].From > source.FromSequenceNr)
+            at--;
+        ranges.Insert(at, (source.FromSequenceNr, source.ToSequenceNr));
+        var merged = Math.Max(0, at - 1);
+        while (merged + 1 < ranges.Count)
+        {
+            var (from, to) = ranges[merged];
+            var next = ranges[merged + 1];
+            if (next.From > to + 1)
+            {
+                if (merged >= at)
+                    break;
+                merged++;
+                continue;
+            }
+            ranges[merged] = (from, Math.Max(to, next.To));
+            ranges.RemoveAt(merged + 1);
+        }
+    }
+
+    /// <summary>The inclusive ranges of events 1..<paramref name="upTo"/> of <paramref name="persistenceId"/> no entry records.</summary>
+    public IReadOnlyList<(long From, long To)> Unrecorded(string persistenceId, long upTo)
+    {
+        _recorded.TryGetValue(persistenceId, out var ranges);
+        if (ranges is not { Count: > 0 })
+            return _predatesSources || upTo < 1 ? [] : [(1, upTo)];
+        // A log from before entries named their events: what came before the first that does was recorded without.
+        var next = _predatesSources ? ranges[0].From : 1;
+        var gaps = new List<(long, long)>();
+        foreach (var (from, to) in ranges)
+        {
+            if (next > upTo)
+                break;
+            if (from > next)
+                gaps.Add((next, Math.Min(from - 1, upTo)));
+            next = Math.Max(next, to + 1);
+        }
+        if (next <= upTo)
+            gaps.Add((next, upTo));
+        return gaps;
+    }
+}
