@@ -78,6 +78,24 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     }
 
     [Fact]
+    public async Task The_Secretariats_outbox_asks_nothing_its_node_may_share_its_journal_with_other_GS_nodes()
+    {
+        var first = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, first, _ => CreateTestProbe().Ref), "gs-outbox-1");
+        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g1", [US], new byte[] { 1 }), TestActor);
+        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+        await StopAsync(outbox);
+
+        // Whatever the restarted outbox tells the audit log before the entry of its next send comes before it.
+        var audit = CreateTestProbe();
+        outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
+        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g2", [US], new byte[] { 2 }), TestActor);
+        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+        var told = await audit.ExpectMsgAsync<object>(Bound);
+        Assert.Equal("g2", Assert.IsType<AuditCommands.Record>(told).MessageId);
+    }
+
+    [Fact]
     public async Task Arrivals_and_reads_the_inbox_wrote_before_its_node_died_are_recorded_when_it_starts_again()
     {
         var lost = CreateTestProbe();
