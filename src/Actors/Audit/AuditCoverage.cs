@@ -35,20 +35,16 @@ public sealed class AuditCoverage
         while (at > 0 && ranges[at - 1].From > source.FromSequenceNr)
             at--;
         ranges.Insert(at, (source.FromSequenceNr, source.ToSequenceNr));
-        var merged = Math.Max(0, at - 1);
-        while (merged + 1 < ranges.Count)
+        // The new range joins the one before it if they touch, then takes in those after it that it reaches.
+        if (at > 0 && ranges[at - 1].To + 1 >= ranges[at].From)
         {
-            var (from, to) = ranges[merged];
-            var next = ranges[merged + 1];
-            if (next.From > to + 1)
-            {
-                if (merged >= at)
-                    break;
-                merged++;
-                continue;
-            }
-            ranges[merged] = (from, Math.Max(to, next.To));
-            ranges.RemoveAt(merged + 1);
+            ranges[at - 1] = (ranges[at - 1].From, Math.Max(ranges[at - 1].To, ranges[at].To));
+            ranges.RemoveAt(at--);
+        }
+        while (at + 1 < ranges.Count && ranges[at].To + 1 >= ranges[at + 1].From)
+        {
+            ranges[at] = (ranges[at].From, Math.Max(ranges[at].To, ranges[at + 1].To));
+            ranges.RemoveAt(at + 1);
         }
     }
 

@@ -1,4 +1,5 @@
 using ActorNet.Actors.Messaging;
+using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using Akka.Actor;
 using Akka.Event;
@@ -28,6 +29,18 @@ public sealed class UnrecordedEventsReader : JournalRangeReader
 
     public UnrecordedEventsReader(IActorRef journal, string persistenceId, (long From, long To) range)
         : base(journal, persistenceId, range.From, range.To) => (_persistenceId, _range) = (persistenceId, range);
+
+    /// <summary>
+    /// Asks <paramref name="audit"/>, from a bureau's outbox or inbox that has just recovered, which of its events no entry
+    /// records yet; the answer (<see cref="AuditQueries.UnrecordedEvents"/>) goes to the actor, which hands it to
+    /// <see cref="ReadAll"/>. Not for the Secretariat's: GS nodes sharing a database hand its outbox and inbox between them,
+    /// and a node's log cannot tell another node's events from its own lost ones.
+    /// </summary>
+    public static void Ask(IActorRef audit, BureauCode bureau, string persistenceId, long lastSequenceNr, IActorRef self)
+    {
+        if (lastSequenceNr > 0 && !bureau.IsSecretariat)
+            audit.Tell(new AuditQueries.Unrecorded(persistenceId, lastSequenceNr), self);
+    }
 
     /// <summary>Starts a reader per range the audit log answered with, as children of the asking actor.</summary>
     public static void ReadAll(IActorContext context, IActorRef journal, AuditQueries.UnrecordedEvents unrecorded)

@@ -88,12 +88,10 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
                 _bureau, _state.Count, _snapshotSequence, _replayedEvents);
             _lastListed = _state.LastListed(IsMessageId);
             StartHandOver();
-            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks; not
-            // the Secretariat's, as the outbox says); entries from here on name the events since the last one, hand-over
-            // marks included.
+            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks);
+            // entries from here on name the events since the last one, hand-over marks included.
             _auditedUpTo = LastSequenceNr;
-            if (LastSequenceNr > 0 && !_bureau.IsSecretariat)
-                _audit.Tell(new AuditQueries.Unrecorded(PersistenceId, LastSequenceNr));
+            UnrecordedEventsReader.Ask(_audit, _bureau, PersistenceId, LastSequenceNr, Self);
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);

@@ -176,11 +176,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 _bureau, _state.MessageCount, _state.PendingCount, _snapshotSequence ?? 0, _replayedEvents);
             foreach (var recipient in _state.Recipients.ToList())
                 Pump(recipient);
-            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks). Not
-            // the Secretariat's: GS nodes sharing a database hand it between them, and a node's log cannot tell another
-            // node's events from its own lost ones.
-            if (LastSequenceNr > 0 && !_bureau.IsSecretariat)
-                _audit.Tell(new AuditQueries.Unrecorded(PersistenceId, LastSequenceNr));
+            // What the node died before recording in the audit log is recorded now (the log answers with what it lacks).
+            UnrecordedEventsReader.Ask(_audit, _bureau, PersistenceId, LastSequenceNr, Self);
         });
 
         Command<OutboxCommands.Post>(post => Buffer([post], new Waiter(Sender, new OutboxCommands.Posted(post.Id), 1)));

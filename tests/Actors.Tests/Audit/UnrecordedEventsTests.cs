@@ -19,11 +19,6 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     private static readonly BureauCode FR = new("FR"), US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    private sealed class Gate : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
-
     private async Task<IReadOnlyList<AuditEntry>> EntriesAsync(IActorRef audit) =>
         (await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 1000), Bound)).Items;
 
@@ -41,7 +36,7 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     public async Task Sends_and_deliveries_the_outbox_wrote_before_its_node_died_are_recorded_when_it_starts_again_and_only_then()
     {
         var lost = CreateTestProbe(); // the audit entries that never reached the database
-        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(), lost, _ => TestActor));
+        var inbox = Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, lost, _ => TestActor));
         IActorRef outbox = Sys.ActorOf(OutboxActor.Props(FR, lost, _ => inbox), "outbox-1");
         for (var i = 0; i < 30; i++)
             outbox.Tell(new OutboxCommands.Post(FR, $"m{i}", [US], BitConverter.GetBytes(i)), TestActor);
@@ -99,7 +94,7 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     public async Task Arrivals_and_reads_the_inbox_wrote_before_its_node_died_are_recorded_when_it_starts_again()
     {
         var lost = CreateTestProbe();
-        IActorRef inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(), lost, _ => TestActor), "inbox-1");
+        IActorRef inbox = Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, lost, _ => TestActor), "inbox-1");
         inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "m1", new byte[] { 1 }), new Parcel(2, "m2", new byte[] { 2 })]));
         await FishForMessageAsync<DeliveryProtocol.Accepted>(a => a.UpToSequence == 2, Bound);
         inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(3, "m3", new byte[] { 3 })]));
@@ -109,7 +104,7 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
         await StopAsync(inbox);
 
         var audit = Sys.ActorOf(AuditActor.Props("node-us", TimeSpan.FromMilliseconds(10)));
-        Sys.ActorOf(InboxActor.Props(US, new Gate(), audit, _ => TestActor), "inbox-2");
+        Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, audit, _ => TestActor), "inbox-2");
 
         await AwaitConditionAsync(async () => (await EntriesAsync(audit)).Any(e => e.Kind == AuditKinds.AuditRecovered), Bound);
         var entries = await EntriesAsync(audit);

@@ -22,11 +22,6 @@ public sealed class HostedBureausTests() : TestKit(ClusterTestConfig.Config.With
     private static readonly BureauCode AR = new("AR"), BR = new("BR"), CL = new("CL");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    private sealed class PassGate : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
-
     private async Task<Member> JoinedAsync()
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
@@ -37,7 +32,7 @@ public sealed class HostedBureausTests() : TestKit(ClusterTestConfig.Config.With
 
     private (IActorRef Outbox, IActorRef Inbox) Host(BureauCode bureau, IActorRef audit) =>
         (Sys.ActorOf(OutboxActor.Props(bureau, audit), "outbox-" + bureau.Value),
-         Sys.ActorOf(InboxActor.Props(bureau, new PassGate(), audit), "inbox-" + bureau.Value));
+         Sys.ActorOf(InboxActor.Props(bureau, PassingGate.Instance, audit), "inbox-" + bureau.Value));
 
     private async Task<IReadOnlyList<InboxEvents.Received>> InboxAsync(IActorRef inbox, BureauCode bureau) =>
         (await inbox.Ask<InboxQueries.Page>(new InboxQueries.List(bureau, null, 100), Bound)).Items;

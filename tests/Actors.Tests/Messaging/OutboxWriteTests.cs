@@ -70,16 +70,11 @@ public sealed class OutboxWriteTests() : TestKit(Config)
     private static readonly BureauCode FR = new("FR"), US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    private sealed class Gate : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
-
     [Fact]
     public async Task The_outbox_answers_and_takes_posts_while_a_write_waits_for_its_commit_and_keeps_their_order()
     {
         var audit = CreateTestProbe();
-        var inbox = Sys.ActorOf(InboxActor.Props(US, new Gate(), audit, _ => TestActor));
+        var inbox = Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, audit, _ => TestActor));
         var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => inbox));
         var first = CreateTestProbe();
         var second = CreateTestProbe();

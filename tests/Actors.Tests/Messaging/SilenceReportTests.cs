@@ -1,6 +1,5 @@
 using ActorNet.Actors.Cluster;
 using ActorNet.Actors.Messaging;
-using ActorNet.Actors.Serialization;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Messaging;
 using System.Text.RegularExpressions;
@@ -15,21 +14,11 @@ namespace ActorNet.Actors.Tests.Messaging;
 /// <summary>An offline recipient is reported by the outbox, naming it and what waits for it, not by a line every retry.</summary>
 public sealed class SilenceReportTests() : TestKit(Config)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          serializers.actornet = "{{typeof(ActorNetSerializer).AssemblyQualifiedName}}"
-          serialization-bindings { "{{typeof(IActorNetMessage).AssemblyQualifiedName}}" = actornet }
-        }
-        akka.loglevel = INFO
-        """);
+    // The reports are warnings and information lines: logged at INFO here.
+    private static readonly Config Config = ConfigurationFactory.ParseString("akka.loglevel = INFO").WithFallback(LocalTestConfig.Config);
 
     private static readonly BureauCode FR = new("FR"), US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-
-    private sealed class PassAll : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
 
     [Fact]
     public async Task A_silent_recipient_is_reported_once_with_what_waits_for_it_and_again_when_it_answers()
@@ -50,7 +39,7 @@ public sealed class SilenceReportTests() : TestKit(Config)
         // The next retry (~4 s later) finds it silent again and says nothing: the hour has not passed.
         await EventFilter.Warning(contains: "has not acknowledged").ExpectAsync(0, TimeSpan.FromSeconds(5), () => Task.CompletedTask);
 
-        var inbox = Sys.ActorOf(InboxActor.Props(US, new PassAll(), audit, _ => outbox));
+        var inbox = Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, audit, _ => outbox));
         await EventFilter.Info(contains: "Outbox of FR: US answers again").ExpectOneAsync(Bound, async () =>
         {
             link.Tell(new Link.SetTarget(inbox));

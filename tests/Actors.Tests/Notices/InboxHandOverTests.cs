@@ -14,16 +14,11 @@ public sealed class InboxHandOverTests() : TestKit("akka.loglevel = WARNING\nakk
 {
     private static readonly BureauCode FR = new("FR"), US = new("US");
 
-    private sealed class PassAll : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
-
     [Fact]
     public async Task Notice_envelopes_go_to_the_notice_side_and_messages_stay_in_the_inbox()
     {
         var notices = CreateTestProbe();
-        var inbox = Sys.ActorOf(InboxActor.Props(US, new PassAll(), CreateTestProbe(), _ => TestActor, notices));
+        var inbox = Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, CreateTestProbe(), _ => TestActor, notices));
 
         inbox.Tell(new DeliveryProtocol.Deliver(FR, US,
             [new Parcel(1, "m1", new byte[] { 1 }), new Parcel(2, "ntc.0192f0c4.publish.3", new byte[] { 2 }), new Parcel(3, "m2", new byte[] { 3 })]));
@@ -64,6 +59,6 @@ public sealed class InboxHandOverTests() : TestKit("akka.loglevel = WARNING\nakk
         Watch(inbox);
         inbox.Tell(PoisonPill.Instance);
         await ExpectTerminatedAsync(inbox);
-        return Sys.ActorOf(InboxActor.Props(US, new PassAll(), CreateTestProbe(), _ => TestActor, notices));
+        return Sys.ActorOf(InboxActor.Props(US, PassingGate.Instance, CreateTestProbe(), _ => TestActor, notices));
     }
 }

@@ -23,11 +23,6 @@ public sealed class MessagingJournalTests
     // Small figures, so a few thousand messages cross every boundary many times over.
     private static readonly OutboxSettings Small = new(Window: 200, BatchSize: 50, HeldPerRecipient: 300, SnapshotEvery: 500, MaxJournalSpan: 1000);
 
-    private sealed class PassGate : IEnvelopeGate
-    {
-        public GateVerdict Check(BureauCode from, Parcel parcel) => GateVerdict.Pass;
-    }
-
     [Fact]
     public void Snapshots_come_at_least_a_quarter_of_the_history_apart()
     {
@@ -56,7 +51,7 @@ public sealed class MessagingJournalTests
         Assert.Equal(total + total / 3, memory.Pending);
         Assert.InRange(memory.HeldParcels, 1, 2 * Small.HeldPerRecipient);
 
-        var usInbox = node.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => outbox), "inbox-us");
+        var usInbox = node.System.ActorOf(InboxActor.Props(US, PassingGate.Instance, ActorRefs.Nobody, _ => outbox), "inbox-us");
         links[US].Tell(new Link.SetTarget(usInbox), ActorRefs.NoSender);
         var received = await AllArrivedAsync(usInbox, US, total);
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
@@ -106,7 +101,7 @@ public sealed class MessagingJournalTests
         Assert.Equal(DeliveryStates.Read, await StateAsync(revived, "m3", US));
         Assert.Equal(DeliveryStates.Queued, await StateAsync(revived, "m0", US));
 
-        var inbox = second.System.ActorOf(InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => revived), "inbox-us");
+        var inbox = second.System.ActorOf(InboxActor.Props(US, PassingGate.Instance, ActorRefs.Nobody, _ => revived), "inbox-us");
         relink.Tell(new Link.SetTarget(inbox), ActorRefs.NoSender);
         var received = await AllArrivedAsync(inbox, US, total);
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"m{i}"), received.Select(r => r.Id));
@@ -121,7 +116,7 @@ public sealed class MessagingJournalTests
         static byte[] Sealed(long i) => BitConverter.GetBytes(i * 7919);
         static DeliveryProtocol.Deliver Delivery(long from, long to) =>
             new(FR, US, Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => new Parcel(i, $"m{i}", Sealed(i))).ToArray());
-        Props Inbox() => InboxActor.Props(US, new PassGate(), ActorRefs.Nobody, _ => ActorRefs.Nobody, recentBytes: 1024, snapshotEvery: 100);
+        Props Inbox() => InboxActor.Props(US, PassingGate.Instance, ActorRefs.Nobody, _ => ActorRefs.Nobody, recentBytes: 1024, snapshotEvery: 100);
         const long events = (total + perDelivery - 1) / perDelivery;
 
         await using (var first = await SqlPersistenceTests.StartAsync(database.Storage))
