@@ -1,5 +1,6 @@
 using ActorNet.Actors.Audit;
 using ActorNet.Actors.Bureaus;
+using ActorNet.Actors.Cluster;
 using ActorNet.Actors.Directory;
 using ActorNet.Actors.Messaging;
 using ActorNet.Actors.Messaging.Bulk;
@@ -226,6 +227,8 @@ public static class ActorNetHosting
             registry.Register<SealerKey>(system.ActorOf(SealerActor.Props(crypto), "sealer"));
             registry.Register<EnrolmentKey>(system.ActorOf(
                 EnrolmentActor.Props(bureau, nodeId, appVersion, registry.Get<BureauKey>(), directory, crypto, audit), "enrolment"));
+            if (!bureau.IsSecretariat)
+                WatchSecretariat(system);
         });
     }
 
@@ -267,8 +270,16 @@ public static class ActorNetHosting
             }
             system.ActorOf(BureauDoorActor.Props(InboxActor.Name, inboxes), InboxActor.Name);
             system.ActorOf(BureauDoorActor.Props(OutboxActor.Name, outboxes), OutboxActor.Name);
+            WatchSecretariat(system);
         });
     }
+
+    /// <summary>How long a bureau node waits, once Up, for a GS member before it warns that the directory is out of reach.</summary>
+    public static readonly TimeSpan SecretariatPatience = TimeSpan.FromSeconds(30);
+
+    // A bureau node's one singleton on another role: the directory, on GS nodes.
+    private static void WatchSecretariat(ActorSystem system) =>
+        system.ActorOf(SingletonRoleWatchActor.Props([("directory", "secretariat")], SecretariatPatience), "singleton-role-watch");
 
     private static AuditCommands.Record KeysMade(BureauCrypto crypto) =>
         new(AuditKinds.KeyCreated, null, crypto.Bureau.Value, $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})");
