@@ -248,9 +248,12 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     {
         if (_arrivals.Exists(a => a.JournalSequence == 0))
             throw new InvalidOperationException("an arrival applied without its journal position cannot go into a snapshot: its sealed bytes are held only here");
-        return new InboxSnapshot(_senders.ToList(), _arrivals.Select(a => a.Sender).ToArray(), _arrivals.Select(a => a.Sequence).ToArray(),
-            Enumerable.Range(0, _arrivals.Count).Select(IdAt).ToArray(), _arrivals.Select(a => a.At).ToArray(),
-            _arrivals.Select(a => a.JournalSequence).ToArray(), _arrivals.Select(a => a.Read).ToArray());
+        // The rows copied once; the columns are made from them as the snapshot store encodes it (SnapshotColumn).
+        var arrivals = _arrivals.ToArray();
+        var otherIds = _otherIds.ToArray();
+        return new InboxSnapshot(_senders.ToList(), SnapshotColumn.Of(arrivals, a => a.Sender), SnapshotColumn.Of(arrivals, a => a.Sequence),
+            SnapshotColumn.Of(arrivals, a => a.OtherId >= 0 ? otherIds[a.OtherId] : a.Id.ToString("N")), SnapshotColumn.Of(arrivals, a => a.At),
+            SnapshotColumn.Of(arrivals, a => a.JournalSequence), SnapshotColumn.Of(arrivals, a => a.Read));
     }
 
     /// <summary>An inbox as a snapshot left it: every arrival's sealed bytes are read back from the journal when asked for.</summary>

@@ -33,7 +33,17 @@ public sealed class MessageNumbers
 
     public void EnsureCapacity(int count) => _guids.EnsureCapacity(count);
 
-    /// <summary>Every id with its number, ids written as they were given.</summary>
-    public IEnumerable<(string Id, int Number)> All() =>
-        _guids.Select(kv => (kv.Key.ToString("N"), kv.Value)).Concat(_others.Select(kv => (kv.Key, kv.Value)));
+    /// <summary>
+    /// Every id by its number, for numbers 0 to <paramref name="count"/> − 1, ids written as they were given. Copies the
+    /// GUIDs only: the strings are made as the list is read, on whichever thread reads it, while this map goes on changing.
+    /// </summary>
+    public IReadOnlyList<string> CopyByNumber(int count)
+    {
+        var guids = new Guid[count];
+        foreach (var (guid, number) in _guids)
+            if (number < count)
+                guids[number] = guid;
+        var others = _others.Where(kv => kv.Value < count).ToDictionary(kv => kv.Value, kv => kv.Key);
+        return new SnapshotColumn<Guid, string>(guids, (guid, number) => others.TryGetValue(number, out var id) ? id : guid.ToString("N"));
+    }
 }

@@ -137,19 +137,19 @@ public sealed class OutboxState
     }
 
     /// <summary>A copy of the durable bookkeeping, for a snapshot; reservations not yet persisted are left out.</summary>
+    /// <remarks>Copies the rows only: the snapshot's columns are made from them as the snapshot store encodes it (<see cref="SnapshotColumn{TRow,T}"/>).</remarks>
     public OutboxSnapshot ToSnapshot()
     {
-        var ids = new string[_messages.Count];
-        foreach (var (id, number) in _numberById.All())
-            ids[number] = id;
+        var messages = _messages.ToArray();
+        var slots = _slots.ToArray();
         return new OutboxSnapshot(
             _bookByIndex.Select(b => new OutboxSnapshot.RecipientBook(b.Recipient, b.LastSequence, b.DeliveredUpTo, b.Pending.Runs.ToArray())).ToArray(),
-            ids,
-            _messages.Select(m => DateTimeOffset.FromUnixTimeMilliseconds(m.PostedAtMs)).ToArray(),
-            _messages.Select(m => m.SlotCount).ToArray(),
-            _slots.Select(s => s.Recipient).ToArray(),
-            _slots.Select(s => s.Sequence).ToArray(),
-            _slots.Select(s => s.Read).ToArray());
+            _numberById.CopyByNumber(messages.Length),
+            SnapshotColumn.Of(messages, m => DateTimeOffset.FromUnixTimeMilliseconds(m.PostedAtMs)),
+            SnapshotColumn.Of(messages, m => m.SlotCount),
+            SnapshotColumn.Of(slots, s => s.Recipient),
+            SnapshotColumn.Of(slots, s => s.Sequence),
+            SnapshotColumn.Of(slots, s => s.Read));
     }
 
     public static OutboxState FromSnapshot(OutboxSnapshot snapshot)

@@ -1,6 +1,7 @@
 using ActorNet.Actors.Messaging;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Messaging;
+using ActorNet.Protocol.Serialization;
 using Xunit;
 
 namespace ActorNet.Actors.Tests.Messaging;
@@ -160,6 +161,27 @@ public class InboxStateTests
         var (accepted, refused) = restored.Take(new DeliveryProtocol.Deliver(FR, US, [P(3), P(4), P(5, "m1")]), Open, Now);
         Assert.Equal(["m4"], accepted.Select(a => a.Id));
         Assert.Contains("replayed", Assert.Single(refused).Reason);
+    }
+
+    [Fact]
+    public void A_snapshot_holds_the_arrivals_as_they_were_taken_while_the_inbox_goes_on_before_it_is_encoded()
+    {
+        // The snapshot store encodes a snapshot after the inbox has moved on: its columns are read from rows copied when it was taken.
+        var inbox = new InboxState();
+        var guid = MessageIds.New();
+        inbox.Apply(new InboxEvents.ReceivedBatch(FR, [P(1, guid), P(2, "other-id")], Now), journalSequence: 3);
+        var snapshot = inbox.ToSnapshot();
+        inbox.Apply(new InboxEvents.Read([guid, "other-id"], Now), journalSequence: 4);
+        inbox.Apply(new InboxEvents.Received(FR, 3, "m3", new byte[] { 3 }, Now.AddSeconds(2)), journalSequence: 5);
+
+        var restored = InboxState.FromSnapshot((InboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), WireFormat.ManifestOf(snapshot)));
+
+        Assert.Equal([guid, "other-id"], snapshot.ArrivalIds);
+        Assert.Equal([guid, "other-id"], restored.After(null, 10).Items.Select(i => i.Id));
+        Assert.Equal([false, false], new[] { guid, "other-id" }.Select(restored.WasRead));
+        Assert.Equal(2, restored.LastSequence(FR));
+        Assert.Equal([true, true], new[] { guid, "other-id" }.Select(inbox.WasRead));
+        Assert.Equal(3, inbox.LastSequence(FR));
     }
 
     [Fact]
