@@ -60,6 +60,10 @@ public static class Samples
             ],
             ["msg-0001", "msg-0002", "msg-0003"], [At, At.AddSeconds(1), At.AddSeconds(2)], [2, 1, 1],
             [0, 1, 0, 0], [1, 1, 2, 3], [true, false, false, false]),
+        // As the outbox and inbox write them: ids kept as GUIDs go as bytes (o.snapshot2, i.snapshot2).
+        new OutboxSnapshot([new OutboxSnapshot.RecipientBook(US, 2, 1, [new OutboxSnapshot.JournalRun(2, 5, 1, InOneEvent: true)])],
+            MessageIdColumn.Of(["0192f0c4a1b27c3d8e9f0a1b2c3d4e5f", "msg-0002"]), [At, At.AddSeconds(1)], [1, 1], [0, 0], [1, 2], [true, false]),
+        new InboxSnapshot([FR], [0, 0], [1, 2], MessageIdColumn.Of(["msg-0001", "0192f0c4a1b27c3d8e9f0a1b2c3d4e60"]), [At, At.AddSeconds(1)], [3, 4], [false, true]),
         new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At),
         new InboxEvents.ReceivedBatch(FR, [new Parcel(1, "msg-0001", Sealed), new Parcel(2, "msg-0002", Sealed)], At),
         new InboxEvents.Read(["msg-0001"], At),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorNet.Protocol.Notices;
 using ActorNet.Protocol.Serialization;
+using Proto = ActorNet.Protocol.Serialization.Proto;
 using Xunit;
 
 namespace ActorNet.Protocol.Tests;
@@ -166,8 +167,57 @@ public class WireFormatTests
         var decoded = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), "o.snapshot");
         Assert.Equal(book.Pending, decoded.Recipients.Single().Pending);
         // The golden snapshot (written before runs in one event) has a run without the flag: one envelope an event.
-        var older = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(Samples.All.OfType<Messaging.OutboxSnapshot>().Single()), "o.snapshot");
+        var older = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(Samples.All.OfType<Messaging.OutboxSnapshot>().First(x => x.Ids is not Messaging.MessageIdColumn)), "o.snapshot");
         Assert.False(older.Recipients[0].Pending.Single().InOneEvent);
+    }
+
+    [Fact]
+    public void A_snapshot_s_ids_go_as_guid_bytes_and_come_back_as_given_and_older_snapshots_still_read()
+    {
+        string[] ids = [Messaging.MessageIds.New(), "msg-0002", Messaging.MessageIds.New().ToUpperInvariant(), Messaging.MessageIds.New()];
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
+        var books = new[] { new Messaging.OutboxSnapshot.RecipientBook(new BureauCode("US"), 4, 0, [new Messaging.OutboxSnapshot.JournalRun(1, 1, 4)]) };
+        Messaging.OutboxSnapshot With(IReadOnlyList<string> column) => new(books, column, [at, at, at, at], [1, 1, 1, 1], [0, 0, 0, 0], [1, 2, 3, 4], [false, true, false, false]);
+        var asText = With(ids);
+        var asColumn = With(Messaging.MessageIdColumn.Of(ids));
+
+        Assert.Equal("o.snapshot", WireFormat.ManifestOf(asText));
+        Assert.Equal("o.snapshot2", WireFormat.ManifestOf(asColumn));
+        var fromColumn = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(asColumn), "o.snapshot2");
+        var fromText = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(asText), "o.snapshot");
+        Assert.Equal(ids, fromColumn.Ids);
+        Assert.Equal(ids, fromText.Ids);
+        Assert.Equal(fromText.SlotRead, fromColumn.SlotRead);
+        // A hundred of the API's ids as 16 bytes each instead of 34 (32 characters and their field's tag and length).
+        var hundred = Enumerable.Range(0, 100).Select(_ => Messaging.MessageIds.New()).ToArray();
+        Messaging.InboxSnapshot Inbox(IReadOnlyList<string> column) => new([new BureauCode("FR")], new int[100], new long[100], column, new DateTimeOffset[100], new long[100], new bool[100]);
+        Assert.Equal(100 * 18, WireFormat.Encode(Inbox(hundred)).Length - WireFormat.Encode(Inbox(Messaging.MessageIdColumn.Of(hundred))).Length + 3);
+
+        var inbox = new Messaging.InboxSnapshot([new BureauCode("FR")], [0, 0, 0, 0], [1, 2, 3, 4], Messaging.MessageIdColumn.Of(ids), [at, at, at, at], [5, 6, 7, 8], [true, false, false, true]);
+        Assert.Equal("i.snapshot2", WireFormat.ManifestOf(inbox));
+        Assert.Equal(ids, ((Messaging.InboxSnapshot)WireFormat.Decode(WireFormat.Encode(inbox), "i.snapshot2")).ArrivalIds);
+    }
+
+    [Fact]
+    public void A_corrupt_snapshot_with_ids_as_bytes_is_refused_with_a_clear_error()
+    {
+        var good = new Proto.OutboxSnapshotColumns { IdGuids = Google.Protobuf.ByteString.CopyFrom(new byte[32]) };
+        good.PostedAt.AddRange([1, 2]);
+        good.RecipientCounts.AddRange([0, 0]);
+        Assert.Equal(2, ((Messaging.OutboxSnapshot)WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(good), "o.snapshot2")).Ids.Count);
+
+        var torn = good.Clone();
+        torn.IdGuids = Google.Protobuf.ByteString.CopyFrom(new byte[30]);
+        Assert.Contains("not 16 an id", Assert.Throws<WireFormatException>(() => WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(torn), "o.snapshot2")).Message);
+        var outside = good.Clone();
+        outside.OtherIdNumbers.Add(5);
+        outside.OtherIds.Add("msg-9");
+        Assert.Contains("outside 0..1", Assert.Throws<WireFormatException>(() => WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(outside), "o.snapshot2")).Message);
+        var unmatched = good.Clone();
+        unmatched.OtherIdNumbers.Add(1);
+        Assert.Contains("1 numbers for its 0 ids", Assert.Throws<WireFormatException>(() => WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(unmatched), "o.snapshot2")).Message);
+        var inbox = new Proto.InboxSnapshotColumns { ArrivalIdGuids = Google.Protobuf.ByteString.CopyFrom(new byte[16]) };
+        Assert.Contains("1 ids but 0 senders", Assert.Throws<WireFormatException>(() => WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(inbox), "i.snapshot2")).Message);
     }
 
     [Fact]

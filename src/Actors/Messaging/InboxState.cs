@@ -250,9 +250,12 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
             throw new InvalidOperationException("an arrival applied without its journal position cannot go into a snapshot: its sealed bytes are held only here");
         // The rows copied once; the columns are made from them as the snapshot store encodes it (SnapshotColumn).
         var arrivals = _arrivals.ToArray();
-        var otherIds = _otherIds.ToArray();
+        var others = new Dictionary<int, string>();
+        for (var i = 0; i < arrivals.Length; i++)
+            if (arrivals[i].OtherId >= 0)
+                others[i] = _otherIds[arrivals[i].OtherId];
         return new InboxSnapshot(_senders.ToList(), SnapshotColumn.Of(arrivals, a => a.Sender), SnapshotColumn.Of(arrivals, a => a.Sequence),
-            SnapshotColumn.Of(arrivals, a => a.OtherId >= 0 ? otherIds[a.OtherId] : a.Id.ToString("N")), SnapshotColumn.Of(arrivals, a => a.At),
+            new MessageIdColumn(Array.ConvertAll(arrivals, a => a.Id), others), SnapshotColumn.Of(arrivals, a => a.At),
             SnapshotColumn.Of(arrivals, a => a.JournalSequence), SnapshotColumn.Of(arrivals, a => a.Read));
     }
 

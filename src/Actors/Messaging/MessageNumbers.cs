@@ -35,15 +35,27 @@ public sealed class MessageNumbers
 
     /// <summary>
     /// Every id by its number, for numbers 0 to <paramref name="count"/> − 1, ids written as they were given. Copies the
-    /// GUIDs only: the strings are made as the list is read, on whichever thread reads it, while this map goes on changing.
+    /// GUIDs only: an id is written out as text when read, on whichever thread reads it, while this map goes on changing.
     /// </summary>
-    public IReadOnlyList<string> CopyByNumber(int count)
+    public MessageIdColumn CopyByNumber(int count)
     {
         var guids = new Guid[count];
         foreach (var (guid, number) in _guids)
             if (number < count)
                 guids[number] = guid;
-        var others = _others.Where(kv => kv.Value < count).ToDictionary(kv => kv.Value, kv => kv.Key);
-        return new SnapshotColumn<Guid, string>(guids, (guid, number) => others.TryGetValue(number, out var id) ? id : guid.ToString("N"));
+        return new MessageIdColumn(guids, _others.Where(kv => kv.Value < count).ToDictionary(kv => kv.Value, kv => kv.Key));
+    }
+
+    /// <summary>Numbers a snapshot's ids 0, 1, 2, ... in order into this empty map, without writing the GUIDs out as text.</summary>
+    public void AddAll(IReadOnlyList<string> ids)
+    {
+        if (Count > 0)
+            throw new InvalidOperationException("a snapshot's ids are numbered from 0: only into an empty map");
+        EnsureCapacity(Count + ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+            if (ids is MessageIdColumn column && column.GuidAt(i) is { } guid)
+                _guids[guid] = i;
+            else
+                Add(ids[i], i);
     }
 }

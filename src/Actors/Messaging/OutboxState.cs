@@ -164,11 +164,10 @@ public sealed class OutboxState
         }
         state._messages.Capacity = snapshot.Ids.Count;
         state._slots.Capacity = snapshot.SlotRecipients.Count;
-        state._numberById.EnsureCapacity(snapshot.Ids.Count);
+        state._numberById.AddAll(snapshot.Ids);
         var slot = 0;
         for (var i = 0; i < snapshot.Ids.Count; i++)
         {
-            state._numberById.Add(snapshot.Ids[i], i);
             state._messages.Add(new Sent(snapshot.PostedAt[i].ToUnixTimeMilliseconds(), slot, snapshot.RecipientCounts[i]));
             slot += snapshot.RecipientCounts[i];
         }

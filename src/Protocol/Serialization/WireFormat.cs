@@ -169,8 +169,15 @@ public static class WireFormat
         Add<OutboxEvents.ReadBy, P.OutboxReadBy>("o.read",
             m => With(new P.OutboxReadBy { Recipient = m.Recipient.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
-        Add<OutboxSnapshot, P.OutboxSnapshot>("o.snapshot", ToProto, FromProto, P.OutboxSnapshot.Parser);
-        Add<InboxSnapshot, P.InboxSnapshot>("i.snapshot", ToProto, FromProto, P.InboxSnapshot.Parser);
+        // Snapshots whose ids are a MessageIdColumn (what the outbox and inbox take) are written with their GUIDs as bytes.
+        var outboxColumns = Make<OutboxSnapshot, P.OutboxSnapshotColumns>("o.snapshot2", ToColumns, FromProto, P.OutboxSnapshotColumns.Parser);
+        variants.Add(outboxColumns);
+        codecs.Add(Make<OutboxSnapshot, P.OutboxSnapshot>("o.snapshot", ToProto, FromProto, P.OutboxSnapshot.Parser)
+            with { Variant = (m => ((OutboxSnapshot)m).Ids is MessageIdColumn, outboxColumns) });
+        var inboxColumns = Make<InboxSnapshot, P.InboxSnapshotColumns>("i.snapshot2", ToColumns, FromProto, P.InboxSnapshotColumns.Parser);
+        variants.Add(inboxColumns);
+        codecs.Add(Make<InboxSnapshot, P.InboxSnapshot>("i.snapshot", ToProto, FromProto, P.InboxSnapshot.Parser)
+            with { Variant = (m => ((InboxSnapshot)m).ArrivalIds is MessageIdColumn, inboxColumns) });
         Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
         AddSliced<InboxEvents.ReceivedBatch, P.InboxReceivedBatch>("i.received-batch",
             m => With(new P.InboxReceivedBatch { From = m.From.Value, At = Ms(m.At) }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
@@ -506,12 +513,7 @@ public static class WireFormat
     private static P.OutboxSnapshot ToProto(OutboxSnapshot m)
     {
         var p = new P.OutboxSnapshot();
-        p.Recipients.AddRange(m.Recipients.Select(b => With(
-            new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo },
-            x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun
-            {
-                FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count, InOneEvent = r.InOneEvent,
-            })))));
+        p.Recipients.AddRange(m.Recipients.Select(ToProto));
         p.Ids.AddRange(m.Ids);
         p.PostedAt.AddRange(m.PostedAt.Select(Ms));
         p.RecipientCounts.AddRange(m.RecipientCounts);
@@ -521,20 +523,57 @@ public static class WireFormat
         return p;
     }
 
-    private static OutboxSnapshot FromProto(P.OutboxSnapshot p)
+    private static P.OutboxSnapshotColumns ToColumns(OutboxSnapshot m)
     {
-        if (p.PostedAt.Count != p.Ids.Count || p.RecipientCounts.Count != p.Ids.Count)
-            throw new ArgumentException($"an outbox snapshot with {p.Ids.Count} ids but {p.PostedAt.Count} times and {p.RecipientCounts.Count} recipient counts");
-        var slots = p.RecipientCounts.Sum();
-        if (p.SlotRecipients.Count != slots || p.SlotSequences.Count != slots || p.SlotRead.Count != slots)
-            throw new ArgumentException($"an outbox snapshot whose messages name {slots} recipients but holds {p.SlotRecipients.Count}, {p.SlotSequences.Count} and {p.SlotRead.Count} of them");
-        if (p.SlotRecipients.Any(r => r < 0 || r >= p.Recipients.Count))
+        var ids = (MessageIdColumn)m.Ids;
+        var p = new P.OutboxSnapshotColumns { IdGuids = GuidBytes(ids) };
+        p.Recipients.AddRange(m.Recipients.Select(ToProto));
+        p.OtherIdNumbers.AddRange(ids.Others.Keys.Order());
+        p.OtherIds.AddRange(ids.Others.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+        AddColumn(p.PostedAt, m.PostedAt, Ms);
+        AddColumn(p.RecipientCounts, m.RecipientCounts, n => n);
+        AddColumn(p.SlotRecipients, m.SlotRecipients, r => r);
+        AddColumn(p.SlotSequences, m.SlotSequences, s => s);
+        AddColumn(p.SlotRead, m.SlotRead, r => r);
+        return p;
+    }
+
+    /// <summary>A column into its field sized once: a snapshot's columns hold every message, and growing by doubling copied each several times.</summary>
+    private static void AddColumn<T, TField>(Google.Protobuf.Collections.RepeatedField<TField> field, IReadOnlyList<T> column, Func<T, TField> value)
+    {
+        field.Capacity = field.Count + column.Count;
+        for (var i = 0; i < column.Count; i++)
+            field.Add(value(column[i]));
+    }
+
+    private static P.OutboxRecipientBook ToProto(OutboxSnapshot.RecipientBook b) => With(
+        new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo },
+        x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun
+        {
+            FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count, InOneEvent = r.InOneEvent,
+        })));
+
+    private static OutboxSnapshot.RecipientBook FromProto(P.OutboxRecipientBook b) => new(Code(b.Recipient), b.LastSequence, b.DeliveredUpTo,
+        b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count, r.InOneEvent)).ToArray());
+
+    private static OutboxSnapshot FromProto(P.OutboxSnapshot p) =>
+        Outbox(p.Recipients, p.Ids.ToArray(), p.PostedAt, p.RecipientCounts, p.SlotRecipients, p.SlotSequences, p.SlotRead);
+
+    private static OutboxSnapshot FromProto(P.OutboxSnapshotColumns p) =>
+        Outbox(p.Recipients, IdColumn(p.IdGuids, p.OtherIdNumbers, p.OtherIds), p.PostedAt, p.RecipientCounts, p.SlotRecipients, p.SlotSequences, p.SlotRead);
+
+    private static OutboxSnapshot Outbox(IReadOnlyList<P.OutboxRecipientBook> recipients, IReadOnlyList<string> ids, IReadOnlyList<long> postedAt,
+        IReadOnlyList<int> recipientCounts, IReadOnlyList<int> slotRecipients, IReadOnlyList<long> slotSequences, IReadOnlyList<bool> slotRead)
+    {
+        if (postedAt.Count != ids.Count || recipientCounts.Count != ids.Count)
+            throw new ArgumentException($"an outbox snapshot with {ids.Count} ids but {postedAt.Count} times and {recipientCounts.Count} recipient counts");
+        var slots = recipientCounts.Sum();
+        if (slotRecipients.Count != slots || slotSequences.Count != slots || slotRead.Count != slots)
+            throw new ArgumentException($"an outbox snapshot whose messages name {slots} recipients but holds {slotRecipients.Count}, {slotSequences.Count} and {slotRead.Count} of them");
+        if (slotRecipients.Any(r => r < 0 || r >= recipients.Count))
             throw new ArgumentException("an outbox snapshot with a recipient index out of range");
-        return new OutboxSnapshot(
-            p.Recipients.Select(b => new OutboxSnapshot.RecipientBook(Code(b.Recipient), b.LastSequence, b.DeliveredUpTo,
-                b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count, r.InOneEvent)).ToArray())).ToArray(),
-            p.Ids.ToArray(), p.PostedAt.Select(Time).ToArray(), p.RecipientCounts.ToArray(),
-            p.SlotRecipients.ToArray(), p.SlotSequences.ToArray(), p.SlotRead.ToArray());
+        return new OutboxSnapshot(recipients.Select(FromProto).ToArray(), ids, postedAt.Select(Time).ToArray(), recipientCounts.ToArray(),
+            slotRecipients.ToArray(), slotSequences.ToArray(), slotRead.ToArray());
     }
 
     private static P.InboxSnapshot ToProto(InboxSnapshot m)
@@ -550,16 +589,64 @@ public static class WireFormat
         return p;
     }
 
-    private static InboxSnapshot FromProto(P.InboxSnapshot p)
+    private static P.InboxSnapshotColumns ToColumns(InboxSnapshot m)
     {
-        var n = p.ArrivalIds.Count;
-        if (p.ArrivalSenders.Count != n || p.ArrivalSequences.Count != n || p.ArrivedAt.Count != n || p.JournalSequences.Count != n || p.Read.Count != n)
-            throw new ArgumentException($"an inbox snapshot with {n} ids but {p.ArrivalSenders.Count} senders, {p.ArrivalSequences.Count} sequences, " +
-                $"{p.ArrivedAt.Count} times, {p.JournalSequences.Count} journal positions and {p.Read.Count} read marks");
-        if (p.ArrivalSenders.Any(s => s < 0 || s >= p.Senders.Count))
+        var ids = (MessageIdColumn)m.ArrivalIds;
+        var p = new P.InboxSnapshotColumns { ArrivalIdGuids = GuidBytes(ids) };
+        p.Senders.AddRange(m.Senders.Select(b => b.Value));
+        AddColumn(p.ArrivalSenders, m.ArrivalSenders, s => s);
+        AddColumn(p.ArrivalSequences, m.ArrivalSequences, s => s);
+        p.OtherIdPositions.AddRange(ids.Others.Keys.Order());
+        p.OtherIds.AddRange(ids.Others.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+        AddColumn(p.ArrivedAt, m.ArrivedAt, Ms);
+        AddColumn(p.JournalSequences, m.JournalSequences, s => s);
+        AddColumn(p.Read, m.Read, r => r);
+        return p;
+    }
+
+    private static InboxSnapshot FromProto(P.InboxSnapshot p) =>
+        Inbox(p.Senders, p.ArrivalSenders, p.ArrivalSequences, p.ArrivalIds.ToArray(), p.ArrivedAt, p.JournalSequences, p.Read);
+
+    private static InboxSnapshot FromProto(P.InboxSnapshotColumns p) =>
+        Inbox(p.Senders, p.ArrivalSenders, p.ArrivalSequences, IdColumn(p.ArrivalIdGuids, p.OtherIdPositions, p.OtherIds), p.ArrivedAt, p.JournalSequences, p.Read);
+
+    private static InboxSnapshot Inbox(IReadOnlyList<string> senders, IReadOnlyList<int> arrivalSenders, IReadOnlyList<long> arrivalSequences,
+        IReadOnlyList<string> ids, IReadOnlyList<long> arrivedAt, IReadOnlyList<long> journalSequences, IReadOnlyList<bool> read)
+    {
+        var n = ids.Count;
+        if (arrivalSenders.Count != n || arrivalSequences.Count != n || arrivedAt.Count != n || journalSequences.Count != n || read.Count != n)
+            throw new ArgumentException($"an inbox snapshot with {n} ids but {arrivalSenders.Count} senders, {arrivalSequences.Count} sequences, " +
+                $"{arrivedAt.Count} times, {journalSequences.Count} journal positions and {read.Count} read marks");
+        if (arrivalSenders.Any(s => s < 0 || s >= senders.Count))
             throw new ArgumentException("an inbox snapshot with a sender index out of range");
-        return new InboxSnapshot(p.Senders.Select(Code).ToArray(), p.ArrivalSenders.ToArray(), p.ArrivalSequences.ToArray(), p.ArrivalIds.ToArray(),
-            p.ArrivedAt.Select(Time).ToArray(), p.JournalSequences.ToArray(), p.Read.ToArray());
+        return new InboxSnapshot(senders.Select(Code).ToArray(), arrivalSenders.ToArray(), arrivalSequences.ToArray(), ids,
+            arrivedAt.Select(Time).ToArray(), journalSequences.ToArray(), read.ToArray());
+    }
+
+    /// <summary>A snapshot's GUIDs, 16 bytes each, big-endian as <see cref="MessageIds"/> writes them; zeros where the id is kept as text.</summary>
+    private static ByteString GuidBytes(MessageIdColumn ids)
+    {
+        var bytes = new byte[ids.Count * 16];
+        for (var i = 0; i < ids.Count; i++)
+            ids.GuidAt(i)?.TryWriteBytes(bytes.AsSpan(i * 16, 16), bigEndian: true, out _);
+        return UnsafeByteOperations.UnsafeWrap(bytes);
+    }
+
+    private static MessageIdColumn IdColumn(ByteString guidBytes, IReadOnlyList<int> otherNumbers, IReadOnlyList<string> otherIds)
+    {
+        if (guidBytes.Length % 16 != 0)
+            throw new ArgumentException($"a snapshot's ids take {guidBytes.Length} bytes, not 16 an id");
+        if (otherNumbers.Count != otherIds.Count)
+            throw new ArgumentException($"a snapshot with {otherNumbers.Count} numbers for its {otherIds.Count} ids kept as text");
+        var span = guidBytes.Span;
+        var guids = new Guid[span.Length / 16];
+        for (var i = 0; i < guids.Length; i++)
+            guids[i] = new Guid(span.Slice(i * 16, 16), bigEndian: true);
+        var others = new Dictionary<int, string>(otherIds.Count);
+        for (var i = 0; i < otherIds.Count; i++)
+            if (!others.TryAdd(otherNumbers[i], otherIds[i]))
+                throw new ArgumentException($"a snapshot with two ids kept as text at number {otherNumbers[i]}");
+        return new MessageIdColumn(guids, others);
     }
 
     private static P.SealedEnvelope ToProto(SealedEnvelope m)
