@@ -172,6 +172,33 @@ public class WireFormatTests
     }
 
     [Fact]
+    public void A_recipient_s_last_delivery_survives_a_snapshot_in_both_forms_and_the_golden_ones_read_without_it()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_123_456);
+        var book = new Messaging.OutboxSnapshot.RecipientBook(new BureauCode("US"), 4, 2, [new Messaging.OutboxSnapshot.JournalRun(3, 3, 2)], at);
+        foreach (var snapshot in new[]
+                 {
+                     new Messaging.OutboxSnapshot([book], ["m1"], [at], [1], [0], [1], [false]),
+                     new Messaging.OutboxSnapshot([book], Messaging.MessageIdColumn.Of([Messaging.MessageIds.New()]), [at], [1], [0], [1], [false]),
+                 })
+        {
+            var decoded = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), WireFormat.ManifestOf(snapshot));
+            Assert.Equal(at, decoded.Recipients.Single().LastDeliveredAt);
+        }
+        foreach (var golden in Samples.All.OfType<Messaging.OutboxSnapshot>())
+        {
+            var decoded = (Messaging.OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(golden), WireFormat.ManifestOf(golden));
+            Assert.All(decoded.Recipients, b => Assert.Null(b.LastDeliveredAt));
+        }
+
+        // A time no clock can show is refused with the manifest named, not taken as a date.
+        var corrupt = new ActorNet.Protocol.Serialization.Proto.OutboxSnapshot();
+        corrupt.Recipients.Add(new ActorNet.Protocol.Serialization.Proto.OutboxRecipientBook { Recipient = "US", LastSequence = 0, LastDeliveredAt = long.MaxValue });
+        var e = Assert.Throws<WireFormatException>(() => WireFormat.Decode(Google.Protobuf.MessageExtensions.ToByteArray(corrupt), "o.snapshot"));
+        Assert.Contains("'o.snapshot' message", e.Message);
+    }
+
+    [Fact]
     public void A_snapshot_s_ids_go_as_guid_bytes_and_come_back_as_given_and_older_snapshots_still_read()
     {
         string[] ids = [Messaging.MessageIds.New(), "msg-0002", Messaging.MessageIds.New().ToUpperInvariant(), Messaging.MessageIds.New()];

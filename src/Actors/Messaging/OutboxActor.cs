@@ -552,6 +552,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    private static readonly string SilenceWarning = "Outbox of {Bureau}: {Recipient} has not acknowledged for {Silence}; " +
+        "messages waiting for it: {Waiting}, the oldest sent {OldestWaiting}; its last delivery {LastDelivered}; " +
+        $"kept and tried again every {(int)MaxRetry.TotalSeconds} s for as long as it takes";
+
     /// <summary>A recipient found silent at a retry: reported once its silence lasts <see cref="OutboxSettings.SilenceReported"/>, then now and then.</summary>
     private void ReportSilence(BureauCode recipient, Channel channel, DateTime now)
     {
@@ -559,9 +563,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         if (now - since < _settings.SilenceReported || now < channel.SilenceReportDue)
             return;
         channel.SilenceReportDue = now + _settings.SilenceReportedAgain;
-        _log.Warning("Outbox of {Bureau}: {Recipient} has not acknowledged for {Silence} (since {SilentSince}); messages waiting for it: {Waiting}, " +
-            "kept and tried again every {Retry} s for as long as it takes",
-            _bureau, recipient, Rounded(now - since), since.ToString("u"), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient), (int)MaxRetry.TotalSeconds);
+        // The silence is what this outbox has seen since it started; the journal's own times say how long the messages have
+        // waited and when the recipient last took any, which after a restart of either node is what an operator needs.
+        _log.Warning(SilenceWarning, _bureau, recipient, $"{Rounded(now - since)} (since {since:u})", _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient),
+            _state.OldestWaitingSince(recipient)?.UtcDateTime.ToString("u") ?? "unknown", _state.LastDeliveredAt(recipient)?.UtcDateTime.ToString("u") ?? "none yet");
     }
 
     private static TimeSpan Rounded(TimeSpan span) => TimeSpan.FromSeconds(Math.Round(span.TotalSeconds));

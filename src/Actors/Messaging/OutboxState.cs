@@ -27,6 +27,7 @@ public sealed class OutboxState
         public long LastSequence;
         public long DeliveredUpTo;
         public long Reserved;
+        public DateTimeOffset? LastDeliveredAt;
         public JournalRuns Pending = new();
     }
 
@@ -48,6 +49,29 @@ public sealed class OutboxState
 
     /// <summary>The last sequence number persisted towards <paramref name="recipient"/>.</summary>
     public long LastSequence(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.LastSequence ?? 0;
+
+    /// <summary>When <paramref name="recipient"/> last acknowledged something new (a persisted Delivered event); null if it never has.</summary>
+    public DateTimeOffset? LastDeliveredAt(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.LastDeliveredAt;
+
+    /// <summary>
+    /// When the oldest message still waiting for <paramref name="recipient"/> was posted; null when none waits. Looks back
+    /// from the newest message, so it costs what was sent since then: for the occasional report, not for every message.
+    /// </summary>
+    public DateTimeOffset? OldestWaitingSince(BureauCode recipient)
+    {
+        if (!_books.TryGetValue(recipient, out var book) || book.LastSequence <= book.DeliveredUpTo)
+            return null;
+        var first = book.DeliveredUpTo + 1;
+        var slots = CollectionsMarshal.AsSpan(_slots);
+        for (var m = _messages.Count - 1; m >= 0; m--)
+        {
+            var sent = _messages[m];
+            foreach (var slot in slots.Slice(sent.FirstSlot, sent.SlotCount))
+                if (slot.Recipient == book.Index && slot.Sequence <= first)
+                    return slot.Sequence == first ? DateTimeOffset.FromUnixTimeMilliseconds(sent.PostedAtMs) : null;
+        }
+        return null;
+    }
 
     /// <summary>Where <paramref name="recipient"/>'s undelivered envelopes are in the journal.</summary>
     public JournalRuns? PendingOf(BureauCode recipient) => _books.GetValueOrDefault(recipient)?.Pending;
@@ -80,6 +104,8 @@ public sealed class OutboxState
             case OutboxEvents.Delivered d:
                 var delivered = BookOf(d.Recipient);
                 delivered.DeliveredUpTo = Math.Max(delivered.DeliveredUpTo, d.UpToSequence);
+                if (delivered.LastDeliveredAt is not { } last || d.At > last)
+                    delivered.LastDeliveredAt = d.At;
                 delivered.Pending.DropThrough(delivered.DeliveredUpTo);
                 break;
             case OutboxEvents.ReadBy r:
@@ -143,7 +169,7 @@ public sealed class OutboxState
         var messages = _messages.ToArray();
         var slots = _slots.ToArray();
         return new OutboxSnapshot(
-            _bookByIndex.Select(b => new OutboxSnapshot.RecipientBook(b.Recipient, b.LastSequence, b.DeliveredUpTo, b.Pending.Runs.ToArray())).ToArray(),
+            _bookByIndex.Select(b => new OutboxSnapshot.RecipientBook(b.Recipient, b.LastSequence, b.DeliveredUpTo, b.Pending.Runs.ToArray(), b.LastDeliveredAt)).ToArray(),
             _numberById.CopyByNumber(messages.Length),
             SnapshotColumn.Of(messages, m => DateTimeOffset.FromUnixTimeMilliseconds(m.PostedAtMs)),
             SnapshotColumn.Of(messages, m => m.SlotCount),
@@ -160,6 +186,7 @@ public sealed class OutboxState
             var book = state.BookOf(b.Recipient);
             book.LastSequence = b.LastSequence;
             book.DeliveredUpTo = b.DeliveredUpTo;
+            book.LastDeliveredAt = b.LastDeliveredAt;
             book.Pending = new JournalRuns(b.Pending);
         }
         state._messages.Capacity = snapshot.Ids.Count;

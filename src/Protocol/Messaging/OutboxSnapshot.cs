@@ -25,7 +25,9 @@ public sealed record OutboxSnapshot(
     /// <param name="LastSequence">The last sequence number persisted towards this recipient.</param>
     /// <param name="DeliveredUpTo">Everything up to here is in the recipient's inbox.</param>
     /// <param name="Pending">Where the envelopes after <paramref name="DeliveredUpTo"/> are in the outbox's journal.</param>
-    public sealed record RecipientBook(BureauCode Recipient, long LastSequence, long DeliveredUpTo, IReadOnlyList<JournalRun> Pending);
+    /// <param name="LastDeliveredAt">When the recipient last acknowledged something new; null when it never has (or the snapshot predates this).</param>
+    public sealed record RecipientBook(BureauCode Recipient, long LastSequence, long DeliveredUpTo, IReadOnlyList<JournalRun> Pending,
+        DateTimeOffset? LastDeliveredAt = null);
 
     /// <summary>
     /// Sequences <paramref name="FirstSequence"/> onwards, <paramref name="Count"/> of them, are journal events

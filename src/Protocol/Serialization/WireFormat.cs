@@ -547,14 +547,16 @@ public static class WireFormat
     }
 
     private static P.OutboxRecipientBook ToProto(OutboxSnapshot.RecipientBook b) => With(
-        new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo },
+        new P.OutboxRecipientBook { Recipient = b.Recipient.Value, LastSequence = b.LastSequence, DeliveredUpTo = b.DeliveredUpTo,
+            LastDeliveredAt = b.LastDeliveredAt is { } at ? Ms(at) : 0 },
         x => x.Pending.AddRange(b.Pending.Select(r => new P.JournalRun
         {
             FirstSequence = r.FirstSequence, FirstJournalSequence = r.FirstJournalSequence, Count = r.Count, InOneEvent = r.InOneEvent,
         })));
 
     private static OutboxSnapshot.RecipientBook FromProto(P.OutboxRecipientBook b) => new(Code(b.Recipient), b.LastSequence, b.DeliveredUpTo,
-        b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count, r.InOneEvent)).ToArray());
+        b.Pending.Select(r => new OutboxSnapshot.JournalRun(r.FirstSequence, r.FirstJournalSequence, r.Count, r.InOneEvent)).ToArray(),
+        b.LastDeliveredAt == 0 ? null : Time(b.LastDeliveredAt));
 
     private static OutboxSnapshot FromProto(P.OutboxSnapshot p) =>
         Outbox(p.Recipients, p.Ids.ToArray(), p.PostedAt, p.RecipientCounts, p.SlotRecipients, p.SlotSequences, p.SlotRead);

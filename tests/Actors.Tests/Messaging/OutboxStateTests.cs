@@ -142,6 +142,41 @@ public sealed class OutboxStateTests
     }
 
     [Fact]
+    public void What_waits_for_a_recipient_since_when_and_its_last_delivery_outlast_a_snapshot_and_an_older_one_reads_without_the_time()
+    {
+        // The outbox reports a silent recipient with these; after a restart they come from the journal, not from the run.
+        var state = new OutboxState();
+        Assert.Null(state.OldestWaitingSince(US));
+        for (var i = 1; i <= 12; i++)
+            state.Apply(state.Post($"m{i}", i % 3 == 0 ? [DE, US] : [DE], new byte[] { (byte)i }, At.AddMinutes(i)), i);
+        Assert.Equal(At.AddMinutes(3), state.OldestWaitingSince(US)); // m3, the first to US
+        Assert.Equal(At.AddMinutes(1), state.OldestWaitingSince(DE));
+        Assert.Null(state.LastDeliveredAt(US));
+
+        state.Apply(new OutboxEvents.Delivered(US, 2, At.AddHours(1)), 13); // m3 and m6
+        state.Apply(new OutboxEvents.Delivered(US, 1, At.AddHours(2)), 14); // an older acknowledgement persisted late changes nothing
+        state.Apply(new OutboxEvents.Delivered(DE, 12, At.AddHours(3)), 15); // everything to DE
+        Assert.Equal(At.AddMinutes(9), state.OldestWaitingSince(US));
+        Assert.Null(state.OldestWaitingSince(DE));
+        Assert.Equal(At.AddHours(2), state.LastDeliveredAt(US));
+
+        var snapshot = state.ToSnapshot();
+        var restored = OutboxState.FromSnapshot((OutboxSnapshot)WireFormat.Decode(WireFormat.Encode(snapshot), WireFormat.ManifestOf(snapshot)));
+        Assert.Equal(At.AddHours(2), restored.LastDeliveredAt(US));
+        Assert.Equal(At.AddHours(3), restored.LastDeliveredAt(DE));
+        Assert.Equal(At.AddMinutes(9), restored.OldestWaitingSince(US));
+        Assert.Null(restored.LastDeliveredAt(FR));
+
+        // A snapshot written before the time was kept: the same bookkeeping, the time unknown until the next delivery.
+        var older = OutboxState.FromSnapshot(snapshot with { Recipients = snapshot.Recipients.Select(b => b with { LastDeliveredAt = null }).ToArray() });
+        Assert.Null(older.LastDeliveredAt(US));
+        Assert.Equal(At.AddMinutes(9), older.OldestWaitingSince(US));
+        older.Apply(new OutboxEvents.Delivered(US, 3, At.AddHours(4)), 16);
+        Assert.Equal(At.AddHours(4), older.LastDeliveredAt(US));
+        Assert.Equal(At.AddMinutes(12), older.OldestWaitingSince(US));
+    }
+
+    [Fact]
     public void A_snapshot_holds_the_bookkeeping_as_it_was_taken_while_the_outbox_goes_on_before_it_is_encoded()
     {
         // The snapshot store encodes a snapshot after the outbox has moved on: its columns are read from rows copied when it was taken.
