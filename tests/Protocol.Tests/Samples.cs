@@ -67,6 +67,7 @@ public static class Samples
         new InboxEvents.Received(FR, 1, "msg-0001", Sealed, At),
         new InboxEvents.ReceivedBatch(FR, [new Parcel(1, "msg-0001", Sealed), new Parcel(2, "msg-0002", Sealed)], At),
         new InboxEvents.Read(["msg-0001"], At),
+        new InboxEvents.Refused(FR, [new InboxEvents.RefusedEnvelope("msg-0009", "bad signature"), new InboxEvents.RefusedEnvelope(null, "addressed to DE, not US")], At),
         new InboxSnapshot([FR, new BureauCode("DE")], [0, 1, 0], [1, 1, 2], ["msg-0001", "msg-0002", "msg-0003"], [At, At.AddSeconds(1), At.AddSeconds(2)],
             [3, 4, 4], [true, false, false]),
         new NoticeHandOver.HandedOver(42, At),

@@ -81,6 +81,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         Recover<InboxEvents.Received>(r => { _replayedEvents++; Keep(r, 0); });
         Recover<InboxEvents.ReceivedBatch>(b => { _replayedEvents++; KeepAll(b); });
         Recover<InboxEvents.Read>(r => { _replayedEvents++; _state.Apply(r); });
+        Recover<InboxEvents.Refused>(_ => _replayedEvents++);
         Recover<NoticeHandOver.HandedOver>(h => { _replayedEvents++; _handOver.Marked(h.UpTo); });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -276,12 +277,12 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         var sender = Sender;
         if (!delivery.To.Equals(_bureau))
         {
-            Refuse(delivery.From, delivery.Parcels.FirstOrDefault()?.Id, $"addressed to {delivery.To}, not {_bureau}");
+            Refuse(delivery.From, [new(delivery.Parcels.FirstOrDefault()?.Id, $"addressed to {delivery.To}, not {_bureau}")]);
             return;
         }
         var (accepted, refused) = _state.Take(delivery, _gate, DateTimeOffset.UtcNow);
-        foreach (var (parcel, reason) in refused)
-            Refuse(delivery.From, parcel.Id, reason);
+        if (refused.Count > 0)
+            Refuse(delivery.From, refused.Select(r => new InboxEvents.RefusedEnvelope(r.Parcel.Id, r.Reason)).ToArray());
         if (accepted.Count == 0)
         {
             AcknowledgeSoon(delivery.From, sender);
@@ -378,6 +379,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             InboxEvents.ReceivedBatch b when b.Parcels.Count > 0 => [ReceivedRecord(b, source)],
             InboxEvents.Received r => [new AuditCommands.Record(AuditKinds.MessageReceived, r.Id, r.From.Value, $"from {r.From}, sequence {r.Sequence}", Source: source)],
             InboxEvents.Read read => ReadRecords(read, source),
+            InboxEvents.Refused refused => RefusedRecords(refused, source),
             _ => [],
         };
     }
@@ -392,12 +394,27 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void Refuse(BureauCode from, string? id, string reason)
+    /// <summary>
+    /// Logs the refusals at once and journals them before their audit entries, as arrivals are: a node killed before it
+    /// wrote the entries records them when it starts again (<see cref="RecordsFor"/>).
+    /// </summary>
+    private void Refuse(BureauCode from, IReadOnlyList<InboxEvents.RefusedEnvelope> envelopes)
     {
-        _refused++;
-        _log.Warning("Inbox of {Bureau} refused envelope {MessageId} from {Sender}: {Reason} ({RefusedCount} refused so far)", _bureau, id, from, reason, _refused);
-        _audit.Tell(new AuditCommands.Record(AuditKinds.EnvelopeRefused, id, from.Value, reason));
+        foreach (var envelope in envelopes)
+        {
+            _refused++;
+            _log.Warning("Inbox of {Bureau} refused envelope {MessageId} from {Sender}: {Reason} ({RefusedCount} refused so far)",
+                _bureau, envelope.Id, from, envelope.Reason, _refused);
+        }
+        PersistAsync(new InboxEvents.Refused(from, envelopes, DateTimeOffset.UtcNow), refused =>
+        {
+            var records = RefusedRecords(refused, NextAuditSource());
+            _audit.Tell(records.Count == 1 ? records[0] : new AuditCommands.RecordAll(records));
+        });
     }
+
+    private static List<AuditCommands.Record> RefusedRecords(InboxEvents.Refused refused, AuditSource source) =>
+        refused.Envelopes.Select(e => new AuditCommands.Record(AuditKinds.EnvelopeRefused, e.Id, refused.From.Value, e.Reason, Source: source)).ToList();
 
     private IActorRef OutboxOf(BureauCode sender)
     {

@@ -34,6 +34,15 @@ public static class InboxEvents
     public sealed record Read(IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
 
     /// <summary>
+    /// Envelopes of one delivery from <paramref name="From"/> that the inbox refused: kept in its journal (id and reason, never
+    /// the bytes, never listed) so that their audit entries are recorded after a crash too, as arrivals' are.
+    /// </summary>
+    public sealed record Refused(BureauCode From, IReadOnlyList<RefusedEnvelope> Envelopes, DateTimeOffset At) : IActorNetMessage;
+
+    /// <param name="Id">The id the envelope claimed, if it had one.</param>
+    public sealed record RefusedEnvelope(string? Id, string Reason);
+
+    /// <summary>
     /// The parcels of one delivery from <paramref name="From"/> that the inbox took, in sequence order, as one event (one journal
     /// row for the batch). Recovery and the inbox see it as one <see cref="Received"/> per parcel (<see cref="Arrivals"/>).
     /// </summary>

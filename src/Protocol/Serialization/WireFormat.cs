@@ -185,6 +185,12 @@ public static class WireFormat
         Add<InboxEvents.Read, P.InboxRead>("i.read",
             m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(p.Ids.ToArray(), Time(p.At)), P.InboxRead.Parser);
+        Add<InboxEvents.Refused, P.InboxRefused>("i.refused",
+            m => With(new P.InboxRefused { From = m.From.Value, At = Ms(m.At) },
+                x => x.Envelopes.AddRange(m.Envelopes.Select(e => new P.InboxRefusedEnvelope { Id = e.Id ?? "", Reason = e.Reason }))),
+            p => new(Code(p.From), p.Envelopes.Count > 0
+                ? p.Envelopes.Select(e => new InboxEvents.RefusedEnvelope(e.Id.Length == 0 ? null : e.Id, e.Reason)).ToArray()
+                : throw new ArgumentException("a refusal that names no envelope"), Time(p.At)), P.InboxRefused.Parser);
         Add<OutboxCommands.Post, P.Post>("o.post", ToProto, FromProto, P.Post.Parser);
         Add<OutboxCommands.Posted, P.PostedReply>("o.posted-reply",
             m => new() { Id = m.Id },

@@ -113,4 +113,37 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
         Assert.Equal("FR", entries.Single(e => e.Kind == AuditKinds.MessageRead).Peer);
         Assert.Empty((await audit.Ask<AuditQueries.UnrecordedEvents>(new AuditQueries.Unrecorded("inbox-US", 3), Bound)).Ranges);
     }
+
+    [Fact]
+    public async Task Refusals_the_inbox_wrote_before_its_node_died_are_recorded_when_it_starts_again_with_their_reasons()
+    {
+        var gate = new RefusingGate("forged", "its signature does not verify");
+        var lost = CreateTestProbe();
+        IActorRef inbox = Sys.ActorOf(InboxActor.Props(US, gate, lost, _ => TestActor), "inbox-r1");
+        inbox.Tell(new DeliveryProtocol.Deliver(FR, US, [new Parcel(1, "m1", new byte[] { 1 }), new Parcel(2, "forged", new byte[] { 2 })]));
+        await FishForMessageAsync<DeliveryProtocol.Accepted>(a => a.UpToSequence == 1, Bound);
+        inbox.Tell(new DeliveryProtocol.Deliver(FR, new BureauCode("DE"), [new Parcel(2, "misrouted", new byte[] { 3 })]));
+        // What the lost log was told names the refusals' own journal events (2 and 3, after the arrival's 1).
+        var told = await lost.FishForMessageAsync<AuditCommands.Record>(r => r.MessageId == "misrouted", Bound);
+        Assert.Equal(AuditSource.Of("inbox-US", 3), told.Source);
+        await StopAsync(inbox);
+
+        var audit = Sys.ActorOf(AuditActor.Props("node-us", TimeSpan.FromMilliseconds(10)));
+        Sys.ActorOf(InboxActor.Props(US, gate, audit, _ => TestActor), "inbox-r2");
+
+        await AwaitConditionAsync(async () => (await EntriesAsync(audit)).Any(e => e.Kind == AuditKinds.AuditRecovered), Bound);
+        var entries = await EntriesAsync(audit);
+        Assert.Equal(["m1"], Named(entries, AuditKinds.MessageReceived));
+        var refusals = entries.Where(e => e.Kind == AuditKinds.EnvelopeRefused).OrderBy(e => e.Sequence).ToList();
+        Assert.Equal(["forged", "misrouted"], refusals.Select(e => e.MessageId));
+        Assert.All(refusals, e => Assert.Equal("FR", e.Peer));
+        Assert.StartsWith("its signature does not verify", refusals[0].Detail);
+        Assert.StartsWith("addressed to DE, not US", refusals[1].Detail);
+        Assert.Empty((await audit.Ask<AuditQueries.UnrecordedEvents>(new AuditQueries.Unrecorded("inbox-US", 3), Bound)).Ranges);
+    }
+
+    private sealed class RefusingGate(string id, string reason) : IEnvelopeGate
+    {
+        public GateVerdict Check(BureauCode from, Parcel parcel) => parcel.Id == id ? GateVerdict.Refuse(reason) : GateVerdict.Pass;
+    }
 }
