@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ActorNet.Actors.Audit;
 using ActorNet.Protocol.Api;
 using Xunit;
 using Xunit.Abstractions;
@@ -155,7 +156,10 @@ public sealed class TrustTests(ITestOutputHelper output) : Scenario(output)
         Assert.True(code == 0, stdout + stderr + fr.Output);
         Assert.Contains("rotated from version 1 to 2: the directory lists them", stdout);
         var keys = Path.Combine(fr.DataDirectory!, "keys");
-        Assert.Equal(["agreement-1.pem", "agreement-2.pem", "rotation-2.sig", "signing-2.pem"], Directory.GetFiles(keys).Select(Path.GetFileName).Order());
+        Assert.Equal(["agreement-1.pem", "agreement-2.pem", "rotation-2.sig", "signing-2.pem"],
+            Directory.GetFiles(keys).Select(Path.GetFileName).Where(f => f != KeyAudit.MarkerFile).Order());
+        // And the node notes that the log has written the rotation's entry (a start after a kill records it otherwise).
+        await Eventually.TrueAsync(() => Task.FromResult(KeyAudit.AuditedVersion(keys) == 2), Ready, "FR's keys directory to mark version 2 audited");
 
         // The directory shows the new fingerprint everywhere, and keeps version 1 for what it signed and sealed.
         await Eventually.TrueAsync(async () => await BureauAsync(us, "FR") is { KeyVersion: 2 } b && b.Fingerprint != before.Fingerprint,

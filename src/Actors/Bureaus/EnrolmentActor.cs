@@ -1,3 +1,4 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Messaging;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
@@ -146,6 +147,8 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
             _bureau, previous.Version, previous.Fingerprint, next.Version, next.Fingerprint, request.By);
         _audit.Tell(new AuditCommands.Record(AuditKinds.KeyRotated, null, _bureau.Value,
             $"key version {previous.Version} ({previous.Fingerprint}) replaced by version {next.Version} ({next.Fingerprint}), asked by {request.By}"));
+        // Once written, the next start need not record these keys again (KeyAudit); until then it would.
+        _ = KeyAudit.WrittenThenMarkAsync(_audit, _crypto.KeysDirectory, next.Version, TimeSpan.FromSeconds(10));
         _rotation = (Sender, previous);
         StartRetrying();
     }

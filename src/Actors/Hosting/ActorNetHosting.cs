@@ -194,8 +194,7 @@ public static class ActorNetHosting
                 return Done.Instance;
             });
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
-            if (crypto.Created)
-                audit.Tell(KeysMade(crypto));
+            _ = KeyAudit.RecordAtStartAsync(audit, crypto, AuditFlushBound);
         });
 
     /// <summary>
@@ -258,8 +257,8 @@ public static class ActorNetHosting
             foreach (var crypto in bureaus)
             {
                 var bureau = crypto.Bureau;
-                if (crypto.Created && !ReferenceEquals(crypto, bureaus[0]))
-                    audit.Tell(KeysMade(crypto));
+                if (!ReferenceEquals(crypto, bureaus[0]))
+                    _ = KeyAudit.RecordAtStartAsync(audit, crypto, AuditFlushBound);
                 var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), HostedName("bureau", bureau));
                 outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), HostedName(OutboxActor.Name, bureau));
                 var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
@@ -280,9 +279,6 @@ public static class ActorNetHosting
     // A bureau node's one singleton on another role: the directory, on GS nodes.
     private static void WatchSecretariat(ActorSystem system) =>
         system.ActorOf(SingletonRoleWatchActor.Props([("directory", "secretariat")], SecretariatPatience), "singleton-role-watch");
-
-    private static AuditCommands.Record KeysMade(BureauCrypto crypto) =>
-        new(AuditKinds.KeyCreated, null, crypto.Bureau.Value, $"key version {crypto.Keys.Version} made on first start ({crypto.PublicKeys.Fingerprint})");
 
     /// <summary>Where a hosted bureau's actor is on its member: <c>/user/inbox-XX</c> for <c>inbox</c> and so on.</summary>
     public static string HostedName(string actor, BureauCode bureau) => actor + "-" + bureau.Value;

@@ -29,6 +29,9 @@ public sealed class BureauCrypto
     }
 
     public BureauCode Bureau { get; }
+
+    /// <summary>Where the key files are: <c>&lt;data&gt;/keys</c>.</summary>
+    public string KeysDirectory => keysDirectory;
     public BureauKeyRing Keys => current.Keys;
     public PublicKeyDirectory Directory { get; }
     public Sealer Sealer => current.Sealer;

@@ -18,6 +18,8 @@ public static class AuditKinds
     public const string KeyEnrolled = "key-enrolled";
     public const string KeyEnrolmentRefused = "key-enrolment-refused";
     public const string KeyRotated = "key-rotated";
+    /// <summary>Keys found in use at start whose making or rotation has no entry this node confirmed writing.</summary>
+    public const string KeyInUse = "key-in-use";
     public const string BureauApproved = "bureau-approved";
     public const string DirectoryEntryRefused = "directory-entry-refused";
     public const string NoticeRequested = "notice-requested";

@@ -101,7 +101,10 @@ public static partial class KeyStore
             File.SetUnixFileMode(directory, KeyDirectoryMode);
     }
 
-    private static void Write(string path, string pem)
+    private static void Write(string path, string pem) => WritePrivateFile(path, pem);
+
+    /// <summary>Writes a file of the keys directory readable by the node's user alone (0600), whole or not at all.</summary>
+    public static void WritePrivateFile(string path, string pem)
     {
         // Written aside, then renamed: a crash never leaves half a key under the real name.
         var temporary = path + ".tmp";

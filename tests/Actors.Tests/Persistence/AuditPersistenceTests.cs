@@ -123,13 +123,19 @@ public sealed class AuditPersistenceTests
         try
         {
             var crypto = BureauCrypto.LoadOrCreate(new BureauCode("FR"), keys);
-            // A linger longer than the test: only the shutdown's flush can write the entries.
+            // A linger longer than the test: only a flush can write the entries. The start flushes those of keys it made
+            // (KeyAudit), and marks them written; what comes after waits for the shutdown's.
             using var host = await StartedHostAsync(database, akka => akka.WithAuditLog(new BureauCode("FR"), "n1", "test", crypto, linger: TimeSpan.FromHours(1)));
             var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditKey>();
+            var bound = DateTime.UtcNow + Timeout;
+            while (KeyAudit.AuditedVersion(crypto.KeysDirectory) != 1 && DateTime.UtcNow < bound)
+                await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 1), Timeout); // a round trip, not a sleep
+            Assert.Equal(1, KeyAudit.AuditedVersion(crypto.KeysDirectory));
+            Assert.Equal(2, await RowsAsync(database, "audit-n1"));
             RecordSent(audit, "m", 1, 1);
             var listed = await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout);
             Assert.Equal([AuditKinds.NodeStarted, AuditKinds.KeyCreated, AuditKinds.MessageSent], listed.Items.Select(e => e.Kind));
-            Assert.Equal(0, await RowsAsync(database, "audit-n1"));
+            Assert.Equal(2, await RowsAsync(database, "audit-n1"));
 
             await host.StopAsync();
             Assert.Equal(3, await RowsAsync(database, "audit-n1"));
