@@ -194,8 +194,17 @@ public static class ActorNetHosting
                 return Done.Instance;
             });
             audit.Tell(new AuditCommands.Record(AuditKinds.NodeStarted, null, null, $"node {nodeId} of {bureau} version {appVersion}"));
-            _ = KeyAudit.RecordAtStartAsync(audit, crypto, AuditFlushBound);
+            RecordKeys(system, audit, crypto);
         });
+
+    /// <summary>
+    /// The keys' entry, when this start owes one (<see cref="KeyAudit"/>). The first write of a starting node waits for its
+    /// journal, seconds when several nodes start on few cores: given a minute, and said in the log if that is not enough.
+    /// </summary>
+    private static void RecordKeys(ActorSystem system, IActorRef audit, BureauCrypto crypto) =>
+        KeyAudit.RecordAtStartAsync(audit, crypto, TimeSpan.FromMinutes(1)).ContinueWith(t => system.Log.Warning(
+            "The audit log did not confirm writing the entry for {0}'s key version {1} ({2}): the next start records it again",
+            crypto.Bureau, crypto.Keys.Version, t.Exception?.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
 
     /// <summary>
     /// What every bureau node runs (GS nodes included), after <see cref="WithAuditLog"/>: its bureau actor, outbox and inbox
@@ -258,7 +267,7 @@ public static class ActorNetHosting
             {
                 var bureau = crypto.Bureau;
                 if (!ReferenceEquals(crypto, bureaus[0]))
-                    _ = KeyAudit.RecordAtStartAsync(audit, crypto, AuditFlushBound);
+                    RecordKeys(system, audit, crypto);
                 var bureauActor = system.ActorOf(Restarting.Props(BureauActor.Props(bureau), "bureau"), HostedName("bureau", bureau));
                 outboxes[bureau] = system.ActorOf(Restarting.Props(OutboxActor.Props(bureau, audit), "outbox"), HostedName(OutboxActor.Name, bureau));
                 var copies = system.ActorOf(Restarting.Props(NoticeCopiesActor.Props(bureau, () => crypto.Opener), NoticeCopiesActor.Name),
