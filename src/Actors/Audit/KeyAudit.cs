@@ -2,6 +2,7 @@ using ActorNet.Actors.Messaging;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Sealing;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorNet.Actors.Audit;
 
@@ -14,6 +15,12 @@ namespace ActorNet.Actors.Audit;
 public static class KeyAudit
 {
     public const string MarkerFile = "audited-version";
+
+    /// <summary>
+    /// How long a mark waits for the log to confirm: a starting node's first write waits for its journal, seconds when several
+    /// nodes start on few cores (4 s was not enough at the local network).
+    /// </summary>
+    public static readonly TimeSpan ConfirmBound = TimeSpan.FromMinutes(1);
 
     /// <summary>The key version whose entry the audit log confirmed writing; null when none was ever confirmed (or the marker is unreadable).</summary>
     public static int? AuditedVersion(string keysDirectory)
@@ -81,4 +88,10 @@ public static class KeyAudit
         await audit.Ask<AuditCommands.Flushed>(AuditCommands.Flush.Instance, bound);
         MarkAudited(keysDirectory, version);
     }
+
+    /// <summary>Lets a mark run beside the node; says in its log when the log did not confirm, as the next start then records the keys again.</summary>
+    public static void InBackground(Task marking, BureauCrypto crypto, int version, ILoggingAdapter log) =>
+        marking.ContinueWith(t => log.Warning(
+            "The audit log did not confirm writing the entry for {0}'s key version {1} ({2}): the next start records it again",
+            crypto.Bureau, version, t.Exception?.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
 }

@@ -148,7 +148,7 @@ public sealed class EnrolmentActor : ReceiveActor, IWithTimers
         _audit.Tell(new AuditCommands.Record(AuditKinds.KeyRotated, null, _bureau.Value,
             $"key version {previous.Version} ({previous.Fingerprint}) replaced by version {next.Version} ({next.Fingerprint}), asked by {request.By}"));
         // Once written, the next start need not record these keys again (KeyAudit); until then it would.
-        _ = KeyAudit.WrittenThenMarkAsync(_audit, _crypto.KeysDirectory, next.Version, TimeSpan.FromSeconds(10));
+        KeyAudit.InBackground(KeyAudit.WrittenThenMarkAsync(_audit, _crypto.KeysDirectory, next.Version, KeyAudit.ConfirmBound), _crypto, next.Version, _log);
         _rotation = (Sender, previous);
         StartRetrying();
     }

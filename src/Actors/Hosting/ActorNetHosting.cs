@@ -197,14 +197,9 @@ public static class ActorNetHosting
             RecordKeys(system, audit, crypto);
         });
 
-    /// <summary>
-    /// The keys' entry, when this start owes one (<see cref="KeyAudit"/>). The first write of a starting node waits for its
-    /// journal, seconds when several nodes start on few cores: given a minute, and said in the log if that is not enough.
-    /// </summary>
+    /// <summary>The keys' entry, when this start owes one (<see cref="KeyAudit"/>).</summary>
     private static void RecordKeys(ActorSystem system, IActorRef audit, BureauCrypto crypto) =>
-        KeyAudit.RecordAtStartAsync(audit, crypto, TimeSpan.FromMinutes(1)).ContinueWith(t => system.Log.Warning(
-            "The audit log did not confirm writing the entry for {0}'s key version {1} ({2}): the next start records it again",
-            crypto.Bureau, crypto.Keys.Version, t.Exception?.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
+        KeyAudit.InBackground(KeyAudit.RecordAtStartAsync(audit, crypto, KeyAudit.ConfirmBound), crypto, crypto.Keys.Version, system.Log);
 
     /// <summary>
     /// What every bureau node runs (GS nodes included), after <see cref="WithAuditLog"/>: its bureau actor, outbox and inbox

@@ -39,7 +39,7 @@ public static partial class KeyStore
             foreach (var stale in Versions(directory, kind).Where(v => v > current.Version))
                 File.Delete(KeyPath(directory, kind, stale));
         var next = current.Rotate();
-        Write(ProofPath(directory, next.Version), Convert.ToBase64String(KeyRotation.Prove(current, next.PublicKeys(bureau))) + "\n");
+        WritePrivateFile(ProofPath(directory, next.Version), Convert.ToBase64String(KeyRotation.Prove(current, next.PublicKeys(bureau))) + "\n");
         Save(directory, next);
         foreach (var old in Versions(directory, "signing").Where(v => v < next.Version))
             File.Delete(KeyPath(directory, "signing", old));
@@ -86,9 +86,9 @@ public static partial class KeyStore
     {
         foreach (var v in ring.AgreementVersions)
             if (!File.Exists(KeyPath(directory, "agreement", v)))
-                Write(KeyPath(directory, "agreement", v), ring.ExportAgreementPem(v));
+                WritePrivateFile(KeyPath(directory, "agreement", v), ring.ExportAgreementPem(v));
         // Written last: its presence marks the version complete.
-        Write(KeyPath(directory, "signing", ring.Version), ring.ExportSigningPem());
+        WritePrivateFile(KeyPath(directory, "signing", ring.Version), ring.ExportSigningPem());
     }
 
     private static void EnsureDirectory(string directory)
@@ -101,10 +101,8 @@ public static partial class KeyStore
             File.SetUnixFileMode(directory, KeyDirectoryMode);
     }
 
-    private static void Write(string path, string pem) => WritePrivateFile(path, pem);
-
     /// <summary>Writes a file of the keys directory readable by the node's user alone (0600), whole or not at all.</summary>
-    public static void WritePrivateFile(string path, string pem)
+    public static void WritePrivateFile(string path, string contents)
     {
         // Written aside, then renamed: a crash never leaves half a key under the real name.
         var temporary = path + ".tmp";
@@ -114,7 +112,7 @@ public static partial class KeyStore
         using (var stream = new FileStream(temporary, options))
         using (var writer = new StreamWriter(stream))
         {
-            writer.Write(pem);
+            writer.Write(contents);
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
