@@ -31,15 +31,21 @@ public sealed class UnrecordedEventsReader : JournalRangeReader
         : base(journal, persistenceId, range.From, range.To) => (_persistenceId, _range) = (persistenceId, range);
 
     /// <summary>
-    /// Asks <paramref name="audit"/>, from a bureau's outbox or inbox that has just recovered, which of its events no entry
-    /// records yet; the answer (<see cref="AuditQueries.UnrecordedEvents"/>) goes to the actor, which hands it to
-    /// <see cref="ReadAll"/>. Not for the Secretariat's: GS nodes sharing a database hand its outbox and inbox between them,
-    /// and a node's log cannot tell another node's events from its own lost ones.
+    /// On where the journal is this node's alone (the hosting sets it on SQLite: a file no other node writes). GS nodes that
+    /// share a database hand the Secretariat's outbox and inbox between them, and one node's log cannot tell another node's
+    /// events from its own lost ones; on a journal of its own every event of theirs there was written by this node.
     /// </summary>
-    public static void Ask(IActorRef audit, BureauCode bureau, string persistenceId, long lastSequenceNr, IActorRef self)
+    public const string OwnJournalSetting = "actornet.audit.own-journal";
+
+    /// <summary>
+    /// Asks <paramref name="audit"/>, from an outbox or inbox that has just recovered, which of its events no entry records
+    /// yet; the answer (<see cref="AuditQueries.UnrecordedEvents"/>) goes to the actor, which hands it to <see cref="ReadAll"/>.
+    /// The Secretariat's ask only on a journal of the node's own (<see cref="OwnJournalSetting"/>).
+    /// </summary>
+    public static void Ask(IActorContext context, IActorRef audit, BureauCode bureau, string persistenceId, long lastSequenceNr)
     {
-        if (lastSequenceNr > 0 && !bureau.IsSecretariat)
-            audit.Tell(new AuditQueries.Unrecorded(persistenceId, lastSequenceNr), self);
+        if (lastSequenceNr > 0 && (!bureau.IsSecretariat || context.System.Settings.Config.GetBoolean(OwnJournalSetting, false)))
+            audit.Tell(new AuditQueries.Unrecorded(persistenceId, lastSequenceNr), context.Self);
     }
 
     /// <summary>Starts a reader per range the audit log answered with, as children of the asking actor.</summary>

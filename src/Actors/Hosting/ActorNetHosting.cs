@@ -125,6 +125,7 @@ public static class ActorNetHosting
         // actors (inboxes opening envelopes, the bulk channel) waited for it (docs/benchmarks.md, session 22). The journal's
         // streams get two threads of their own, which park when idle rather than spin as Akka's ForkJoinDispatcher threads do
         // (ParkingThreadsExecutor). Parallelism 1 for the plugin's own write queue, should anything still write through it.
+        // A SQLite file is this node's alone, so the Secretariat's outbox and inbox catch up the audit log too.
         if (storage.Kind == StorageKind.Sqlite)
         {
             builder.AddHocon($$"""
@@ -136,6 +137,7 @@ public static class ActorNetHosting
                   throughput = 100
                   parking-threads.thread-count = 2
                 }
+                {{UnrecordedEventsReader.OwnJournalSetting}} = on
                 """, HoconAddMode.Prepend);
             SqliteJournalProvider.Register();
             // Checkpoints on a thread of their own, not inside the journal's commits (SqliteCheckpointer).

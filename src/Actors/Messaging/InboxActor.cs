@@ -92,7 +92,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             // What the node died before recording in the audit log is recorded now (the log answers with what it lacks);
             // entries from here on name the events since the last one, hand-over marks included.
             _auditedUpTo = LastSequenceNr;
-            UnrecordedEventsReader.Ask(_audit, _bureau, PersistenceId, LastSequenceNr, Self);
+            UnrecordedEventsReader.Ask(Context, _audit, _bureau, PersistenceId, LastSequenceNr);
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);

@@ -177,7 +177,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             foreach (var recipient in _state.Recipients.ToList())
                 Pump(recipient);
             // What the node died before recording in the audit log is recorded now (the log answers with what it lacks).
-            UnrecordedEventsReader.Ask(_audit, _bureau, PersistenceId, LastSequenceNr, Self);
+            UnrecordedEventsReader.Ask(Context, _audit, _bureau, PersistenceId, LastSequenceNr);
         });
 
         Command<OutboxCommands.Post>(post => Buffer([post], new Waiter(Sender, new OutboxCommands.Posted(post.Id), 1)));

@@ -4,6 +4,7 @@ using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
@@ -145,5 +146,38 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     private sealed class RefusingGate(string id, string reason) : IEnvelopeGate
     {
         public GateVerdict Check(BureauCode from, Parcel parcel) => parcel.Id == id ? GateVerdict.Refuse(reason) : GateVerdict.Pass;
+    }
+}
+
+/// <summary>
+/// On a journal of the node's own (SQLite: the hosting sets <see cref="UnrecordedEventsReader.OwnJournalSetting"/>) the
+/// Secretariat's outbox and inbox catch up the audit log as a bureau's do: every event of theirs there is this node's.
+/// </summary>
+public sealed class SecretariatOwnJournalTests()
+    : TestKit(ConfigurationFactory.ParseString($"{UnrecordedEventsReader.OwnJournalSetting} = on").WithFallback(LocalTestConfig.Config))
+{
+    private static readonly BureauCode US = new("US");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task The_Secretariats_outbox_on_a_journal_of_its_own_records_after_a_restart_what_its_node_died_before_recording()
+    {
+        var lost = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, lost, _ => CreateTestProbe().Ref), "gs-outbox-1");
+        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g1", [US], new byte[] { 1 }), TestActor);
+        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+        Watch(outbox);
+        outbox.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(outbox, Bound);
+
+        var audit = Sys.ActorOf(AuditActor.Props("node-gs", TimeSpan.FromMilliseconds(10)));
+        Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
+        IReadOnlyList<AuditEntry> entries = [];
+        await AwaitConditionAsync(async () =>
+            (entries = (await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 100), Bound)).Items).Any(e => e.Kind == AuditKinds.AuditRecovered), Bound);
+        var sent = Assert.Single(entries, e => e.Kind == AuditKinds.MessageSent);
+        Assert.Equal("g1", sent.MessageId);
+        Assert.EndsWith(UnrecordedEventsReader.AfterRestart, sent.Detail);
+        Assert.Equal("outbox-GS", entries.Single(e => e.Kind == AuditKinds.AuditRecovered).Source!.PersistenceId);
     }
 }

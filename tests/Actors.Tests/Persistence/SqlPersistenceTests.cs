@@ -108,6 +108,17 @@ public sealed class SqlPersistenceTests
             Assert.Equal(typeof(ParkingThreadsExecutorConfigurator), Type.GetType(system.Settings.Config.GetString(expected + ".executor")));
     }
 
+    [Theory]
+    [InlineData("sqlite", true)]
+    [InlineData("postgres", false)]
+    public async Task Only_a_journal_of_the_nodes_own_lets_the_Secretariats_outbox_and_inbox_catch_up_the_audit_log(string store, bool own)
+    {
+        // A SQLite file is one node's; a PostgreSQL database may be shared by GS nodes that hand the Secretariat's actors between them.
+        await using var database = await TestDatabase.CreateAsync(store);
+        await using var running = await StartAsync(database.Storage);
+        Assert.Equal(own, running.System.Settings.Config.GetBoolean(UnrecordedEventsReader.OwnJournalSetting, false));
+    }
+
     /// <summary>An actor system with ActorNet's serialization and the real journal on <paramref name="storage"/>.</summary>
     internal static async Task<RunningSystem> StartAsync(StorageSettings storage)
     {
