@@ -31,11 +31,7 @@ public static class KeyAudit
             // An unreadable marker only means the next start records the keys in use once more.
             return File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), out var version) && version >= 1 ? version : null;
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -5,6 +5,7 @@ using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Messaging;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit;
 
@@ -76,15 +77,11 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
     [Fact]
     public async Task The_Secretariats_outbox_asks_nothing_its_node_may_share_its_journal_with_other_GS_nodes()
     {
-        var first = CreateTestProbe();
-        var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, first, _ => CreateTestProbe().Ref), "gs-outbox-1");
-        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g1", [US], new byte[] { 1 }), TestActor);
-        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
-        await StopAsync(outbox);
+        await SecretariatOutbox.PostOnceAndStopAsync(this, "g1", Bound);
 
         // Whatever the restarted outbox tells the audit log before the entry of its next send comes before it.
         var audit = CreateTestProbe();
-        outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
+        var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
         outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g2", [US], new byte[] { 2 }), TestActor);
         await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
         var told = await audit.ExpectMsgAsync<object>(Bound);
@@ -156,19 +153,12 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
 public sealed class SecretariatOwnJournalTests()
     : TestKit(ConfigurationFactory.ParseString($"{UnrecordedEventsReader.OwnJournalSetting} = on").WithFallback(LocalTestConfig.Config))
 {
-    private static readonly BureauCode US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task The_Secretariats_outbox_on_a_journal_of_its_own_records_after_a_restart_what_its_node_died_before_recording()
     {
-        var lost = CreateTestProbe();
-        var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, lost, _ => CreateTestProbe().Ref), "gs-outbox-1");
-        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g1", [US], new byte[] { 1 }), TestActor);
-        await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
-        Watch(outbox);
-        outbox.Tell(PoisonPill.Instance);
-        await ExpectTerminatedAsync(outbox, Bound);
+        await SecretariatOutbox.PostOnceAndStopAsync(this, "g1", Bound);
 
         var audit = Sys.ActorOf(AuditActor.Props("node-gs", TimeSpan.FromMilliseconds(10)));
         Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
@@ -179,5 +169,19 @@ public sealed class SecretariatOwnJournalTests()
         Assert.Equal("g1", sent.MessageId);
         Assert.EndsWith(UnrecordedEventsReader.AfterRestart, sent.Detail);
         Assert.Equal("outbox-GS", entries.Single(e => e.Kind == AuditKinds.AuditRecovered).Source!.PersistenceId);
+    }
+}
+
+/// <summary>The Secretariat's outbox run once before a restart: one post to US persisted, its audit entries lost (a probe), then stopped.</summary>
+internal static class SecretariatOutbox
+{
+    public static async Task PostOnceAndStopAsync(TestKitBase kit, string id, TimeSpan bound)
+    {
+        var outbox = kit.Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, kit.CreateTestProbe(), _ => kit.CreateTestProbe().Ref), "gs-outbox-1");
+        outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, id, [new BureauCode("US")], new byte[] { 1 }), kit.TestActor);
+        await kit.ExpectMsgAsync<OutboxCommands.Posted>(bound);
+        kit.Watch(outbox);
+        outbox.Tell(PoisonPill.Instance);
+        await kit.ExpectTerminatedAsync(outbox, bound);
     }
 }
