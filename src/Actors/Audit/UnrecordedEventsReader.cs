@@ -44,9 +44,13 @@ public sealed class UnrecordedEventsReader : JournalRangeReader
     /// </summary>
     public static void Ask(IActorContext context, IActorRef audit, BureauCode bureau, string persistenceId, long lastSequenceNr)
     {
-        if (lastSequenceNr > 0 && (!bureau.IsSecretariat || context.System.Settings.Config.GetBoolean(OwnJournalSetting, false)))
+        if (lastSequenceNr > 0 && CatchesUp(context.System, bureau))
             audit.Tell(new AuditQueries.Unrecorded(persistenceId, lastSequenceNr), context.Self);
     }
+
+    /// <summary>Whether <paramref name="bureau"/>'s outbox and inbox record again, after a restart, what their node died before recording.</summary>
+    public static bool CatchesUp(ActorSystem system, BureauCode bureau) =>
+        !bureau.IsSecretariat || system.Settings.Config.GetBoolean(OwnJournalSetting, false);
 
     /// <summary>Starts a reader per range the audit log answered with, as children of the asking actor.</summary>
     public static void ReadAll(IActorContext context, IActorRef journal, AuditQueries.UnrecordedEvents unrecorded)

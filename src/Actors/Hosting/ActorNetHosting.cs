@@ -182,12 +182,17 @@ public static class ActorNetHosting
     /// The node's hash-chained audit log, first of all: the actors after it write to it. Records the start, and the
     /// bureau's keys when this start made them.
     /// </summary>
-    /// <param name="linger">How long entries wait to be written together (<see cref="AuditActor.DefaultLinger"/>).</param>
+    /// <param name="linger">How long entries wait to be written together (<see cref="AuditActor.DefaultLinger"/>, and
+    /// <see cref="AuditActor.DefaultSourcedLinger"/> for those a restart records again); given, every entry waits that long.</param>
     public static AkkaConfigurationBuilder WithAuditLog(this AkkaConfigurationBuilder builder, BureauCode bureau, string nodeId, string appVersion, BureauCrypto crypto,
         TimeSpan? linger = null) =>
         builder.WithActors((system, registry) =>
         {
-            var audit = system.ActorOf(Restarting.Props(AuditActor.Props(nodeId, linger ?? AuditActor.DefaultLinger), "audit"), "audit");
+            // Entries with a source wait longer only where a restart would record them again (not on a GS node sharing its journal).
+            var props = linger is { } given ? AuditActor.Props(nodeId, given)
+                : AuditActor.Props(nodeId, AuditActor.DefaultLinger,
+                    UnrecordedEventsReader.CatchesUp(system, bureau) ? AuditActor.DefaultSourcedLinger : AuditActor.DefaultLinger);
+            var audit = system.ActorOf(Restarting.Props(props, "audit"), "audit");
             registry.Register<AuditKey>(audit);
             // Entries are written a few milliseconds after they are made: the last ones, the singletons' hand-over included, before the journal stops.
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "write-audit-log", async () =>

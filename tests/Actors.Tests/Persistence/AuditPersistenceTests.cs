@@ -91,6 +91,32 @@ public sealed class AuditPersistenceTests
     }
 
     [Fact]
+    public async Task Entries_a_restart_records_again_wait_longer_and_any_other_entry_brings_their_write_forward()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        using var host = await StartedHostAsync(database);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var audit = system.ActorOf(AuditActor.Props("sourced", TimeSpan.FromMilliseconds(20), sourcedLinger: TimeSpan.FromHours(1)));
+        var clock = system.ActorOf(AuditActor.Props("clock", TimeSpan.FromMilliseconds(20)));
+
+        audit.Tell(SentFromOutbox("m1", 1), ActorRefs.NoSender);
+        audit.Tell(SentFromOutbox("m2", 2), ActorRefs.NoSender);
+        Assert.Equal(2, (await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 10), Timeout)).Items.Count); // recovered: the journal's tables are made
+        // Another log with the short linger has written: the sourced entries have waited past it, and are still unwritten.
+        RecordSent(clock, "c", 0, 1);
+        await WaitForRowsAsync(database, "audit-clock", 1);
+        Assert.Equal(0, await RowsAsync(database, "audit-sourced"));
+
+        // An entry no restart would record again goes within the short linger, and those waiting with it.
+        RecordSent(audit, "k", 0, 1);
+        await WaitForRowsAsync(database, "audit-sourced", 3);
+        await host.StopAsync();
+    }
+
+    private static AuditCommands.Record SentFromOutbox(string id, long sequenceNr) =>
+        new(AuditKinds.MessageSent, id, "US", "queued for US", Source: new AuditSource("outbox-FR", sequenceNr, sequenceNr));
+
+    [Fact]
     public async Task Pages_older_than_memory_holds_are_read_from_the_database_and_join_the_recent_ones()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
