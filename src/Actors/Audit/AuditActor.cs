@@ -29,7 +29,7 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// How long entries wait when each names the journal events it records and the node records such events again after a
-    /// restart: at 1,000 single sends a second, 50 ms rather than 10 (with the inbox's lingering acknowledgements) took ~5 % off
+    /// restart: at 1,000 single sends a second, 50 ms rather than 10 (with the inbox's lingering acknowledgements) took 4–5 % off
     /// a sender's CPU (docs/benchmarks.md, session 36).
     /// </summary>
     public static readonly TimeSpan DefaultSourcedLinger = TimeSpan.FromMilliseconds(50);

@@ -53,7 +53,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     // Acknowledgements and reads wait a moment to go out together: a sender sending singly would otherwise get one
     // acknowledgement (and write one Delivered event and audit entry) per message, and a reader paging singly one Read
     // event and one read receipt per message. Neither is on the way from sender to reader: at 1,000 single sends a second,
-    // 50 ms rather than 10 (with the audit log's sourced linger) took ~5 % off the sender's CPU (docs/benchmarks.md, session 36).
+    // 50 ms rather than 10 (with the audit log's sourced linger) took 4–5 % off the sender's CPU (docs/benchmarks.md, session 36).
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<BureauCode, IActorRef> _acknowledgementsDue = new();
     private readonly List<string> _readsDue = [];
