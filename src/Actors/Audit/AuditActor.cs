@@ -114,16 +114,18 @@ public sealed class AuditActor : ReceivePersistentActor, IWithTimers
         if (_unwritten.Count + records.Count > MaxWrite)
             Write();
         var at = DateTimeOffset.UtcNow;
+        var sourced = true;
         foreach (var record in records)
         {
             var entry = AuditLog.Next(_last, at, record);
             Remember(entry);
             _unwritten.Add(entry);
+            sourced &= record.Source is not null;
         }
         if (_unwritten.Count >= MaxWrite)
             Write();
         else
-            WriteWithin(records.All(r => r.Source is not null) ? _sourcedLinger : _linger);
+            WriteWithin(sourced ? _sourcedLinger : _linger);
     }
 
     /// <summary>Schedules the write <paramref name="within"/> from now, unless one is due sooner.</summary>

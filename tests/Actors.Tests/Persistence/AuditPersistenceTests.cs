@@ -114,7 +114,7 @@ public sealed class AuditPersistenceTests
     }
 
     private static AuditCommands.Record SentFromOutbox(string id, long sequenceNr) =>
-        new(AuditKinds.MessageSent, id, "US", "queued for US", Source: new AuditSource("outbox-FR", sequenceNr, sequenceNr));
+        new(AuditKinds.MessageSent, id, "US", "queued for US", Source: AuditSource.Of("outbox-FR", sequenceNr));
 
     [Fact]
     public async Task Pages_older_than_memory_holds_are_read_from_the_database_and_join_the_recent_ones()
