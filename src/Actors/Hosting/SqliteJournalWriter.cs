@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorNet.Actors.Hosting;
 
@@ -41,44 +44,39 @@ public sealed class SqliteJournalWriter : IDisposable
         _thread.Start();
     }
 
-    /// <summary>The writer's connection and its statements, prepared once.</summary>
+    /// <summary>
+    /// The writer's connection and its statements, prepared once and bound through SQLite's own calls: Microsoft.Data.Sqlite
+    /// binds each execution's parameters through its own objects and opens a data reader for each, a row's worth of
+    /// allocations and checks that a statement run thousands of times a second with the same shape does not need.
+    /// </summary>
     private sealed class Statements : IDisposable
     {
         public readonly SqliteConnection Connection;
-        public readonly SqliteCommand Insert, InsertTagged, InsertTag;
+        public readonly Statement Insert, InsertTagged, InsertTag;
 
         public Statements(string connectionString)
         {
             Connection = new SqliteConnection(connectionString);
+            var prepared = new List<Statement>();
             try
             {
                 Connection.Open();
                 // As every journal connection: SqliteCheckpointer checkpoints beside this writer.
                 SqliteJournalProvider.SetFallbackAutoCheckpoint(Connection);
                 const string columns = "created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid";
-                const string values = "@created, 0, @pid, @seq, @message, @manifest, @identifier, @writer";
-                string[] rowParameters = ["@created", "@pid", "@seq", "@message", "@manifest", "@identifier", "@writer"];
-                Insert = Prepared($"INSERT INTO journal ({columns}) VALUES ({values})", rowParameters);
-                InsertTagged = Prepared($"INSERT INTO journal ({columns}) VALUES ({values}) RETURNING ordering", rowParameters);
-                InsertTag = Prepared("INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES (@ordering, @tag, @seq, @pid)",
-                    ["@ordering", "@tag", "@seq", "@pid"]);
+                const string values = "?1, 0, ?2, ?3, ?4, ?5, ?6, ?7";
+                prepared.Add(Insert = new Statement(Connection.Handle!, $"INSERT INTO journal ({columns}) VALUES ({values})"));
+                prepared.Add(InsertTagged = new Statement(Connection.Handle!, $"INSERT INTO journal ({columns}) VALUES ({values}) RETURNING ordering"));
+                prepared.Add(InsertTag = new Statement(Connection.Handle!, "INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES (?1, ?2, ?3, ?4)"));
             }
             catch
             {
                 // Tried again at the next write: nothing of this attempt stays open.
+                foreach (var statement in prepared)
+                    statement.Dispose();
                 Connection.Dispose();
                 throw;
             }
-        }
-
-        private SqliteCommand Prepared(string sql, string[] parameters)
-        {
-            var command = Connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            command.Prepare();
-            return command;
         }
 
         public void Dispose()
@@ -88,6 +86,75 @@ public sealed class SqliteJournalWriter : IDisposable
             InsertTag.Dispose();
             Connection.Dispose();
         }
+    }
+
+    /// <summary>One prepared statement: parameters bound by position, run, and reset for the next row. Failures throw <see cref="SqliteException"/>.</summary>
+    private sealed class Statement : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _handle;
+
+        public Statement(sqlite3 db, string sql)
+        {
+            _db = db;
+            Check(raw.sqlite3_prepare_v2(db, sql, out _handle));
+        }
+
+        public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_handle, index, value));
+
+        public void Bind(int index, ReadOnlySpan<byte> blob) => Check(raw.sqlite3_bind_blob(_handle, index, blob));
+
+        /// <summary>Binds text as UTF-8 without keeping it: SQLite copies it.</summary>
+        public void Bind(int index, string text)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+            byte[]? rented = null;
+            var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+            try
+            {
+                var written = Encoding.UTF8.GetBytes(text, buffer);
+                Check(raw.sqlite3_bind_text(_handle, index, buffer[..written]));
+            }
+            finally
+            {
+                if (rented is not null)
+                    ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        /// <summary>Runs a statement that returns nothing.</summary>
+        public void Run()
+        {
+            var rc = raw.sqlite3_step(_handle);
+            raw.sqlite3_reset(_handle);
+            if (rc != raw.SQLITE_DONE)
+                Check(rc);
+        }
+
+        /// <summary>Runs a statement that returns one integer (an INSERT's RETURNING).</summary>
+        public long RunScalar()
+        {
+            var rc = raw.sqlite3_step(_handle);
+            if (rc != raw.SQLITE_ROW)
+            {
+                raw.sqlite3_reset(_handle);
+                Check(rc == raw.SQLITE_DONE ? raw.SQLITE_MISUSE : rc);
+            }
+            var value = raw.sqlite3_column_int64(_handle, 0);
+            rc = raw.sqlite3_step(_handle);
+            raw.sqlite3_reset(_handle);
+            if (rc != raw.SQLITE_DONE)
+                Check(rc);
+            return value;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+                SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        public void Dispose() => _handle.Dispose();
     }
 
     /// <summary>Transactions committed so far.</summary>
@@ -165,7 +232,7 @@ public sealed class SqliteJournalWriter : IDisposable
             using var transaction = statements.Connection.BeginTransaction(deferred: false);
             foreach (var request in batch)
                 foreach (var row in request.Rows)
-                    Insert(statements, row, transaction);
+                    Insert(statements, row);
             transaction.Commit();
         }
         catch (SqliteException)
@@ -178,33 +245,30 @@ public sealed class SqliteJournalWriter : IDisposable
         Interlocked.Increment(ref _commits);
     }
 
-    private static void Insert(Statements statements, SqliteJournalRow row, SqliteTransaction transaction)
+    private static void Insert(Statements statements, SqliteJournalRow row)
     {
-        var command = row.Tags.Count == 0 ? statements.Insert : statements.InsertTagged;
-        command.Transaction = transaction;
-        var p = command.Parameters;
-        p[0].Value = row.Created;
-        p[1].Value = row.PersistenceId;
-        p[2].Value = row.SequenceNumber;
-        p[3].Value = row.Message;
-        p[4].Value = row.Manifest;
-        p[5].Value = row.Identifier;
-        p[6].Value = row.WriterUuid;
+        var insert = row.Tags.Count == 0 ? statements.Insert : statements.InsertTagged;
+        insert.Bind(1, row.Created);
+        insert.Bind(2, row.PersistenceId);
+        insert.Bind(3, row.SequenceNumber);
+        insert.Bind(4, row.Message);
+        insert.Bind(5, row.Manifest);
+        insert.Bind(6, row.Identifier);
+        insert.Bind(7, row.WriterUuid);
         if (row.Tags.Count == 0)
         {
-            command.ExecuteNonQuery();
+            insert.Run();
             return;
         }
-        var ordering = (long)command.ExecuteScalar()!;
+        var ordering = insert.RunScalar();
         var insertTag = statements.InsertTag;
-        insertTag.Transaction = transaction;
         foreach (var tag in row.Tags)
         {
-            insertTag.Parameters[0].Value = ordering;
-            insertTag.Parameters[1].Value = tag;
-            insertTag.Parameters[2].Value = row.SequenceNumber;
-            insertTag.Parameters[3].Value = row.PersistenceId;
-            insertTag.ExecuteNonQuery();
+            insertTag.Bind(1, ordering);
+            insertTag.Bind(2, tag);
+            insertTag.Bind(3, row.SequenceNumber);
+            insertTag.Bind(4, row.PersistenceId);
+            insertTag.Run();
         }
     }
 

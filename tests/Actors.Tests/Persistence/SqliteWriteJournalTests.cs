@@ -98,6 +98,34 @@ public sealed class SqliteWriteJournalTests
         await writer.WriteAsync([Row("batch", 54)]).WaitAsync(Timeout);
     }
 
+    [Fact]
+    public async Task Text_and_bytes_go_in_as_given_short_or_long_ascii_or_not()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+
+        // Past the writer's stack buffer for text (512 bytes) and well within it, with characters of two, three and four bytes.
+        var longId = "bureau-Ελλάδα-" + string.Concat(Enumerable.Repeat("Ιντερπόλ-インターポール-🚓", 40));
+        var message = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 31)).ToArray();
+        using (var writer = new SqliteJournalWriter(database.Storage.ConnectionString))
+        {
+            await writer.WriteAsync([
+                new SqliteJournalRow(42, longId, 1, message, "m.ü", 7, "writer-ß", ["tag-ñ", longId]),
+                new SqliteJournalRow(43, "short", 1, [], "m", 7, "w", []),
+            ]).WaitAsync(Timeout);
+        }
+
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString);
+        await connection.OpenAsync();
+        var rows = await Rows(connection,
+            "SELECT created, persistence_id, sequence_number, message, manifest, identifier, writer_uuid, ordering FROM journal WHERE created IN (42, 43) ORDER BY created");
+        Assert.Equal([42L, longId, 1L, message, "m.ü", 7L, "writer-ß"], rows[0][..7]);
+        Assert.Equal([43L, "short", 1L, Array.Empty<byte>(), "m", 7L, "w"], rows[1][..7]);
+        var tags = await Rows(connection, $"SELECT ordering_id, tag, sequence_nr, persistence_id FROM tags WHERE ordering_id = {rows[0][7]} ORDER BY tag");
+        Assert.Equal([[rows[0][7], longId, 1L, longId], [rows[0][7], "tag-ñ", 1L, longId]], tags);
+    }
+
     /// <summary>Starts the writes while another connection holds the write lock, lets go, and waits for them to be committed.</summary>
     private static async Task WhileLockedAsync(TestDatabase database, Func<List<Task>> start)
     {
