@@ -161,9 +161,14 @@ public sealed class SqliteJournalWriter : IDisposable
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Completes once the rows are committed, in one transaction, with whatever else was waiting; fails if they were not.</summary>
+    /// <remarks>
+    /// Continuations that may run synchronously run on the writer's thread, before its next commit: keep them short (the
+    /// journal's tell an actor). Handing them to the thread pool instead cost a thread's wake-up a commit, ~3 % of a sending
+    /// node's CPU at 1,000 single sends a second (docs/benchmarks.md, session 37).
+    /// </remarks>
     public Task WriteAsync(IReadOnlyList<SqliteJournalRow> rows)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource();
         lock (_waiting)
         {
             if (_stopped)
@@ -185,7 +190,11 @@ public sealed class SqliteJournalWriter : IDisposable
                 while (_waiting.Count == 0)
                 {
                     if (_stopped)
+                    {
+                        // The connection is this thread's alone, to the end.
+                        _statements?.Dispose();
                         return;
+                    }
                     _idle = true;
                     Monitor.Wait(_waiting);
                     _idle = false;
@@ -273,6 +282,7 @@ public sealed class SqliteJournalWriter : IDisposable
     }
 
     /// <summary>Writes what is waiting, then stops the thread and closes the connection.</summary>
+    /// <remarks>From a write's continuation (on the writer's thread) it does not wait: the thread stops once that is done.</remarks>
     public void Dispose()
     {
         lock (_waiting)
@@ -280,7 +290,7 @@ public sealed class SqliteJournalWriter : IDisposable
             _stopped = true;
             Monitor.PulseAll(_waiting);
         }
-        _thread.Join();
-        _statements?.Dispose();
+        if (Thread.CurrentThread != _thread)
+            _thread.Join();
     }
 }

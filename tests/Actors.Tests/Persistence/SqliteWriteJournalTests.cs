@@ -126,6 +126,25 @@ public sealed class SqliteWriteJournalTests
         Assert.Equal([[rows[0][7], longId, 1L, longId], [rows[0][7], "tag-ñ", 1L, longId]], tags);
     }
 
+    [Fact]
+    public async Task A_write_continued_on_the_writers_thread_may_stop_it()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+
+        var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
+        // The continuation runs on the writer's thread, which must not wait for itself to end.
+        var stopped = writer.WriteAsync([Row("stopping", 1)]).ContinueWith(_ => writer.Dispose(), TaskContinuationOptions.ExecuteSynchronously);
+        await stopped.WaitAsync(Timeout);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync([Row("stopping", 2)]));
+        writer.Dispose();
+
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal([1L], (await Rows(connection, "SELECT sequence_number FROM journal WHERE persistence_id = 'stopping'")).Select(r => (long)r[0]));
+    }
+
     /// <summary>Starts the writes while another connection holds the write lock, lets go, and waits for them to be committed.</summary>
     private static async Task WhileLockedAsync(TestDatabase database, Func<List<Task>> start)
     {
