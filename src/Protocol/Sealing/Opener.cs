@@ -263,8 +263,9 @@ public sealed class Opener(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     }
 
     /// <summary>
-    /// The key-wrapping key of the batch an envelope came in (<see cref="SealedEnvelope.WrapSalt"/>), loaded once for the
-    /// envelopes of that batch that follow on this thread: a gate admits a delivery's envelopes one after another.
+    /// The key-wrapping key of an envelope's salt (<see cref="SealedEnvelope.WrapSalt"/>), loaded once for the envelopes
+    /// under that salt that follow on this thread: a gate admits a delivery's envelopes one after another, and a sender
+    /// keeps one salt across its batches for a while.
     /// </summary>
     private sealed class BatchWrapKey
     {

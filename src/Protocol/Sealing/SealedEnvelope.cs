@@ -7,8 +7,9 @@ namespace ActorNet.Protocol.Sealing;
 /// <param name="KeyProof">Set on an envelope cut down to one recipient (<see cref="CutFor"/>): <see cref="Keys"/> holds that
 /// recipient's key only, and this proves where it sits among all the keys the sender signed.</param>
 /// <param name="WrapSalt">Empty: each key is wrapped under a key derived for this envelope alone (HKDF salted with its id).
-/// Else <see cref="WrapSaltSize"/> random bytes shared by the envelopes of one batch: each recipient's key-wrapping key is
-/// derived once for the whole batch (HKDF salted with them), and each wrap has its own random nonce. Covered by the digest.
+/// Else <see cref="WrapSaltSize"/> random bytes shared by the envelopes a sealer seals for a while (whole batches, up to
+/// <see cref="Sealer.WrapsPerSalt"/> wraps or <see cref="Sealer.SaltLifetime"/>): each recipient's key-wrapping key is derived
+/// once for all of them (HKDF salted with them), and each wrap has its own random nonce. Covered by the digest.
 /// Only recipients that said they read it get it (<c>Accepted.BatchWraps</c>): older nodes cannot.</param>
 public sealed record SealedEnvelope(EnvelopeHeader Header, ReadOnlyMemory<byte> Payload, IReadOnlyList<WrappedKey> Keys, BatchProof Proof,
     KeyProof? KeyProof = null, ReadOnlyMemory<byte> WrapSalt = default) : IActorNetMessage

@@ -15,7 +15,23 @@ namespace ActorNet.Protocol.Sealing;
 /// </remarks>
 public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
 {
+    /// <summary>Content keys one salt's wrapping keys wrap at most (a soft bound: a batch under way finishes under its salt).</summary>
+    /// <remarks>Each wrap has its own random 96-bit nonce, so one AES-GCM key is sound for far more (2^32); this keeps a key short-lived.</remarks>
+    public const int WrapsPerSalt = 100_000;
+
+    /// <summary>How long one salt's wrapping keys are used at most.</summary>
+    public static readonly TimeSpan SaltLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _wrapKeysLock = new();
+    private BatchWrapKeys? _wrapKeys;
+
     public BureauCode Bureau { get; } = bureau ?? throw new ArgumentNullException(nameof(bureau));
+
+    /// <summary>The clock that ages a salt; the system's unless a test sets another.</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary><see cref="WrapsPerSalt"/> unless a test sets another.</summary>
+    internal int WrapsPerSaltLimit { get; init; } = WrapsPerSalt;
 
     /// <summary>The key version new envelopes must name as <see cref="EnvelopeHeader.SenderKeyVersion"/>.</summary>
     public int KeyVersion => keys.Version;
@@ -53,14 +69,13 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             randomBytes += RandomBytesFor(header);
         }
 
-        // One draw for the content keys and nonces of the whole batch, and its wrap salt: each call to the generator costs
-        // more than its bytes.
-        var random = RandomNumberGenerator.GetBytes(SealedEnvelope.WrapSaltSize + randomBytes);
-        var wrapKeys = readsBatchWraps is null ? null : new BatchWrapKeys(Bureau, version, random.AsSpan(0, SealedEnvelope.WrapSaltSize).ToArray(), keys);
+        // One draw for the content keys and nonces of the whole batch: each call to the generator costs more than its bytes.
+        var random = RandomNumberGenerator.GetBytes(randomBytes);
+        var wrapKeys = readsBatchWraps is null ? null : LeaseWrapKeys(version);
         var salts = new ReadOnlyMemory<byte>[batch.Count];
         try
         {
-            var offset = SealedEnvelope.WrapSaltSize;
+            var offset = 0;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (header, payload) = batch[i];
@@ -78,7 +93,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         finally
         {
             CryptographicOperations.ZeroMemory(random);
-            wrapKeys?.Dispose();
+            wrapKeys?.Release();
         }
 
         var (root, paths) = MerkleTree.Build(digests);
@@ -112,7 +127,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
                 var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
                 byte[] key;
                 if (wrapKeys is not null)
-                    key = Aead.Seal(wrapKeys.For(recipient), Nonce(random, 1 + r), contentKey, headerHash);
+                    key = wrapKeys.Wrap(recipient, Nonce(random, 1 + r), contentKey, headerHash);
                 else
                 {
                     KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), salt, Bureau, version, recipient.Bureau, recipient.Version, kek);
@@ -132,27 +147,94 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     private static ReadOnlySpan<byte> Nonce(ReadOnlySpan<byte> random, int index) => random.Slice(Aead.KeySize + index * Aead.NonceSize, Aead.NonceSize);
 
     /// <summary>
-    /// One batch's key-wrapping keys, one a recipient key version, derived when first needed from the pairwise secret and
-    /// the batch's salt, and loaded once: a derivation and a key load per message and recipient cost more than the wrap.
+    /// The wrapping keys for keys wrapped once a batch, under a salt kept across batches until it has wrapped
+    /// <see cref="WrapsPerSalt"/> keys or is <see cref="SaltLifetime"/> old: deriving and loading a
+    /// recipient's wrapping key cost ~8 µs a batch here and again at the recipient's gate (which keeps the last salt's key),
+    /// as much as the rest of a single message's sealing beyond its signature.
     /// </summary>
-    private sealed class BatchWrapKeys(BureauCode from, int version, byte[] salt, BureauKeyRing keys) : IDisposable
+    private BatchWrapKeys LeaseWrapKeys(int version)
     {
-        private readonly Dictionary<(BureauCode, int), AesGcm> loaded = new();
+        lock (_wrapKeysLock)
+        {
+            var now = Clock.GetUtcNow();
+            if (_wrapKeys is not { } current || current.Wraps >= WrapsPerSaltLimit || now - current.Since >= SaltLifetime)
+            {
+                _wrapKeys?.Retire();
+                _wrapKeys = current = new BatchWrapKeys(Bureau, version, RandomNumberGenerator.GetBytes(SealedEnvelope.WrapSaltSize), keys, now);
+            }
+            current.Lease();
+            return current;
+        }
+    }
+
+    /// <summary>
+    /// One salt's key-wrapping keys, one a recipient key version, derived when first needed from the pairwise secret and
+    /// the salt, and loaded once. Shared by the batches sealed meanwhile, on any thread; disposed once retired and released by all.
+    /// </summary>
+    private sealed class BatchWrapKeys(BureauCode from, int version, byte[] salt, BureauKeyRing keys, DateTimeOffset since)
+    {
+        private readonly Lock gate = new();
+        // Each with the pairwise secret it comes from, as the key ring keeps it (one array a pair of keys): should a lookup ever
+        // give other keys under a version (the directory refuses that), the wrapping key is derived again, never reused.
+        private readonly Dictionary<(BureauCode, int), (byte[] Secret, AesGcm Aes)> loaded = new();
+        private int leases;
+        private bool retired;
+        private int wraps;
+
+        public DateTimeOffset Since => since;
+
+        public int Wraps => Volatile.Read(ref wraps);
 
         public ReadOnlyMemory<byte> Salt { get; } = salt;
 
-        public AesGcm For(BureauPublicKeys recipient)
+        public void Lease()
         {
-            if (!loaded.TryGetValue((recipient.Bureau, recipient.Version), out var aes))
-                loaded[(recipient.Bureau, recipient.Version)] = aes =
-                    KeyWrapping.ForBatch(keys.PairwiseSecret(version, recipient), salt, from, version, recipient.Bureau, recipient.Version);
-            return aes;
+            lock (gate)
+                leases++;
         }
 
-        public void Dispose()
+        /// <summary><paramref name="contentKey"/> wrapped for <paramref name="recipient"/> (an AES-GCM key is used by one thread at a time).</summary>
+        public byte[] Wrap(BureauPublicKeys recipient, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> contentKey, ReadOnlySpan<byte> headerHash)
         {
-            foreach (var aes in loaded.Values)
+            var secret = keys.PairwiseSecret(version, recipient);
+            lock (gate)
+            {
+                if (!loaded.TryGetValue((recipient.Bureau, recipient.Version), out var known) || !ReferenceEquals(known.Secret, secret))
+                {
+                    known.Aes?.Dispose();
+                    loaded[(recipient.Bureau, recipient.Version)] = known =
+                        (secret, KeyWrapping.ForBatch(secret, salt, from, version, recipient.Bureau, recipient.Version));
+                }
+                wraps++;
+                return Aead.Seal(known.Aes, nonce, contentKey, headerHash);
+            }
+        }
+
+        public void Release()
+        {
+            lock (gate)
+            {
+                leases--;
+                DisposeIfDone();
+            }
+        }
+
+        public void Retire()
+        {
+            lock (gate)
+            {
+                retired = true;
+                DisposeIfDone();
+            }
+        }
+
+        private void DisposeIfDone()
+        {
+            if (!retired || leases > 0)
+                return;
+            foreach (var (_, aes) in loaded.Values)
                 aes.Dispose();
+            loaded.Clear();
         }
     }
 }

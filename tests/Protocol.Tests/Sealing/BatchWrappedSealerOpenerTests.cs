@@ -14,17 +14,55 @@ public sealed class BatchWrappedSealerOpenerTests : SealerOpenerTests
     protected override Func<BureauCode, bool>? ReadsBatchWraps => _ => true;
 
     [Fact]
-    public void A_batch_shares_one_random_salt_and_the_next_batch_has_another()
+    public void Batches_share_one_random_salt_until_it_has_wrapped_enough_keys_or_aged_then_another_is_drawn()
+    {
+        var clock = new SteppedClock();
+        var sealer = new Sealer(FR, bureaus.Keys(FR), bureaus.Directory) { Clock = clock, WrapsPerSaltLimit = 5 };
+        var first = sealer.Seal(Enumerable.Range(0, 2).Select(i => (bureaus.Header(FR, US, DE), Payload($"m{i}"))).ToList(), ReadsBatchWraps);
+        var second = sealer.Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
+        // Five keys wrapped under the first salt (two envelopes to two recipients, one to one): the next batch draws another.
+        var third = sealer.Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
+        clock.Now += Sealer.SaltLifetime - TimeSpan.FromMilliseconds(1);
+        var fourth = sealer.Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
+        clock.Now += TimeSpan.FromMilliseconds(1);
+        var fifth = sealer.Seal(bureaus.Header(FR, DE), Payload(), ReadsBatchWraps);
+
+        string Salt(SealedEnvelope e) => Convert.ToHexString(e.WrapSalt.Span);
+        Assert.All(first.Append(fifth), e => Assert.Equal(SealedEnvelope.WrapSaltSize, e.WrapSalt.Length));
+        Assert.Equal([Salt(first[0]), Salt(first[0]), Salt(first[0]), Salt(third), Salt(third), Salt(fifth)],
+            [Salt(first[0]), Salt(first[1]), Salt(second), Salt(third), Salt(fourth), Salt(fifth)]);
+        Assert.Equal(3, new[] { Salt(first[0]), Salt(third), Salt(fifth) }.Distinct().Count());
+        // Each wrap has its own nonce although the wrapping key is one a recipient.
+        Assert.Equal(3, first.Append(second).Select(e => Convert.ToHexString(e.Keys[0].Key.Span[..12])).Distinct().Count());
+        // And each opens, at a gate that keeps the last salt's key and at one that sees a salt for the first time.
+        var gate = bureaus.Opener(US);
+        foreach (var envelope in first.Append(second).Append(third).Append(fourth))
+            Assert.Equal(OpenOutcome.Opened, gate.Open(envelope).Outcome);
+        Assert.Equal(OpenOutcome.Opened, bureaus.Opener(DE).Open(fifth).Outcome);
+        Assert.Equal(OpenOutcome.Opened, bureaus.Opener(DE).Open(first[1]).Outcome);
+    }
+
+    [Fact]
+    public void One_salt_wraps_for_a_recipients_new_key_version_under_a_key_of_its_own()
     {
         var sealer = bureaus.Sealer(FR);
-        var first = sealer.Seal(Enumerable.Range(0, 3).Select(i => (bureaus.Header(FR, US, DE), Payload($"m{i}"))).ToList(), ReadsBatchWraps);
-        var second = sealer.Seal(bureaus.Header(FR, US), Payload(), ReadsBatchWraps);
+        var before = sealer.Seal(bureaus.Header(FR, US), Payload("sealed to version 1"), ReadsBatchWraps);
+        using var rotated = bureaus.Keys(US).Rotate();
+        bureaus.Enrol(US, rotated);
+        var after = sealer.Seal(bureaus.Header(FR, US), Payload("sealed to version 2"), ReadsBatchWraps);
 
-        Assert.All(first, e => Assert.Equal(SealedEnvelope.WrapSaltSize, e.WrapSalt.Length));
-        Assert.Single(first.Select(e => Convert.ToHexString(e.WrapSalt.Span)).Distinct());
-        Assert.NotEqual(Convert.ToHexString(first[0].WrapSalt.Span), Convert.ToHexString(second.WrapSalt.Span));
-        // Each wrap has its own nonce although the batch's wrapping key is one a recipient.
-        Assert.Equal(3, first.Select(e => Convert.ToHexString(e.Keys[0].Key.Span[..12])).Distinct().Count());
+        Assert.Equal(before.WrapSalt.ToArray(), after.WrapSalt.ToArray());
+        Assert.Equal([1, 2], new[] { before, after }.Select(e => e.Keys[0].RecipientKeyVersion));
+        var gate = bureaus.Opener(US);
+        Assert.Equal("sealed to version 1", gate.Open(before).Payload?.Body);
+        Assert.Equal("sealed to version 2", gate.Open(after).Payload?.Body);
+    }
+
+    private sealed class SteppedClock : TimeProvider
+    {
+        public DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     [Fact]
