@@ -38,6 +38,8 @@ public static class SealingScenario
                 .ToArray();
 
         var batches = Enumerable.Range(0, Batches).Select(_ => NextBatch([us])).ToArray();
+        // Single sends at a low rate are sealed alone: a signature each, as the latency run's are.
+        var singles = batches.Take(Batches / 4).SelectMany(b => b).Select(m => (IReadOnlyList<(EnvelopeHeader, MessagePayload)>)[m]).ToArray();
         var fanOut = Enumerable.Range(0, Batches / 8).Select(_ => NextBatch(many)).ToArray();
         var gate = new Opener(us, usKeys, directory);
         // Keys wrapped per envelope (what a recipient on an older node gets) and once a batch (what the others get).
@@ -59,6 +61,18 @@ public static class SealingScenario
             {
                 foreach (var batch in fanOut)
                     sealer.Seal(batch, reads);
+            });
+            var sealedSingles = singles.Select(b => sealer.Seal(b, reads)[0]).ToArray();
+            Measure(report, $"seal, one message a batch, one recipient, {way}", singles.Length, () =>
+            {
+                foreach (var single in singles)
+                    sealer.Seal(single, reads);
+            });
+            // Each its own signature, checked each time: the process's cache of verified roots keeps 256, and these are 1,024.
+            Measure(report, $"open at the gate, one message a batch (a signature each), {way}", singles.Length, () =>
+            {
+                foreach (var envelope in sealedSingles)
+                    gate.Open(envelope);
             });
             Measure(report, $"parse (SealedEnvelope.FromBytes), {way}", envelopes, () =>
             {

@@ -149,8 +149,8 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
     /// <summary>
     /// The wrapping keys for keys wrapped once a batch, under a salt kept across batches until it has wrapped
     /// <see cref="WrapsPerSalt"/> keys or is <see cref="SaltLifetime"/> old: deriving and loading a
-    /// recipient's wrapping key cost ~8 µs a batch here and again at the recipient's gate (which keeps the last salt's key),
-    /// as much as the rest of a single message's sealing beyond its signature.
+    /// recipient's wrapping key cost ~6 µs a batch here and again at the recipient's gate (which keeps the last salt's key),
+    /// an eighth of a single message's sealing (docs/benchmarks.md, session 37).
     /// </summary>
     private BatchWrapKeys LeaseWrapKeys(int version)
     {
