@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -104,22 +103,14 @@ public sealed class SqliteJournalWriter : IDisposable
 
         public void Bind(int index, ReadOnlySpan<byte> blob) => Check(raw.sqlite3_bind_blob(_handle, index, blob));
 
-        /// <summary>Binds text as UTF-8 without keeping it: SQLite copies it.</summary>
+        /// <summary>Binds text as UTF-8, SQLite copying it: a journal's ids and manifests fit on the stack; longer text is encoded anew.</summary>
         public void Bind(int index, string text)
         {
-            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
-            byte[]? rented = null;
-            var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
-            try
-            {
-                var written = Encoding.UTF8.GetBytes(text, buffer);
+            Span<byte> buffer = stackalloc byte[512];
+            if (Encoding.UTF8.TryGetBytes(text, buffer, out var written))
                 Check(raw.sqlite3_bind_text(_handle, index, buffer[..written]));
-            }
-            finally
-            {
-                if (rented is not null)
-                    ArrayPool<byte>.Shared.Return(rented);
-            }
+            else
+                Check(raw.sqlite3_bind_text(_handle, index, Encoding.UTF8.GetBytes(text)));
         }
 
         /// <summary>Runs a statement that returns nothing.</summary>

@@ -15,7 +15,7 @@ namespace ActorNet.Protocol.Sealing;
 /// </remarks>
 public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLookup directory)
 {
-    /// <summary>Content keys one salt's wrapping keys wrap at most (a soft bound: a batch under way finishes under its salt).</summary>
+    /// <summary>Content keys one salt's wrapping keys wrap at most (checked before each envelope, whose keys all go under one salt).</summary>
     /// <remarks>Each wrap has its own random 96-bit nonce, so one AES-GCM key is sound for far more (2^32); this keeps a key short-lived.</remarks>
     public const int WrapsPerSalt = 100_000;
 
@@ -55,7 +55,7 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         if (batch.Count is 0 or > BatchProof.MaxBatchSize / 2)
             throw new ArgumentException($"a batch holds 1 to {BatchProof.MaxBatchSize / 2} messages, not {batch.Count}", nameof(batch));
         var version = keys.Version;
-        var parts = new (EnvelopeHeader Header, byte[] CanonicalHeader, byte[] Payload, WrappedKey[] Keys)[batch.Count];
+        var parts = new (EnvelopeHeader Header, byte[] CanonicalHeader, byte[] Payload, WrappedKey[] Keys, ReadOnlyMemory<byte> WrapSalt)[batch.Count];
         var digests = new byte[2 * batch.Count][];
         var randomBytes = 0;
         foreach (var (header, payload) in batch)
@@ -71,8 +71,6 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
         // One draw for the content keys and nonces of the whole batch: each call to the generator costs more than its bytes.
         var random = RandomNumberGenerator.GetBytes(randomBytes);
-        var wrapKeys = readsBatchWraps is null ? null : LeaseWrapKeys(version);
-        var salts = new ReadOnlyMemory<byte>[batch.Count];
         try
         {
             var offset = 0;
@@ -80,20 +78,18 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             {
                 var (header, payload) = batch[i];
                 var length = RandomBytesFor(header);
-                var batchWrapped = wrapKeys is not null && header.To.All(readsBatchWraps!);
-                salts[i] = batchWrapped ? wrapKeys!.Salt : ReadOnlyMemory<byte>.Empty;
-                parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length), batchWrapped ? wrapKeys : null);
+                var batchWrapped = readsBatchWraps is not null && header.To.All(readsBatchWraps);
+                parts[i] = SealOne(header, payload, version, random.AsSpan(offset, length), batchWrapped);
                 offset += length;
-                digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys, salts[i]);
+                digests[2 * i] = Canonical.Digest(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys, parts[i].WrapSalt);
                 var keysRoot = MerkleTree.Root(parts[i].Keys.Select(Canonical.KeyDigest).ToArray());
                 digests[2 * i + 1] = new byte[MerkleTree.HashSize];
-                Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, salts[i], digests[2 * i + 1]);
+                Canonical.DigestV2(parts[i].CanonicalHeader, parts[i].Payload, parts[i].Keys.Length, keysRoot, parts[i].WrapSalt, digests[2 * i + 1]);
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(random);
-            wrapKeys?.Release();
         }
 
         var (root, paths) = MerkleTree.Build(digests);
@@ -101,15 +97,16 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
         var envelopes = new SealedEnvelope[batch.Count];
         for (var i = 0; i < batch.Count; i++)
             envelopes[i] = new SealedEnvelope(parts[i].Header, parts[i].Payload, parts[i].Keys,
-                new BatchProof(root, 2 * i, 2 * batch.Count, paths[2 * i], signature), WrapSalt: salts[i]);
+                new BatchProof(root, 2 * i, 2 * batch.Count, paths[2 * i], signature), WrapSalt: parts[i].WrapSalt);
         return envelopes;
     }
 
     /// <summary>A content key, and a nonce for the payload and for each recipient's wrapped key.</summary>
     private static int RandomBytesFor(EnvelopeHeader header) => Aead.KeySize + Aead.NonceSize * (1 + header.To.Count);
 
-    private (EnvelopeHeader, byte[], byte[], WrappedKey[]) SealOne(EnvelopeHeader header, MessagePayload payload, int version, ReadOnlySpan<byte> random,
-        BatchWrapKeys? wrapKeys)
+    /// <param name="batchWrapped">Whether the keys go under the sealer's current wrap salt (<see cref="SealedEnvelope.WrapSalt"/>), else under a key for this envelope alone.</param>
+    private (EnvelopeHeader, byte[], byte[], WrappedKey[], ReadOnlyMemory<byte>) SealOne(EnvelopeHeader header, MessagePayload payload, int version,
+        ReadOnlySpan<byte> random, bool batchWrapped)
     {
         var canonicalHeader = Canonical.Header(header);
         var contentKey = random[..Aead.KeySize];
@@ -120,22 +117,29 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
             var sealedPayload = Aead.Seal(contentKey, Nonce(random, 0), plaintext.AsSpan(0, plaintextLength), canonicalHeader);
             Span<byte> headerHash = stackalloc byte[SHA256.HashSizeInBytes];
             Sha256.Hash(canonicalHeader, headerHash);
-            var salt = wrapKeys is null ? Canonical.WrapSalt(header.Id) : null;
-            var wrapped = new WrappedKey[header.To.Count];
-            for (var r = 0; r < header.To.Count; r++)
+            var recipients = new BureauPublicKeys[header.To.Count];
+            for (var r = 0; r < recipients.Length; r++)
+                recipients[r] = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
+            var wrapped = new WrappedKey[recipients.Length];
+            if (batchWrapped)
             {
-                var recipient = directory.Latest(header.To[r]) ?? throw new UnknownRecipientException(header.To[r]);
-                byte[] key;
-                if (wrapKeys is not null)
-                    key = wrapKeys.Wrap(recipient, Nonce(random, 1 + r), contentKey, headerHash);
-                else
+                // The wrapping keys are shared by every batch sealed meanwhile: one envelope at a time, all of its keys under one salt.
+                lock (_wrapKeysLock)
                 {
-                    KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), salt, Bureau, version, recipient.Bureau, recipient.Version, kek);
-                    key = Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash);
+                    var wrapKeys = CurrentWrapKeys(version);
+                    for (var r = 0; r < recipients.Length; r++)
+                        wrapped[r] = new WrappedKey(recipients[r].Bureau, recipients[r].Version, wrapKeys.Wrap(recipients[r], Nonce(random, 1 + r), contentKey, headerHash));
+                    return (header, canonicalHeader, sealedPayload, wrapped, wrapKeys.Salt);
                 }
-                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, key);
             }
-            return (header, canonicalHeader, sealedPayload, wrapped);
+            var salt = Canonical.WrapSalt(header.Id);
+            for (var r = 0; r < recipients.Length; r++)
+            {
+                var recipient = recipients[r];
+                KeyWrapping.ForEnvelope(keys.PairwiseSecret(version, recipient), salt, Bureau, version, recipient.Bureau, recipient.Version, kek);
+                wrapped[r] = new WrappedKey(recipient.Bureau, recipient.Version, Aead.Seal(kek, Nonce(random, 1 + r), contentKey, headerHash));
+            }
+            return (header, canonicalHeader, sealedPayload, wrapped, ReadOnlyMemory<byte>.Empty);
         }
         finally
         {
@@ -148,90 +152,52 @@ public sealed class Sealer(BureauCode bureau, BureauKeyRing keys, IPublicKeyLook
 
     /// <summary>
     /// The wrapping keys for keys wrapped once a batch, under a salt kept across batches until it has wrapped
-    /// <see cref="WrapsPerSalt"/> keys or is <see cref="SaltLifetime"/> old: deriving and loading a
-    /// recipient's wrapping key cost ~6 µs a batch here and again at the recipient's gate (which keeps the last salt's key),
-    /// an eighth of a single message's sealing (docs/benchmarks.md, session 37).
+    /// <see cref="WrapsPerSalt"/> keys or is <see cref="SaltLifetime"/> old: deriving and loading a recipient's wrapping key
+    /// cost ~6 µs a batch here and again at the recipient's gate (which keeps the last salt's key), an eighth of a single
+    /// message's sealing (docs/benchmarks.md, session 37). Called under <see cref="_wrapKeysLock"/>, so a retired salt's keys
+    /// are in no one's hands and are disposed at once.
     /// </summary>
-    private BatchWrapKeys LeaseWrapKeys(int version)
+    private BatchWrapKeys CurrentWrapKeys(int version)
     {
-        lock (_wrapKeysLock)
-        {
-            var now = Clock.GetUtcNow();
-            if (_wrapKeys is not { } current || current.Wraps >= WrapsPerSaltLimit || now - current.Since >= SaltLifetime)
-            {
-                _wrapKeys?.Retire();
-                _wrapKeys = current = new BatchWrapKeys(Bureau, version, RandomNumberGenerator.GetBytes(SealedEnvelope.WrapSaltSize), keys, now);
-            }
-            current.Lease();
+        var now = Clock.GetUtcNow();
+        if (_wrapKeys is { } current && current.Wraps < WrapsPerSaltLimit && now - current.Since < SaltLifetime)
             return current;
-        }
+        _wrapKeys?.Dispose();
+        return _wrapKeys = new BatchWrapKeys(Bureau, version, RandomNumberGenerator.GetBytes(SealedEnvelope.WrapSaltSize), keys, now);
     }
 
     /// <summary>
     /// One salt's key-wrapping keys, one a recipient key version, derived when first needed from the pairwise secret and
-    /// the salt, and loaded once. Shared by the batches sealed meanwhile, on any thread; disposed once retired and released by all.
+    /// the salt, and loaded once. Used under the sealer's lock only.
     /// </summary>
-    private sealed class BatchWrapKeys(BureauCode from, int version, byte[] salt, BureauKeyRing keys, DateTimeOffset since)
+    private sealed class BatchWrapKeys(BureauCode from, int version, byte[] salt, BureauKeyRing keys, DateTimeOffset since) : IDisposable
     {
-        private readonly Lock gate = new();
         // Each with the pairwise secret it comes from, as the key ring keeps it (one array a pair of keys): should a lookup ever
         // give other keys under a version (the directory refuses that), the wrapping key is derived again, never reused.
         private readonly Dictionary<(BureauCode, int), (byte[] Secret, AesGcm Aes)> loaded = new();
-        private int leases;
-        private bool retired;
-        private int wraps;
 
         public DateTimeOffset Since => since;
 
-        public int Wraps => Volatile.Read(ref wraps);
+        public int Wraps { get; private set; }
 
         public ReadOnlyMemory<byte> Salt { get; } = salt;
 
-        public void Lease()
-        {
-            lock (gate)
-                leases++;
-        }
-
-        /// <summary><paramref name="contentKey"/> wrapped for <paramref name="recipient"/> (an AES-GCM key is used by one thread at a time).</summary>
+        /// <summary><paramref name="contentKey"/> wrapped for <paramref name="recipient"/>.</summary>
         public byte[] Wrap(BureauPublicKeys recipient, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> contentKey, ReadOnlySpan<byte> headerHash)
         {
             var secret = keys.PairwiseSecret(version, recipient);
-            lock (gate)
+            if (!loaded.TryGetValue((recipient.Bureau, recipient.Version), out var known) || !ReferenceEquals(known.Secret, secret))
             {
-                if (!loaded.TryGetValue((recipient.Bureau, recipient.Version), out var known) || !ReferenceEquals(known.Secret, secret))
-                {
-                    known.Aes?.Dispose();
-                    loaded[(recipient.Bureau, recipient.Version)] = known =
-                        (secret, KeyWrapping.ForBatch(secret, salt, from, version, recipient.Bureau, recipient.Version));
-                }
-                wraps++;
-                return Aead.Seal(known.Aes, nonce, contentKey, headerHash);
+                known.Aes?.Dispose();
+                loaded[(recipient.Bureau, recipient.Version)] = known =
+                    (secret, KeyWrapping.ForBatch(secret, salt, from, version, recipient.Bureau, recipient.Version));
             }
+            Wraps++;
+            return Aead.Seal(known.Aes, nonce, contentKey, headerHash);
         }
 
-        public void Release()
+        public void Dispose()
         {
-            lock (gate)
-            {
-                leases--;
-                DisposeIfDone();
-            }
-        }
-
-        public void Retire()
-        {
-            lock (gate)
-            {
-                retired = true;
-                DisposeIfDone();
-            }
-        }
-
-        private void DisposeIfDone()
-        {
-            if (!retired || leases > 0)
-                return;
             foreach (var (_, aes) in loaded.Values)
                 aes.Dispose();
             loaded.Clear();
