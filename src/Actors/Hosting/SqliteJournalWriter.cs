@@ -50,8 +50,10 @@ public sealed class SqliteJournalWriter : IDisposable
     /// </summary>
     private sealed class Statements : IDisposable
     {
+        private const int BusyTimeoutMs = 30_000;
+
         public readonly SqliteConnection Connection;
-        public readonly Statement Insert, InsertTagged, InsertTag;
+        public readonly Statement Begin, End, Insert, InsertTagged, InsertTag;
 
         public Statements(string connectionString)
         {
@@ -64,6 +66,14 @@ public sealed class SqliteJournalWriter : IDisposable
                 SqliteJournalProvider.SetFallbackAutoCheckpoint(Connection);
                 const string columns = "created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid";
                 const string values = "?1, 0, ?2, ?3, ?4, ?5, ?6, ?7";
+                // BEGIN waits for another connection's write (the plugin's deletes) as Microsoft.Data.Sqlite's commands do, up to
+                // its default 30 s, but in SQLite's own busy handler: this statement is stepped here, not by Microsoft.Data.Sqlite.
+                var rc = raw.sqlite3_busy_timeout(Connection.Handle!, BusyTimeoutMs);
+                if (rc != raw.SQLITE_OK)
+                    SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+                // The transaction's own statements too: Microsoft.Data.Sqlite prepares and finalises BEGIN and COMMIT anew for each.
+                prepared.Add(Begin = new Statement(Connection.Handle!, "BEGIN IMMEDIATE"));
+                prepared.Add(End = new Statement(Connection.Handle!, "COMMIT"));
                 prepared.Add(Insert = new Statement(Connection.Handle!, $"INSERT INTO journal ({columns}) VALUES ({values})"));
                 prepared.Add(InsertTagged = new Statement(Connection.Handle!, $"INSERT INTO journal ({columns}) VALUES ({values}) RETURNING ordering"));
                 prepared.Add(InsertTag = new Statement(Connection.Handle!, "INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES (?1, ?2, ?3, ?4)"));
@@ -80,6 +90,8 @@ public sealed class SqliteJournalWriter : IDisposable
 
         public void Dispose()
         {
+            Begin.Dispose();
+            End.Dispose();
             Insert.Dispose();
             InsertTagged.Dispose();
             InsertTag.Dispose();
@@ -229,15 +241,18 @@ public sealed class SqliteJournalWriter : IDisposable
         var statements = _statements ??= new Statements(_connectionString);
         try
         {
-            using var transaction = statements.Connection.BeginTransaction(deferred: false);
+            statements.Begin.Run();
             foreach (var request in batch)
                 foreach (var row in request.Rows)
                     Insert(statements, row);
-            transaction.Commit();
+            statements.End.Run();
         }
-        catch (SqliteException)
+        catch (Exception)
         {
-            // The next write starts from a fresh connection, whatever state this one was left in.
+            // The next write starts from a fresh connection, whatever state this one was left in. The pool keeps the handle
+            // open, and Microsoft.Data.Sqlite rolls back only transactions it began: this one is rolled back here.
+            if (raw.sqlite3_get_autocommit(statements.Connection.Handle!) == 0)
+                raw.sqlite3_exec(statements.Connection.Handle!, "ROLLBACK");
             _statements = null;
             statements.Dispose();
             throw;
