@@ -68,9 +68,7 @@ public sealed class SqliteJournalWriter : IDisposable
                 const string values = "?1, 0, ?2, ?3, ?4, ?5, ?6, ?7";
                 // BEGIN waits for another connection's write (the plugin's deletes) as Microsoft.Data.Sqlite's commands do, up to
                 // its default 30 s, but in SQLite's own busy handler: this statement is stepped here, not by Microsoft.Data.Sqlite.
-                var rc = raw.sqlite3_busy_timeout(Connection.Handle!, BusyTimeoutMs);
-                if (rc != raw.SQLITE_OK)
-                    SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+                Statement.Check(raw.sqlite3_busy_timeout(Connection.Handle!, BusyTimeoutMs), Connection.Handle!);
                 // The transaction's own statements too: Microsoft.Data.Sqlite prepares and finalises BEGIN and COMMIT anew for each.
                 prepared.Add(Begin = new Statement(Connection.Handle!, "BEGIN IMMEDIATE"));
                 prepared.Add(End = new Statement(Connection.Handle!, "COMMIT"));
@@ -151,10 +149,13 @@ public sealed class SqliteJournalWriter : IDisposable
             return value;
         }
 
-        private void Check(int rc)
+        private void Check(int rc) => Check(rc, _db);
+
+        /// <summary>Throws SQLite's error for <paramref name="rc"/> on <paramref name="db"/> unless it is <c>SQLITE_OK</c>.</summary>
+        public static void Check(int rc, sqlite3 db)
         {
             if (rc != raw.SQLITE_OK)
-                SqliteException.ThrowExceptionForRC(rc, _db);
+                SqliteException.ThrowExceptionForRC(rc, db);
         }
 
         public void Dispose() => _handle.Dispose();
