@@ -7,6 +7,7 @@ using ActorNet.Node.Api;
 using ActorNet.Node.Security;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Serilog;
 
 // Before the host starts its threads: an idle process keeps fewer half-empty malloc arenas.
@@ -65,6 +66,10 @@ builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
     kestrel.Listen(PortCheck.Resolve(options.HttpHost), options.HttpPort);
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
 });
+// A request goes on on the pool thread that read it instead of being queued for another one: one thread hand-off less per
+// request and per live-feed write, 5-10 % of a node's CPU at 1,000 single sends a second (docs/benchmarks.md, session 39).
+// "Unsafe" only where socket completions run on the epoll thread (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, not set here).
+builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 builder.Services.AddSingleton(tokens);
 builder.Services.AddSingleton(crypto);
 builder.Services.AddSingleton(sp => new NoticeSide(options.Bureau, crypto, sp.GetRequiredService<Akka.Hosting.ActorRegistry>()));
