@@ -67,7 +67,7 @@ builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
 });
 // A request goes on on the pool thread that read it instead of being queued for another one: one thread hand-off less per
-// request and per live-feed write, 5-10 % of a node's CPU at 1,000 single sends a second (docs/benchmarks.md, session 39).
+// request and per live-feed write, 8-11 % of a node's CPU at 1,000 single sends a second (docs/benchmarks.md, session 39).
 // "Unsafe" only where socket completions run on the epoll thread (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, not set here).
 builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
 builder.Services.AddSingleton(tokens);
