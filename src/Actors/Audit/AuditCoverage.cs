@@ -12,9 +12,20 @@ public sealed class AuditCoverage
     private readonly Dictionary<string, List<(long From, long To)>> _recorded = new(StringComparer.Ordinal);
     // Entries about messages written before entries named their events: what those recorded cannot be told.
     private bool _predatesSources;
+    // The same for the Secretariat's directory: key changes it recorded before its entries named its events.
+    private bool _directoryPredatesSources;
+
+    /// <summary>The journal of the Secretariat's directory (<c>DirectoryActor.PersistenceId</c>).</summary>
+    public const string DirectoryJournal = "directory";
 
     private static readonly HashSet<string> MessageKinds =
         [AuditKinds.MessageSent, AuditKinds.MessageDelivered, AuditKinds.MessageReceived, AuditKinds.MessageRead];
+
+    // Kinds the directory records. Other actors record them too, without a source (a bureau's enrolment, the directory's
+    // copy on each node), but only after the directory's own entry for the same change: one of them ahead of any entry
+    // naming the directory's events was written by a version whose directory named none.
+    private static readonly HashSet<string> DirectoryKinds =
+        [AuditKinds.KeyEnrolled, AuditKinds.KeyRotated, AuditKinds.BureauApproved, AuditKinds.KeyEnrolmentRefused];
 
     public void Add(AuditEntry entry)
     {
@@ -22,6 +33,8 @@ public sealed class AuditCoverage
             Add(source);
         else if (MessageKinds.Contains(entry.Kind))
             _predatesSources = true;
+        else if (DirectoryKinds.Contains(entry.Kind) && !_recorded.ContainsKey(DirectoryJournal))
+            _directoryPredatesSources = true;
     }
 
     public void Add(AuditSource source)
@@ -52,10 +65,11 @@ public sealed class AuditCoverage
     public IReadOnlyList<(long From, long To)> Unrecorded(string persistenceId, long upTo)
     {
         _recorded.TryGetValue(persistenceId, out var ranges);
+        var predates = _predatesSources || (persistenceId == DirectoryJournal && _directoryPredatesSources);
         if (ranges is not { Count: > 0 })
-            return _predatesSources || upTo < 1 ? [] : [(1, upTo)];
+            return predates || upTo < 1 ? [] : [(1, upTo)];
         // A log from before entries named their events: what came before the first that does was recorded without.
-        var next = _predatesSources ? ranges[0].From : 1;
+        var next = predates ? ranges[0].From : 1;
         var gaps = new List<(long, long)>();
         foreach (var (from, to) in ranges)
         {

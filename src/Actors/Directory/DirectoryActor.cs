@@ -1,3 +1,4 @@
+using ActorNet.Actors.Audit;
 using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
@@ -26,6 +27,8 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
     private readonly bool _autoEnrol;
     private readonly IActorRef _audit;
     private DirectoryState _state = DirectoryState.Empty;
+    // The last of the directory's journal events that an audit entry records (see NextAuditSource).
+    private long _auditedUpTo;
 
     /// <param name="signer">Signs each approved key version: this GS node's certificate, or unsigned on an --insecure network.</param>
     /// <param name="autoEnrol">Approve new bureaus at once, without an operator (<c>--auto-enrol</c>, development only).</param>
@@ -45,12 +48,22 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
             if (offer.Snapshot is DirectoryQueries.DirectoryView view)
                 _state = view.Entries.SelectMany(DirectoryState.EventsOf).Aggregate(_state, (state, e) => state.Apply(e));
         });
-        Recover<RecoveryCompleted>(_ => _log.Info("Directory recovered with {BureauCount} bureaus; entries signed by {Signer}", _state.Bureaus.Count, _signer.Describe()));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _log.Info("Directory recovered with {BureauCount} bureaus; entries signed by {Signer}", _state.Bureaus.Count, _signer.Describe());
+            // Key changes and approvals the node died before recording in the audit log are recorded now (on a journal of
+            // this node's own: GS nodes sharing one hand the directory between them, as they do the Secretariat's outbox).
+            _auditedUpTo = LastSequenceNr;
+            UnrecordedEventsReader.Ask(Context, _audit, BureauCode.Secretariat, PersistenceId, LastSequenceNr);
+        });
 
         Command<ClusterEvent.IClusterDomainEvent>(OnClusterEvent);
         Command<DirectoryCommands.Enrol>(OnEnrol);
         Command<DirectoryCommands.Approve>(OnApprove);
         Command<DirectoryQueries.GetDirectory>(_ => Sender.Tell(View()));
+        Command<AuditQueries.UnrecordedEvents>(unrecorded => UnrecordedEventsReader.ReadAll(Context, Journal, unrecorded));
+        Command<UnrecordedEventsReader.Unrecorded>(e => UnrecordedEventsReader.Record(_audit, RecordsFor(e.SequenceNr, e.Event)));
+        Command<UnrecordedEventsReader.RangeRead>(range => _audit.Tell(UnrecordedEventsReader.RangeRecord(range)));
         Command<Repush>(_ => PushToReplicas());
         Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Directory snapshot failed"));
@@ -101,6 +114,7 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
             events.Add(new DirectoryEvents.BureauApproved(c.Bureau, now, c.Bureau.IsSecretariat ? "secretariat" : "auto-enrol"));
         PersistListing(c.Bureau, events, () =>
         {
+            var source = NextAuditSource();
             if (decision.Events.Count > 0)
             {
                 var what = decision.IsRotation
@@ -108,11 +122,11 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
                     : $"enrolled key version {c.Keys.Version} ({c.Keys.Fingerprint}) from {c.NodeAddress}: {(approve ? "approved at once" : _state.IsApproved(c.Bureau) ? "approved" : "pending approval")}";
                 _log.Info("Bureau {Bureau} " + (decision.IsRotation ? "rotated to key version {KeyVersion} ({Fingerprint})" : "enrolled key version {KeyVersion} ({Fingerprint})"),
                     c.Bureau, c.Keys.Version, c.Keys.Fingerprint);
-                _audit.Tell(new AuditCommands.Record(decision.IsRotation ? AuditKinds.KeyRotated : AuditKinds.KeyEnrolled, null, c.Bureau.Value, what));
+                _audit.Tell(new AuditCommands.Record(decision.IsRotation ? AuditKinds.KeyRotated : AuditKinds.KeyEnrolled, null, c.Bureau.Value, what, Source: source));
             }
             if (approve)
                 _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, c.Bureau.Value,
-                    c.Bureau.IsSecretariat ? "the Secretariat's own keys" : "approved at once: GS runs --auto-enrol (development only)"));
+                    c.Bureau.IsSecretariat ? "the Secretariat's own keys" : "approved at once: GS runs --auto-enrol (development only)", Source: source));
             sender.Tell(new DirectoryCommands.Enrolled(c.Bureau, _state.Bureaus[c.Bureau].EnrolledAt, c.Keys.Version));
         });
     }
@@ -135,7 +149,8 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         {
             var listing = _state.Bureaus[c.Bureau];
             _log.Info("Bureau {Bureau} approved by {By}: key fingerprint {Fingerprint}", c.Bureau, c.By, listing.Fingerprint);
-            _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, c.Bureau.Value, $"approved by {c.By}: key version {listing.LatestKeys?.Version} ({listing.Fingerprint})"));
+            _audit.Tell(new AuditCommands.Record(AuditKinds.BureauApproved, null, c.Bureau.Value, $"approved by {c.By}: key version {listing.LatestKeys?.Version} ({listing.Fingerprint})",
+                Source: NextAuditSource()));
             sender.Tell(new DirectoryCommands.Approved(c.Bureau, listing.ApprovedAt!.Value, false, listing.Fingerprint));
         });
     }
@@ -187,6 +202,7 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
             if (ev is DirectoryEvents.BureauSeen seen)
             {
                 _log.Info("Bureau {Bureau} is {Presence}", seen.Bureau, seen.Online ? "online" : "offline");
+                _audit.Tell(PresenceRecord(seen, NextAuditSource()));
                 // A member hosting many bureaus brings them all at once: one push for the lot.
                 if (ReferenceEquals(ev, events[^1]))
                     PushToReplicas();
@@ -194,6 +210,39 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
                     SaveSnapshot(_state.ToView(_presence.Online, now));
             }
         });
+    }
+
+    /// <summary>
+    /// The journal events the entries of the events just written record: those since the last entry's, so that the listings
+    /// and endorsements that make no entry of their own are named by the entry of the change they came with.
+    /// </summary>
+    private AuditSource NextAuditSource()
+    {
+        var source = new AuditSource(PersistenceId, Math.Min(_auditedUpTo + 1, LastSequenceNr), LastSequenceNr);
+        _auditedUpTo = LastSequenceNr;
+        return source;
+    }
+
+    private static AuditCommands.Record PresenceRecord(DirectoryEvents.BureauSeen seen, AuditSource source) => seen.Online
+        ? new(AuditKinds.BureauOnline, null, seen.Bureau.Value, $"{seen.Bureau} has a reachable node in the network", Source: source)
+        : new(AuditKinds.BureauOffline, null, seen.Bureau.Value, $"{seen.Bureau} has no reachable node in the network (it left, or cannot be reached)", Source: source);
+
+    /// <summary>
+    /// The entries for an event the node wrote and died before recording. Said from the event alone: the node the keys came
+    /// from and whether the bureau was approved by then are not in it.
+    /// </summary>
+    private IReadOnlyList<AuditCommands.Record> RecordsFor(long sequenceNr, object @event)
+    {
+        var source = AuditSource.Of(PersistenceId, sequenceNr);
+        return @event switch
+        {
+            DirectoryEvents.BureauEnrolled { Keys: { } keys } e => [keys.Version > 1
+                ? new AuditCommands.Record(AuditKinds.KeyRotated, null, e.Bureau.Value, $"rotated to key version {keys.Version} ({keys.Fingerprint})", Source: source)
+                : new AuditCommands.Record(AuditKinds.KeyEnrolled, null, e.Bureau.Value, $"enrolled key version {keys.Version} ({keys.Fingerprint})", Source: source)],
+            DirectoryEvents.BureauApproved a => [new AuditCommands.Record(AuditKinds.BureauApproved, null, a.Bureau.Value, $"approved by {a.By}", Source: source)],
+            DirectoryEvents.BureauSeen seen => [PresenceRecord(seen, source)],
+            _ => [],
+        };
     }
 
     private DirectoryQueries.DirectoryView View() => _state.ToView(_presence.Online, DateTimeOffset.UtcNow);

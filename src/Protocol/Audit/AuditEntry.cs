@@ -21,6 +21,10 @@ public static class AuditKinds
     /// <summary>Keys found in use at start whose making or rotation has no entry this node confirmed writing.</summary>
     public const string KeyInUse = "key-in-use";
     public const string BureauApproved = "bureau-approved";
+    /// <summary>The Secretariat's directory saw a bureau gain a reachable node (GS's log).</summary>
+    public const string BureauOnline = "bureau-online";
+    /// <summary>The Secretariat's directory saw a bureau's last reachable node leave or become unreachable (GS's log).</summary>
+    public const string BureauOffline = "bureau-offline";
     public const string DirectoryEntryRefused = "directory-entry-refused";
     public const string NoticeRequested = "notice-requested";
     public const string NoticeReviewed = "notice-reviewed";

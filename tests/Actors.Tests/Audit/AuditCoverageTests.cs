@@ -63,4 +63,29 @@ public class AuditCoverageTests
         coverage.Add(Entry(AuditKinds.MessageSent, new AuditSource("outbox-FR", 501, 510)));
         Assert.Equal([(511L, 520L)], coverage.Unrecorded("outbox-FR", 520));
     }
+
+    [Fact]
+    public void A_log_whose_directory_entries_named_no_events_asks_the_directory_nothing_of_what_came_before()
+    {
+        var coverage = new AuditCoverage();
+        coverage.Add(Entry(AuditKinds.NodeStarted, null));
+        coverage.Add(Entry(AuditKinds.KeyEnrolled, null)); // the directory's, written by an earlier version
+        Assert.Empty(coverage.Unrecorded("directory", 40));
+        Assert.Equal([(1L, 3L)], coverage.Unrecorded("outbox-GS", 3)); // message journals are not concerned
+
+        coverage.Add(Entry(AuditKinds.BureauOnline, new AuditSource("directory", 41, 42)));
+        Assert.Equal([(43L, 45L)], coverage.Unrecorded("directory", 45));
+    }
+
+    [Fact]
+    public void Key_entries_without_events_after_the_directorys_first_named_one_change_nothing()
+    {
+        var coverage = new AuditCoverage();
+        // A new GS node: the directory's entry for its own enrolment, then the node's enrolment actor's, which names none.
+        coverage.Add(Entry(AuditKinds.KeyEnrolled, new AuditSource("directory", 2, 3)));
+        coverage.Add(Entry(AuditKinds.KeyEnrolled, null));
+        coverage.Add(Entry(AuditKinds.BureauApproved, null));
+
+        Assert.Equal([(1L, 1L), (4L, 5L)], coverage.Unrecorded("directory", 5));
+    }
 }
