@@ -114,7 +114,8 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
             events.Add(new DirectoryEvents.BureauApproved(c.Bureau, now, c.Bureau.IsSecretariat ? "secretariat" : "auto-enrol"));
         PersistListing(c.Bureau, events, () =>
         {
-            var source = NextAuditSource();
+            // Taken only when an entry is made: the events of a write without one are named by the next entry's range.
+            var source = decision.Events.Count > 0 || approve ? NextAuditSource() : null;
             if (decision.Events.Count > 0)
             {
                 var what = decision.IsRotation
