@@ -73,7 +73,7 @@ var machine = new Machine();
 var report = new Report();
 var work = Directory.CreateTempSubdirectory("actornet-bench-").FullName;
 var failed = false;
-Console.Error.WriteLine($"ActorNet bench: {string.Join(", ", scenarios)}; load {machine.LoadBefore}; work dir {work}");
+Console.Error.WriteLine($"ActorNet bench: {string.Join(", ", scenarios)}; load {machine.LoadBefore}; machine speed {Report.Format(machine.CpuSpeedBefore)} ({Machine.CpuSpeedUnit}); work dir {work}");
 try
 {
     foreach (var scenario in scenarios)
@@ -117,6 +117,7 @@ finally
 }
 
 machine.LoadAfter = Machine.LoadAverage();
+machine.CpuSpeedAfter = Machine.MeasureCpuSpeed();
 var command = "ActorNet.Bench " + string.Join(' ', args);
 Console.WriteLine(report.Markdown(machine));
 if (json is not null)

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -39,6 +41,7 @@ public sealed class Report
         var s = new StringBuilder();
         s.AppendLine($"Date: {machine.Date:yyyy-MM-dd HH:mm} UTC; {machine.Cores} cores, {machine.CpuModel}; {machine.MemoryGiB:0.0} GiB; .NET {machine.Runtime}");
         s.AppendLine($"Load average before: {machine.LoadBefore}; after: {machine.LoadAfter}");
+        s.AppendLine($"Machine speed ({Machine.CpuSpeedUnit}): {Format(machine.CpuSpeedBefore)} before, {(machine.CpuSpeedAfter is { } after ? Format(after) : "–")} after");
         s.AppendLine();
         s.AppendLine("| scenario | metric | value | goal | result |");
         s.AppendLine("| --- | --- | ---: | --- | --- |");
@@ -79,6 +82,34 @@ public sealed class Machine
     /// <summary>Which node ran (run.sh's ACTORNET_BENCH_NODE) and the runtime's code settings it inherited from the bench.</summary>
     public string NodeForm { get; } = DescribeNodeForm();
     public string? LoadAfter { get; set; }
+
+    /// <summary>
+    /// How fast one core of this machine is right now (<see cref="CpuSpeedUnit"/>): its speed drifts by a third within
+    /// minutes (docs/benchmarks.md, "Machine"), and a figure means little without the speed it was taken at.
+    /// </summary>
+    public double CpuSpeedBefore { get; } = MeasureCpuSpeed();
+    public double? CpuSpeedAfter { get; set; }
+
+    public const string CpuSpeedUnit = "P-256 signature checks a second on one core, .NET's ECDsa, over 1 s";
+
+    /// <summary>Checks one ECDSA P-256 signature again and again for a second: the costliest step of a single send at its recipient.</summary>
+    public static double MeasureCpuSpeed()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var hash = SHA256.HashData("ActorNet machine speed"u8);
+        var signature = key.SignHash(hash);
+        for (var i = 0; i < 200; i++) // warm-up: code compiled, OpenSSL's tables in cache
+            key.VerifyHash(hash, signature);
+        var checks = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            for (var i = 0; i < 100; i++)
+                if (key.VerifyHash(hash, signature))
+                    checks++;
+        }
+        return checks / clock.Elapsed.TotalSeconds;
+    }
 
     public static string LoadAverage()
     {

@@ -92,6 +92,7 @@ public static class Comparison
         Spread? Peer(string system, Row row) => peerSpreads.GetValueOrDefault((system, row.Peer, row.PeerMetric));
 
         var ourRounds = perFile.Where(file => file.Any(m => m.Scenario.StartsWith("messaging", StringComparison.Ordinal))).ToList();
+        var ourRoundFiles = files.Where((_, i) => perFile[i].Any(m => m.Scenario.StartsWith("messaging", StringComparison.Ordinal))).ToList();
         var rounds = ourRounds.Count;
         var s = new StringBuilder();
         if (rounds > 1)
@@ -122,8 +123,8 @@ public static class Comparison
             s.AppendLine();
             s.AppendLine("Round by round (ActorNet, then RabbitMQ classic right after it):");
             s.AppendLine();
-            s.AppendLine("| round | throughput, msg/s: ours / RabbitMQ classic | p99 ms (< 10) | fan-out ms: ours / RabbitMQ classic | goals met |");
-            s.AppendLine("| --- | --- | --- | --- | --- |");
+            s.AppendLine("| round | throughput, msg/s: ours / RabbitMQ classic | p99 ms (< 10) | fan-out ms: ours / RabbitMQ classic | goals met | machine speed before / after |");
+            s.AppendLine("| --- | --- | --- | --- | --- | --- |");
             for (var i = 0; i < Math.Min(runs.Count, ourRounds.Count); i++)
             {
                 var (throughput, p99, fanout) = (InFile(ourRounds[i], Throughput.Ours), InFile(ourRounds[i], P99.Ours), InFile(ourRounds[i], Fanout.Ours));
@@ -131,8 +132,10 @@ public static class Comparison
                 bool? Met(double? o, double? bar, Func<double, double, bool> met) => o is null || bar is null ? null : met(o.Value, bar.Value);
                 var verdicts = new[] { Met(throughput, rabbitThroughput, (o, r) => o >= r), Met(p99, 10, (o, r) => o < r), Met(fanout, rabbitFanout, (o, r) => o < r) };
                 s.AppendLine($"| {i + 1} | {Cell(throughput)} / {Cell(rabbitThroughput)} | {Cell(p99)} | {Cell(fanout)} / {Cell(rabbitFanout)} | " +
-                             $"{verdicts.Count(v => v == true)} of {verdicts.Count(v => v is not null)} |");
+                             $"{verdicts.Count(v => v == true)} of {verdicts.Count(v => v is not null)} | {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedBefore"))} / {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedAfter"))} |");
             }
+            s.AppendLine();
+            s.AppendLine($"Machine speed: {Machine.CpuSpeedUnit}, measured by each round's bench before and after it.");
         }
         Console.WriteLine(s.ToString());
         return 0;
@@ -142,6 +145,10 @@ public static class Comparison
         ours is null || bar is null || double.IsNaN(ours.Value)
             ? $"- {name}: not measured (ours {Cell(ours)}, bar {Cell(bar)})"
             : $"- {name}: {(met(ours.Value, bar.Value) ? "MET" : "NOT MET")} (ours {Cell(ours)}, bar {Cell(bar)})";
+
+    /// <summary>A round's machine speed as its bench measured it (files from before it did have none).</summary>
+    private static double? MachineSpeed(JsonElement round, string which) =>
+        round.TryGetProperty("machine", out var machine) ? Number(machine, which) : null;
 
     private static string Cell(double? value) => value is { } v && !double.IsNaN(v) ? Report.Format(v) : "–";
 
