@@ -15,8 +15,7 @@ public sealed class AuditCoverage
     // The same for the Secretariat's directory: key changes it recorded before its entries named its events.
     private bool _directoryPredatesSources;
 
-    /// <summary>The journal of the Secretariat's directory (<c>DirectoryActor.PersistenceId</c>).</summary>
-    public const string DirectoryJournal = "directory";
+    private const string DirectoryJournal = Directory.DirectoryActor.JournalId;
 
     private static readonly HashSet<string> MessageKinds =
         [AuditKinds.MessageSent, AuditKinds.MessageDelivered, AuditKinds.MessageReceived, AuditKinds.MessageRead];

@@ -71,7 +71,10 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Deleting directory events up to the snapshot failed"));
     }
 
-    public override string PersistenceId => "directory";
+    /// <summary>The directory's journal (its persistence id), which the audit log's coverage names too.</summary>
+    public const string JournalId = "directory";
+
+    public override string PersistenceId => JournalId;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
