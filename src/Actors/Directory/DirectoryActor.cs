@@ -3,6 +3,7 @@ using ActorNet.Actors.Cluster;
 using ActorNet.Protocol;
 using ActorNet.Protocol.Audit;
 using ActorNet.Protocol.Directory;
+using ActorNet.Protocol.Sealing;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -121,9 +122,9 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
             var source = decision.Events.Count > 0 || approve ? NextAuditSource() : null;
             if (decision.Events.Count > 0)
             {
-                var what = decision.IsRotation
-                    ? $"rotated to key version {c.Keys.Version} ({c.Keys.Fingerprint}), proved by version {c.Keys.Version - 1}"
-                    : $"enrolled key version {c.Keys.Version} ({c.Keys.Fingerprint}) from {c.NodeAddress}: {(approve ? "approved at once" : _state.IsApproved(c.Bureau) ? "approved" : "pending approval")}";
+                var what = KeyChange(c.Keys, decision.IsRotation) + (decision.IsRotation
+                    ? $", proved by version {c.Keys.Version - 1}"
+                    : $" from {c.NodeAddress}: {(approve ? "approved at once" : _state.IsApproved(c.Bureau) ? "approved" : "pending approval")}");
                 _log.Info("Bureau {Bureau} " + (decision.IsRotation ? "rotated to key version {KeyVersion} ({Fingerprint})" : "enrolled key version {KeyVersion} ({Fingerprint})"),
                     c.Bureau, c.Keys.Version, c.Keys.Fingerprint);
                 _audit.Tell(new AuditCommands.Record(decision.IsRotation ? AuditKinds.KeyRotated : AuditKinds.KeyEnrolled, null, c.Bureau.Value, what, Source: source));
@@ -227,6 +228,10 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         return source;
     }
 
+    /// <summary>A key change in the words of its audit entry, as written and as recorded again after a restart.</summary>
+    private static string KeyChange(BureauPublicKeys keys, bool rotation) =>
+        $"{(rotation ? "rotated to" : "enrolled")} key version {keys.Version} ({keys.Fingerprint})";
+
     private static AuditCommands.Record PresenceRecord(DirectoryEvents.BureauSeen seen, AuditSource source) => seen.Online
         ? new(AuditKinds.BureauOnline, null, seen.Bureau.Value, $"{seen.Bureau} has a reachable node in the network", Source: source)
         : new(AuditKinds.BureauOffline, null, seen.Bureau.Value, $"{seen.Bureau} has no reachable node in the network (it left, or cannot be reached)", Source: source);
@@ -240,9 +245,8 @@ public sealed class DirectoryActor : ReceivePersistentActor, IWithTimers
         var source = AuditSource.Of(PersistenceId, sequenceNr);
         return @event switch
         {
-            DirectoryEvents.BureauEnrolled { Keys: { } keys } e => [keys.Version > 1
-                ? new AuditCommands.Record(AuditKinds.KeyRotated, null, e.Bureau.Value, $"rotated to key version {keys.Version} ({keys.Fingerprint})", Source: source)
-                : new AuditCommands.Record(AuditKinds.KeyEnrolled, null, e.Bureau.Value, $"enrolled key version {keys.Version} ({keys.Fingerprint})", Source: source)],
+            DirectoryEvents.BureauEnrolled { Keys: { } keys } e => [new AuditCommands.Record(keys.Version > 1 ? AuditKinds.KeyRotated : AuditKinds.KeyEnrolled,
+                null, e.Bureau.Value, KeyChange(keys, keys.Version > 1), Source: source)],
             DirectoryEvents.BureauApproved a => [new AuditCommands.Record(AuditKinds.BureauApproved, null, a.Bureau.Value, $"approved by {a.By}", Source: source)],
             DirectoryEvents.BureauSeen seen => [PresenceRecord(seen, source)],
             _ => [],

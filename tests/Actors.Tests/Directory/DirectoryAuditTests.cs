@@ -21,21 +21,15 @@ public sealed class DirectoryAuditTests()
 {
     private static readonly BureauCode FR = new("FR"), US = new("US");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-    private readonly List<BureauKeyRing> _rings = [];
+    private readonly KeyRings _rings = new();
 
     void IDisposable.Dispose()
     {
-        foreach (var ring in _rings)
-            ring.Dispose();
+        _rings.Dispose();
         Dispose();
     }
 
-    private BureauKeyRing Ring()
-    {
-        var ring = BureauKeyRing.Create();
-        _rings.Add(ring);
-        return ring;
-    }
+    private BureauKeyRing Ring() => _rings.New();
 
     private async Task<IReadOnlyList<AuditEntry>> EntriesAsync(IActorRef audit) =>
         (await audit.Ask<AuditQueries.Entries>(new AuditQueries.GetEntries(0, 1000), Bound)).Items;
@@ -49,7 +43,7 @@ public sealed class DirectoryAuditTests()
         await directory.Ask<DirectoryCommands.Enrolled>(new DirectoryCommands.Enrol(FR, "akka.tcp://actornet@fr:4053", null, fr.PublicKeys(FR)), Bound);
         await directory.Ask<DirectoryCommands.Approved>(new DirectoryCommands.Approve(FR, "token-7"), Bound);
         var next = fr.Rotate();
-        _rings.Add(next);
+        _rings.Keep(next);
         await directory.Ask<DirectoryCommands.Enrolled>(new DirectoryCommands.Enrol(FR, "akka.tcp://actornet@fr:4053", null, next.PublicKeys(FR),
             KeyRotation.Prove(fr, next.PublicKeys(FR))), Bound);
         // What the lost log was told names the directory's events: the endorsements that came with each change included.

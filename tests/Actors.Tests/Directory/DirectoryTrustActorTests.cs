@@ -22,7 +22,7 @@ public sealed class DirectoryTrustActorTests : TestKit, IDisposable
     private readonly NetworkCa _ca = NetworkCa.Create(DateTimeOffset.UtcNow);
     private readonly X509Certificate2 _caPublic;
     private readonly X509Certificate2 _gs;
-    private readonly List<BureauKeyRing> _rings = [];
+    private readonly KeyRings _rings = new();
 
     public DirectoryTrustActorTests() : base(ClusterTestConfig.Config)
     {
@@ -32,20 +32,14 @@ public sealed class DirectoryTrustActorTests : TestKit, IDisposable
 
     void IDisposable.Dispose()
     {
-        foreach (var ring in _rings)
-            ring.Dispose();
+        _rings.Dispose();
         _gs.Dispose();
         _caPublic.Dispose();
         _ca.Dispose();
         Dispose();
     }
 
-    private BureauKeyRing Ring()
-    {
-        var ring = BureauKeyRing.Create();
-        _rings.Add(ring);
-        return ring;
-    }
+    private BureauKeyRing Ring() => _rings.New();
 
     private async Task<T> Answer<T>(IActorRef actor, object message) => await actor.Ask<T>(message, Bound);
 
@@ -96,7 +90,7 @@ public sealed class DirectoryTrustActorTests : TestKit, IDisposable
 
         // Someone else's version 3, signed by nobody FR ever listed, is refused.
         var impostor = Ring().Rotate().Rotate();
-        _rings.Add(impostor);
+        _rings.Keep(impostor);
         var refusal = await Answer<DirectoryCommands.EnrolmentRefused>(directory,
             new DirectoryCommands.Enrol(FR, "akka.tcp://actornet@evil:4053", null, new BureauPublicKeys(FR, 3, impostor.PublicKeys(FR).SigningKey, impostor.PublicKeys(FR).AgreementKey), new byte[64]));
         Assert.Contains("does not verify", refusal.Reason);
