@@ -42,6 +42,8 @@ public sealed class Report
         s.AppendLine($"Date: {machine.Date:yyyy-MM-dd HH:mm} UTC; {machine.Cores} cores, {machine.CpuModel}; {machine.MemoryGiB:0.0} GiB; .NET {machine.Runtime}");
         s.AppendLine($"Load average before: {machine.LoadBefore}; after: {machine.LoadAfter}");
         s.AppendLine($"Machine speed ({Machine.CpuSpeedUnit}): {Format(machine.CpuSpeedBefore)} before, {(machine.CpuSpeedAfter is { } after ? Format(after) : "–")} after");
+        if (machine.Damon is { } damon)
+            s.AppendLine($"Kernel memory monitor (DAMON): {damon}");
         s.AppendLine();
         s.AppendLine("| scenario | metric | value | goal | result |");
         s.AppendLine("| --- | --- | ---: | --- | --- |");
@@ -82,6 +84,8 @@ public sealed class Machine
     /// <summary>Which node ran (run.sh's ACTORNET_BENCH_NODE) and the runtime's code settings it inherited from the bench.</summary>
     public string NodeForm { get; } = DescribeNodeForm();
     public string? LoadAfter { get; set; }
+    /// <summary>Whether the kernel's DAMON monitor runs here (<see cref="KernelThreads.Damon"/>): it takes a core in bursts under load.</summary>
+    public string? Damon { get; } = KernelThreads.Damon();
 
     /// <summary>
     /// How fast one core of this machine is right now (<see cref="CpuSpeedUnit"/>): its speed drifts by a third within

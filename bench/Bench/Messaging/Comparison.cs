@@ -123,8 +123,8 @@ public static class Comparison
             s.AppendLine();
             s.AppendLine("Round by round (ActorNet, then RabbitMQ classic right after it):");
             s.AppendLine();
-            s.AppendLine("| round | throughput, msg/s: ours / RabbitMQ classic | p99 ms (< 10) | fan-out ms: ours / RabbitMQ classic | goals met | machine speed before / after |");
-            s.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            s.AppendLine("| round | throughput, msg/s: ours / RabbitMQ classic | p99 ms (< 10) | fan-out ms: ours / RabbitMQ classic | goals met | machine speed before / after | kernel threads' CPU in the latency run, ms |");
+            s.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
             for (var i = 0; i < Math.Min(runs.Count, ourRounds.Count); i++)
             {
                 var (throughput, p99, fanout) = (InFile(ourRounds[i], Throughput.Ours), InFile(ourRounds[i], P99.Ours), InFile(ourRounds[i], Fanout.Ours));
@@ -132,10 +132,12 @@ public static class Comparison
                 bool? Met(double? o, double? bar, Func<double, double, bool> met) => o is null || bar is null ? null : met(o.Value, bar.Value);
                 var verdicts = new[] { Met(throughput, rabbitThroughput, (o, r) => o >= r), Met(p99, 10, (o, r) => o < r), Met(fanout, rabbitFanout, (o, r) => o < r) };
                 s.AppendLine($"| {i + 1} | {Cell(throughput)} / {Cell(rabbitThroughput)} | {Cell(p99)} | {Cell(fanout)} / {Cell(rabbitFanout)} | " +
-                             $"{verdicts.Count(v => v == true)} of {verdicts.Count(v => v is not null)} | {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedBefore"))} / {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedAfter"))} |");
+                             $"{verdicts.Count(v => v == true)} of {verdicts.Count(v => v is not null)} | {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedBefore"))} / {Cell(MachineSpeed(ourRoundFiles[i], "cpuSpeedAfter"))} | {KernelCpu(ourRoundFiles[i])} |");
             }
             s.AppendLine();
-            s.AppendLine($"Machine speed: {Machine.CpuSpeedUnit}, measured by each round's bench before and after it.");
+            s.AppendLine($"Machine speed: {Machine.CpuSpeedUnit}, measured by each round's bench before and after it. Kernel threads: " +
+                         "the CPU the kernel's own threads took during the 20 s latency run, the busiest named (DAMON's kdamond here takes a core " +
+                         "for several milliseconds every ~540 ms under load, and the slow sends cluster on that cadence: docs/benchmarks.md, session 42).");
         }
         Console.WriteLine(s.ToString());
         return 0;
@@ -149,6 +151,17 @@ public static class Comparison
     /// <summary>A round's machine speed as its bench measured it (files from before it did have none).</summary>
     private static double? MachineSpeed(JsonElement round, string which) =>
         round.TryGetProperty("machine", out var machine) ? Number(machine, which) : null;
+
+    /// <summary>What the kernel's threads took during a round's latency run, in ms, the busiest named ("–" in files from before it was kept).</summary>
+    private static string KernelCpu(JsonElement round)
+    {
+        if (!round.TryGetProperty("details", out var details) || !details.TryGetProperty("messagingLatencyKernelCpuSeconds", out var kernel)
+            || kernel.ValueKind != JsonValueKind.Object)
+            return "–";
+        var threads = kernel.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.Number).Select(t => (t.Name, Ms: t.Value.GetDouble() * 1000)).ToList();
+        var total = (Number(details, "messagingLatencyKernelCpuTotalSeconds") ?? threads.Sum(t => t.Ms) / 1000) * 1000;
+        return threads.Count == 0 ? $"{total:0}" : $"{total:0} ({threads.MaxBy(t => t.Ms).Name} {threads.Max(t => t.Ms):0})";
+    }
 
     private static string Cell(double? value) => value is { } v && !double.IsNaN(v) ? Report.Format(v) : "–";
 
