@@ -5,7 +5,7 @@ namespace ActorNet.Bench.Infrastructure;
 /// <summary>
 /// CPU time the kernel's own threads take while a scenario runs. On this machine (a Firecracker guest) DAMON's monitor,
 /// <c>kdamond.0</c>, samples memory every 500 ms and under a busy run takes a core for several milliseconds each time: the
-/// latency run's slow sends came in clusters on exactly that cadence (docs/benchmarks.md, session 42). A p99 read without
+/// latency run's slow sends came in clusters on that cadence, ~530 ms (docs/benchmarks.md, session 42). A p99 read without
 /// this figure may be the kernel's, not ours.
 /// </summary>
 public static class KernelThreads
@@ -13,13 +13,12 @@ public static class KernelThreads
     private const int KernelThreadFlag = 0x00200000; // PF_KTHREAD in /proc/PID/stat's flags
 
     /// <summary>Each kernel thread's CPU so far (user + system, in seconds), by pid; empty where /proc cannot be read.</summary>
-    public static Dictionary<int, (string Name, double Seconds)> Snapshot(string proc = "/proc")
+    public static Dictionary<int, (string Name, double Seconds)> Snapshot()
     {
         var threads = new Dictionary<int, (string, double)>();
         IEnumerable<string> dirs;
-        try { dirs = Directory.EnumerateDirectories(proc); }
-        catch (IOException) { return threads; }
-        catch (UnauthorizedAccessException) { return threads; }
+        try { dirs = Directory.EnumerateDirectories("/proc"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return threads; }
         foreach (var dir in dirs)
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -67,8 +66,9 @@ public static class KernelThreads
             .ToList();
 
     /// <summary>Whether DAMON monitors this machine's memory, and how often it samples, as its sysfs admin interface says (null when it does not).</summary>
-    public static string? Damon(string admin = "/sys/kernel/mm/damon/admin/kdamonds")
+    public static string? Damon()
     {
+        const string admin = "/sys/kernel/mm/damon/admin/kdamonds";
         try
         {
             if (!Directory.Exists(admin))

@@ -137,7 +137,7 @@ public static class Comparison
             s.AppendLine();
             s.AppendLine($"Machine speed: {Machine.CpuSpeedUnit}, measured by each round's bench before and after it. Kernel threads: " +
                          "the CPU the kernel's own threads took during the 20 s latency run, the busiest named (DAMON's kdamond here takes a core " +
-                         "for several milliseconds every ~540 ms under load, and the slow sends cluster on that cadence: docs/benchmarks.md, session 42).");
+                         "for several milliseconds every ~530 ms under load, and the slow sends cluster on that cadence: docs/benchmarks.md, session 42).");
         }
         Console.WriteLine(s.ToString());
         return 0;
@@ -152,15 +152,15 @@ public static class Comparison
     private static double? MachineSpeed(JsonElement round, string which) =>
         round.TryGetProperty("machine", out var machine) ? Number(machine, which) : null;
 
-    /// <summary>What the kernel's threads took during a round's latency run, in ms, the busiest named ("–" in files from before it was kept).</summary>
+    /// <summary>What the kernel's threads took during a round's latency run, in ms, and the busiest ("–" in files from before it was kept).</summary>
     private static string KernelCpu(JsonElement round)
     {
-        if (!round.TryGetProperty("details", out var details) || !details.TryGetProperty("messagingLatencyKernelCpuSeconds", out var kernel)
-            || kernel.ValueKind != JsonValueKind.Object)
+        if (!round.TryGetProperty("details", out var details) || Number(details, "messagingLatencyKernelCpuTotalSeconds") is not { } total)
             return "–";
-        var threads = kernel.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.Number).Select(t => (t.Name, Ms: t.Value.GetDouble() * 1000)).ToList();
-        var total = (Number(details, "messagingLatencyKernelCpuTotalSeconds") ?? threads.Sum(t => t.Ms) / 1000) * 1000;
-        return threads.Count == 0 ? $"{total:0}" : $"{total:0} ({threads.MaxBy(t => t.Ms).Name} {threads.Max(t => t.Ms):0})";
+        var busiest = details.TryGetProperty("messagingLatencyKernelCpuSeconds", out var threads) && threads.ValueKind == JsonValueKind.Object
+            ? threads.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.Number).MaxBy(t => t.Value.GetDouble())
+            : default;
+        return busiest.Name is null ? $"{total * 1000:0}" : $"{total * 1000:0} ({busiest.Name} {busiest.Value.GetDouble() * 1000:0})";
     }
 
     private static string Cell(double? value) => value is { } v && !double.IsNaN(v) ? Report.Format(v) : "–";

@@ -122,11 +122,12 @@ public static class MessagingScenario
         report.Details["messagingLatencyCpuSeconds"] = cpu.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 2));
         report.Note($"messaging latency: CPU per 1,000 single sends at {o.Rate:N0} msg/s: " +
             string.Join(", ", cpu.Select(kv => $"{kv.Key} {kv.Value / count * 1000 * 1000:0} ms")));
-        // The kernel's own threads take the same two cores: DAMON's monitor here in bursts every ~540 ms (KernelThreads).
+        // The kernel's own threads take the same two cores (KernelThreads).
         var kernel = KernelThreads.Between(kernelBefore, KernelThreads.Snapshot());
-        report.Details["messagingLatencyKernelCpuTotalSeconds"] = Math.Round(kernel.Sum(t => t.Seconds), 2);
+        var kernelSeconds = kernel.Sum(t => t.Seconds);
+        report.Details["messagingLatencyKernelCpuTotalSeconds"] = Math.Round(kernelSeconds, 2);
         report.Details["messagingLatencyKernelCpuSeconds"] = kernel.Take(5).ToDictionary(t => t.Name, t => Math.Round(t.Seconds, 2)); // the busiest
-        report.Note($"messaging latency: the kernel's own threads meanwhile: {kernel.Sum(t => t.Seconds) * 1000:0} ms of CPU" +
+        report.Note($"messaging latency: the kernel's own threads meanwhile: {kernelSeconds * 1000:0} ms of CPU" +
             (kernel.Count > 0 ? $" ({string.Join(", ", kernel.Take(3).Select(t => $"{t.Name} {t.Seconds * 1000:0} ms"))})" : ""));
         var latencies = run.Latencies(lastOfAll: false);
         // For finding where a tail comes from: each message's send time (ms from the first), latency and send → 202, in send order.
