@@ -34,7 +34,7 @@ public sealed class SqliteJournalWriter : IDisposable
     private bool _stopped;
     private long _commits;
 
-    private sealed record Request(IReadOnlyList<SqliteJournalRow> Rows, long Bytes, TaskCompletionSource Done);
+    private sealed record Request(IReadOnlyList<SqliteJournalRow> Rows, long Bytes, Task? After, TaskCompletionSource Done);
 
     public SqliteJournalWriter(string connectionString)
     {
@@ -170,14 +170,19 @@ public sealed class SqliteJournalWriter : IDisposable
     /// journal's tell an actor). Handing them to the thread pool instead cost a thread's wake-up a commit, ~3 % of a sending
     /// node's CPU at 1,000 single sends a second (docs/benchmarks.md, session 37).
     /// </remarks>
-    public Task WriteAsync(IReadOnlyList<SqliteJournalRow> rows)
+    /// <param name="rows">The rows; none, to complete in turn after what was asked before without a commit of its own.</param>
+    /// <param name="after">
+    /// An earlier write these rows follow on from (the same actor's): if it failed, these are not written and fail too, so an
+    /// actor that writes again before it hears of a failure leaves no gap in its journal.
+    /// </param>
+    public Task WriteAsync(IReadOnlyList<SqliteJournalRow> rows, Task? after = null)
     {
         var done = new TaskCompletionSource();
         lock (_waiting)
         {
             if (_stopped)
                 return Task.FromException(new ObjectDisposedException(nameof(SqliteJournalWriter), "the journal's writer has stopped"));
-            _waiting.Enqueue(new Request(rows, rows.Sum(r => (long)r.Message.Length), done));
+            _waiting.Enqueue(new Request(rows, rows.Sum(r => (long)r.Message.Length), after, done));
             if (_idle)
                 Monitor.Pulse(_waiting);
         }
@@ -219,6 +224,24 @@ public sealed class SqliteJournalWriter : IDisposable
 
     private void Write(List<Request> batch)
     {
+        // What it followed on from is done by now: written before, or in this batch, which fails whole and is then tried one by one.
+        if (batch.Exists(r => r.After is { IsFaulted: true }))
+        {
+            foreach (var request in batch.ToList())
+                if (request.After is { IsFaulted: true })
+                {
+                    batch.Remove(request);
+                    request.Done.TrySetException(new InvalidOperationException("not written: an earlier write it follows on from failed"));
+                }
+            if (batch.Count == 0)
+                return;
+        }
+        if (batch.TrueForAll(r => r.Rows.Count == 0))
+        {
+            foreach (var request in batch)
+                request.Done.TrySetResult();
+            return;
+        }
         try
         {
             Commit(batch);

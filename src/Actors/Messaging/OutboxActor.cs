@@ -291,8 +291,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         var remaining = rows.Count;
         var firstRow = 0L;
         // Without holding commands back while the commit is awaited (PersistAll would): acknowledgements, queries and new
-        // posts go on meanwhile, and posts flushed then go to the journal together as soon as this write is done (Akka
-        // keeps one write of an actor in flight). Their sequences were reserved above, in order.
+        // posts go on meanwhile, and posts flushed then go to the journal at once on SQLite (SqliteWriteJournal lets an actor
+        // write again while it commits), or together once this write is done on PostgreSQL (Akka's journals keep one write
+        // of an actor in flight). Their sequences were reserved above, in order.
         PersistAllAsync(rows, row =>
         {
             if (remaining == rows.Count)

@@ -160,6 +160,74 @@ public sealed class SqliteWriteJournalTests
     }
 
     [Fact]
+    public async Task A_write_that_follows_on_from_a_failed_one_is_not_written_and_one_without_rows_completes_in_turn()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
+            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+
+        using var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
+        await writer.WriteAsync([Row("follow", 1)]).WaitAsync(Timeout);
+        Task duplicate = null!, second = null!, third = null!, other = null!, empty = null!;
+        await WhileLockedAsync(database, () =>
+        {
+            duplicate = writer.WriteAsync([Row("follow", 1)]);
+            second = writer.WriteAsync([Row("follow", 2)], after: duplicate);
+            third = writer.WriteAsync([Row("follow", 3)], after: second);
+            other = writer.WriteAsync([Row("other", 1)]);
+            empty = writer.WriteAsync([], after: other);
+            return [other, empty];
+        });
+        Assert.Contains("UNIQUE", (await Assert.ThrowsAsync<SqliteException>(() => duplicate.WaitAsync(Timeout))).Message);
+        Assert.Contains("earlier write", (await Assert.ThrowsAsync<InvalidOperationException>(() => second.WaitAsync(Timeout))).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => third.WaitAsync(Timeout));
+
+        await using var connection = new SqliteConnection(database.Storage.ConnectionString);
+        await connection.OpenAsync();
+        // No gap: what came after the failed write is not there; the other actor's write is.
+        Assert.Equal([1L], (await Rows(connection, "SELECT sequence_number FROM journal WHERE persistence_id = 'follow'")).Select(r => (long)r[0]));
+        Assert.Single(await Rows(connection, "SELECT sequence_number FROM journal WHERE persistence_id = 'other'"));
+    }
+
+    [Fact]
+    public async Task An_actor_may_write_again_before_its_commit_and_hears_of_each_event_in_turn()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
+        Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        var journal = Akka.Persistence.Persistence.Instance.Apply(running.System).JournalFor(null);
+        var actor = Inbox.Create(running.System);
+        var first = AuditLog.Next(null, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "detail"));
+        var second = AuditLog.Next(first, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m2", "US", "detail"));
+        IPersistentRepresentation Event(object entry, long sequence) =>
+            new Persistent(entry, sequence, "pipelined", string.Empty, false, ActorRefs.NoSender, "0123456789abcdef0123456789abcdef");
+
+        var received = new List<object>();
+        await using (var blocker = new SqliteConnection(database.Storage.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var holding = blocker.BeginTransaction(deferred: false);
+            // While nothing can commit, the actor may send its next write at once: it hears so for each (Akka's own journal
+            // would answer the first only after its commit, and the actor would hold the rest back until then).
+            journal.Tell(new WriteMessages([new AtomicWrite(Event(first, 1))], actor.Receiver, 7));
+            received.Add(await actor.ReceiveAsync(Timeout));
+            // A write left with no rows (its event has no wire format) is answered in its turn, after the one still in flight.
+            journal.Tell(new WriteMessages([new AtomicWrite(Event(new Unwritable(), 2))], actor.Receiver, 7));
+            received.Add(await actor.ReceiveAsync(Timeout));
+            journal.Tell(new WriteMessages([new AtomicWrite(Event(second, 3))], actor.Receiver, 7));
+            received.Add(await actor.ReceiveAsync(Timeout));
+            Assert.All(received, r => Assert.IsType<WriteMessagesSuccessful>(r));
+            await holding.RollbackAsync();
+        }
+        for (var i = 0; i < 3; i++)
+            received.Add(await actor.ReceiveAsync(Timeout));
+        Assert.Equal(1, Assert.IsType<WriteMessageSuccess>(received[3]).Persistent.SequenceNr);
+        Assert.Equal(2, Assert.IsType<WriteMessageRejected>(received[4]).Persistent.SequenceNr);
+        Assert.Equal(3, Assert.IsType<WriteMessageSuccess>(received[5]).Persistent.SequenceNr);
+        Assert.All(received.Skip(3), r => Assert.Equal(7, r switch { WriteMessageSuccess w => w.ActorInstanceId, WriteMessageRejected j => j.ActorInstanceId, _ => -1 }));
+    }
+
+    [Fact]
     public async Task An_event_that_cannot_be_serialised_is_rejected_and_its_actor_goes_on()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
