@@ -59,7 +59,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     /// </remarks>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (message is not WriteMessages write)
+        // Only in the journal's own behaviour: while the plugin makes its tables it has another (Initializing), which stashes
+        // every message until they exist and may retry. On SQLite that is done within PreStart today, but not by contract.
+        if (message is not WriteMessages write || receive.Method.Name != nameof(Receive))
             return base.AroundReceive(receive, message);
         Write(write);
         return true;
