@@ -225,17 +225,13 @@ public sealed class SqliteJournalWriter : IDisposable
     private void Write(List<Request> batch)
     {
         // What it followed on from is done by now: written before, or in this batch, which fails whole and is then tried one by one.
-        if (batch.Exists(r => r.After is { IsFaulted: true }))
+        batch.RemoveAll(r =>
         {
-            foreach (var request in batch.ToList())
-                if (request.After is { IsFaulted: true })
-                {
-                    batch.Remove(request);
-                    request.Done.TrySetException(new InvalidOperationException("not written: an earlier write it follows on from failed"));
-                }
-            if (batch.Count == 0)
-                return;
-        }
+            if (r.After is not { IsFaulted: true })
+                return false;
+            r.Done.TrySetException(new InvalidOperationException("not written: an earlier write it follows on from failed"));
+            return true;
+        });
         if (batch.TrueForAll(r => r.Rows.Count == 0))
         {
             foreach (var request in batch)

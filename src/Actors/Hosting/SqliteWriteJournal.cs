@@ -23,8 +23,6 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly string _writerUuid = Guid.NewGuid().ToString("N");
     // Per persistence id, its last write still in progress: a highest sequence number is read once it is done.
     private readonly Dictionary<string, Task> _writing = new(StringComparer.Ordinal);
-    // Per persistent actor, its last write and the actor's instance (a restarted actor's writes follow on from none of the old one's).
-    private readonly Dictionary<IActorRef, (Task Task, int Instance)> _latest = new();
 
     public SqliteWriteJournal(Config journalConfig) : base(journalConfig)
     {
@@ -69,17 +67,16 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     private void Write(WriteMessages write)
     {
-        var atomicWrites = write.Messages.OfType<AtomicWrite>().Count();
         Task written;
         Exception?[] rejected;
         try
         {
-            (written, rejected) = Submit(PreparePersistentBatch(write.Messages).ToList(), write.PersistentActor, write.ActorInstanceId);
+            (written, rejected) = Submit(PreparePersistentBatch(write.Messages).ToList());
         }
         catch (Exception e)
         {
             // As Akka's journal: a batch that cannot be prepared (an event adapter failing) is rejected whole, in its turn.
-            (written, rejected) = (Submit([], write.PersistentActor, write.ActorInstanceId).Written, Enumerable.Repeat(e, atomicWrites).ToArray());
+            (written, rejected) = (Submit([]).Written, Enumerable.Repeat(e, write.Messages.OfType<AtomicWrite>().Count()).ToArray());
         }
         write.PersistentActor.Tell(WriteMessagesSuccessful.Instance, Self);
         written.ContinueWith(t => Answer(write, t, rejected), CancellationToken.None,
@@ -110,12 +107,12 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
-        var (written, rejected) = Submit(messages as IReadOnlyList<AtomicWrite> ?? messages.ToList(), null, 0);
+        var (written, rejected) = Submit(messages as IReadOnlyList<AtomicWrite> ?? messages.ToList());
         return Rejections(written, rejected);
     }
 
     /// <summary>Hands the writes' rows to the writer; an event that cannot be serialised is rejected (its actor hears so) and the rest go on, as the plugin does.</summary>
-    private (Task Written, Exception?[] Rejected) Submit(IReadOnlyList<AtomicWrite> writes, IActorRef? actor, int instance)
+    private (Task Written, Exception?[] Rejected) Submit(IReadOnlyList<AtomicWrite> writes)
     {
         var created = DateTime.UtcNow.Ticks;
         var rejected = new Exception?[writes.Count];
@@ -134,19 +131,17 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                 rejected[i] = e;
             }
         }
-        var persistenceId = writes.Count > 0 ? writes[0].PersistenceId : null;
-        // An actor's writes follow on from its previous one still in flight, even one with no rows left: answered in their turn.
-        var previous = actor is not null && _latest.TryGetValue(actor, out var latest) && latest.Instance == instance && !latest.Task.IsCompleted
-            ? latest.Task : null;
-        var written = rows.Count == 0 && previous is null ? Task.CompletedTask : _writer.WriteAsync(rows, previous);
-        if (written.IsCompleted)
-            return (written, rejected);
-        if (actor is not null)
-            _latest[actor] = (written, instance);
-        if (persistenceId is not null)
-            _writing[persistenceId] = written;
+        // Through the writer even with no rows left, so that an actor hears of its writes in the order it made them; after its
+        // previous one still in flight, so that none is written once that failed. A restarted actor's first write finds
+        // the old one's done: its recovery waited for them (ReadHighestSequenceNrAsync).
+        if (writes.Count == 0)
+            return (_writer.WriteAsync([]), rejected);
+        var persistenceId = writes[0].PersistenceId;
+        var previous = _writing.TryGetValue(persistenceId, out var last) && !last.IsCompleted ? last : null;
+        var written = _writer.WriteAsync(rows, previous);
+        _writing[persistenceId] = written;
         var self = Self;
-        written.ContinueWith(_ => self.Tell(new Written(persistenceId, written, actor)), CancellationToken.None,
+        written.ContinueWith(_ => self.Tell(new Written(persistenceId, written)), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return (written, rejected);
     }
@@ -185,12 +180,10 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         if (message is not Written written)
             return base.ReceivePluginInternal(message);
-        if (written.PersistenceId is not null && _writing.TryGetValue(written.PersistenceId, out var latest) && latest == written.Task)
+        if (_writing.TryGetValue(written.PersistenceId, out var latest) && latest == written.Task)
             _writing.Remove(written.PersistenceId);
-        if (written.Actor is not null && _latest.TryGetValue(written.Actor, out var last) && last.Task == written.Task)
-            _latest.Remove(written.Actor);
         return true;
     }
 
-    private sealed record Written(string? PersistenceId, Task Task, IActorRef? Actor) : INoSerializationVerificationNeeded;
+    private sealed record Written(string PersistenceId, Task Task) : INoSerializationVerificationNeeded;
 }

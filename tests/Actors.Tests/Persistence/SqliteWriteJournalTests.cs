@@ -69,8 +69,7 @@ public sealed class SqliteWriteJournalTests
     public async Task Writes_waiting_for_the_database_go_in_one_commit_and_a_bad_one_fails_alone()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
-            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        await MakeTablesAsync(database);
 
         using var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
         // Another connection holds the database's write lock: the writer waits for it, and what arrives meanwhile waits too.
@@ -102,8 +101,7 @@ public sealed class SqliteWriteJournalTests
     public async Task Text_and_bytes_go_in_as_given_short_or_long_ascii_or_not()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
-            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        await MakeTablesAsync(database);
 
         // Past the writer's stack buffer for text (512 bytes) and well within it, with characters of two, three and four bytes.
         var longId = "bureau-Ελλάδα-" + string.Concat(Enumerable.Repeat("Ιντερπόλ-インターポール-🚓", 40));
@@ -130,8 +128,7 @@ public sealed class SqliteWriteJournalTests
     public async Task A_write_continued_on_the_writers_thread_may_stop_it()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
-            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        await MakeTablesAsync(database);
 
         var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
         // The continuation runs on the writer's thread, which must not wait for itself to end.
@@ -143,6 +140,13 @@ public sealed class SqliteWriteJournalTests
         await using var connection = new SqliteConnection(database.Storage.ConnectionString);
         await connection.OpenAsync();
         Assert.Equal([1L], (await Rows(connection, "SELECT sequence_number FROM journal WHERE persistence_id = 'stopping'")).Select(r => (long)r[0]));
+    }
+
+    /// <summary>Has the plugin make its tables in <paramref name="database"/>, through one write of a persistent actor.</summary>
+    private static async Task MakeTablesAsync(TestDatabase database)
+    {
+        await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
+        Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
     }
 
     /// <summary>Starts the writes while another connection holds the write lock, lets go, and waits for them to be committed.</summary>
@@ -163,8 +167,7 @@ public sealed class SqliteWriteJournalTests
     public async Task A_write_that_follows_on_from_a_failed_one_is_not_written_and_one_without_rows_completes_in_turn()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using (var running = await SqlPersistenceTests.StartAsync(database.Storage))
-            Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        await MakeTablesAsync(database);
 
         using var writer = new SqliteJournalWriter(database.Storage.ConnectionString);
         await writer.WriteAsync([Row("follow", 1)]).WaitAsync(Timeout);
