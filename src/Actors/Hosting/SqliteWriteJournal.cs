@@ -21,8 +21,9 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly string? _defaultSerializer;
     private readonly string _writerUuid = Guid.NewGuid().ToString("N");
-    // Per persistence id, its last write still in progress: a highest sequence number is read once it is done.
-    private readonly Dictionary<string, Task> _writing = new(StringComparer.Ordinal);
+    // Per persistence id, its last write and the actor instance that made it: a highest sequence number is read once it is
+    // done, and the same instance's next write follows on from it. Kept once it failed: that instance writes nothing more.
+    private readonly Dictionary<string, (Task Task, int? Instance)> _writing = new(StringComparer.Ordinal);
 
     public SqliteWriteJournal(Config journalConfig) : base(journalConfig)
     {
@@ -71,12 +72,12 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
         Exception?[] rejected;
         try
         {
-            (written, rejected) = Submit(PreparePersistentBatch(write.Messages).ToList());
+            (written, rejected) = Submit(PreparePersistentBatch(write.Messages).ToList(), write.ActorInstanceId);
         }
         catch (Exception e)
         {
             // As Akka's journal: a batch that cannot be prepared (an event adapter failing) is rejected whole, in its turn.
-            (written, rejected) = (Submit([]).Written, Enumerable.Repeat(e, write.Messages.OfType<AtomicWrite>().Count()).ToArray());
+            (written, rejected) = (Submit([], write.ActorInstanceId).Written, Enumerable.Repeat(e, write.Messages.OfType<AtomicWrite>().Count()).ToArray());
         }
         write.PersistentActor.Tell(WriteMessagesSuccessful.Instance, Self);
         written.ContinueWith(t => Answer(write, t, rejected), CancellationToken.None,
@@ -107,12 +108,12 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
-        var (written, rejected) = Submit(messages as IReadOnlyList<AtomicWrite> ?? messages.ToList());
+        var (written, rejected) = Submit(messages as IReadOnlyList<AtomicWrite> ?? messages.ToList(), instance: null);
         return Rejections(written, rejected);
     }
 
     /// <summary>Hands the writes' rows to the writer; an event that cannot be serialised is rejected (its actor hears so) and the rest go on, as the plugin does.</summary>
-    private (Task Written, Exception?[] Rejected) Submit(IReadOnlyList<AtomicWrite> writes)
+    private (Task Written, Exception?[] Rejected) Submit(IReadOnlyList<AtomicWrite> writes, int? instance)
     {
         var created = DateTime.UtcNow.Ticks;
         var rejected = new Exception?[writes.Count];
@@ -131,15 +132,15 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
                 rejected[i] = e;
             }
         }
-        // Through the writer even with no rows left, so that an actor hears of its writes in the order it made them; after its
-        // previous one still in flight, so that none is written once that failed. A restarted actor's first write finds
-        // the old one's done: its recovery waited for them (ReadHighestSequenceNrAsync).
+        // Through the writer even with no rows left, so that an actor hears of its writes in the order it made them; after the
+        // same actor instance's previous one, so that none is written once that failed, even if the actor told it before it
+        // heard so. A new instance (the actor restarted) follows on from none of the old one's: its recovery waited for them.
         if (writes.Count == 0)
             return (_writer.WriteAsync([]), rejected);
         var persistenceId = writes[0].PersistenceId;
-        var previous = _writing.TryGetValue(persistenceId, out var last) && !last.IsCompleted ? last : null;
+        var previous = instance is not null && _writing.TryGetValue(persistenceId, out var last) && last.Instance == instance ? last.Task : null;
         var written = _writer.WriteAsync(rows, previous);
-        _writing[persistenceId] = written;
+        _writing[persistenceId] = (written, instance);
         var self = Self;
         written.ContinueWith(_ => self.Tell(new Written(persistenceId, written)), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -172,7 +173,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
         if (_writing.TryGetValue(persistenceId, out var inProgress))
-            await inProgress.ContinueWith(_ => { }, TaskScheduler.Default); // done, whether it succeeded or not
+            await inProgress.Task.ContinueWith(_ => { }, TaskScheduler.Default); // done, whether it succeeded or not
         return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
     }
 
@@ -180,7 +181,8 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     {
         if (message is not Written written)
             return base.ReceivePluginInternal(message);
-        if (_writing.TryGetValue(written.PersistenceId, out var latest) && latest == written.Task)
+        // A failed write stays: its actor instance may still tell writes that must not be written.
+        if (_writing.TryGetValue(written.PersistenceId, out var latest) && latest.Task == written.Task && !written.Task.IsFaulted)
             _writing.Remove(written.PersistenceId);
         return true;
     }
