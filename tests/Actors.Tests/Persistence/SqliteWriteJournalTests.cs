@@ -149,6 +149,23 @@ public sealed class SqliteWriteJournalTests
         Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
     }
 
+    /// <summary>The journal of <paramref name="system"/>, once the plugin has made its tables (through one persistent actor's write).</summary>
+    private static async Task<IActorRef> JournalWithTablesAsync(ActorSystem system)
+    {
+        Assert.Equal(1, await system.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        return Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+    }
+
+    /// <summary>Two chained audit entries: events with a wire format, for writes told to the journal directly.</summary>
+    private static (AuditEntry First, AuditEntry Second) TwoEntries()
+    {
+        var first = AuditLog.Next(null, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "detail"));
+        return (first, AuditLog.Next(first, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m2", "US", "detail")));
+    }
+
+    private static IPersistentRepresentation Persisted(string persistenceId, object entry, long sequence) =>
+        new Persistent(entry, sequence, persistenceId, string.Empty, false, ActorRefs.NoSender, "0123456789abcdef0123456789abcdef");
+
     /// <summary>Starts the writes while another connection holds the write lock, lets go, and waits for them to be committed.</summary>
     private static async Task WhileLockedAsync(TestDatabase database, Func<List<Task>> start)
     {
@@ -197,13 +214,10 @@ public sealed class SqliteWriteJournalTests
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
-        Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
-        var journal = Akka.Persistence.Persistence.Instance.Apply(running.System).JournalFor(null);
+        var journal = await JournalWithTablesAsync(running.System);
         var actor = Inbox.Create(running.System);
-        var first = AuditLog.Next(null, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "detail"));
-        var second = AuditLog.Next(first, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m2", "US", "detail"));
-        IPersistentRepresentation Event(object entry, long sequence) =>
-            new Persistent(entry, sequence, "pipelined", string.Empty, false, ActorRefs.NoSender, "0123456789abcdef0123456789abcdef");
+        var (first, second) = TwoEntries();
+        IPersistentRepresentation Event(object entry, long sequence) => Persisted("pipelined", entry, sequence);
 
         var received = new List<object>();
         await using (var blocker = new SqliteConnection(database.Storage.ConnectionString))
@@ -235,15 +249,12 @@ public sealed class SqliteWriteJournalTests
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
-        Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
-        var journal = Akka.Persistence.Persistence.Instance.Apply(running.System).JournalFor(null);
+        var journal = await JournalWithTablesAsync(running.System);
         var actor = Inbox.Create(running.System);
-        var first = AuditLog.Next(null, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m1", "US", "detail"));
-        var second = AuditLog.Next(first, DateTimeOffset.UtcNow, new AuditCommands.Record(AuditKinds.MessageSent, "m2", "US", "detail"));
+        var (first, second) = TwoEntries();
         async Task<object> Written(int instance, object entry, long sequence)
         {
-            var persistent = new Persistent(entry, sequence, "failing", string.Empty, false, ActorRefs.NoSender, "0123456789abcdef0123456789abcdef");
-            journal.Tell(new WriteMessages([new AtomicWrite(persistent)], actor.Receiver, instance));
+            journal.Tell(new WriteMessages([new AtomicWrite(Persisted("failing", entry, sequence))], actor.Receiver, instance));
             Assert.IsType<WriteMessagesSuccessful>(await actor.ReceiveAsync(Timeout));
             return await actor.ReceiveAsync(Timeout);
         }
