@@ -146,14 +146,39 @@ public sealed class SqliteWriteJournalTests
     private static async Task MakeTablesAsync(TestDatabase database)
     {
         await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
-        Assert.Equal(1, await running.System.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
+        await MakeTablesAsync(running.System);
     }
 
-    /// <summary>The journal of <paramref name="system"/>, once the plugin has made its tables (through one persistent actor's write).</summary>
-    private static async Task<IActorRef> JournalWithTablesAsync(ActorSystem system)
-    {
+    private static async Task MakeTablesAsync(ActorSystem system) =>
         Assert.Equal(1, await system.ActorOf(Props.Create(() => new EntryWriter("tables"))).Ask<int>(new Write(1, 0), Timeout));
-        return Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+
+    /// <summary>A journal with its tables made, and an inbox to tell it writes from as a persistent actor would.</summary>
+    private sealed record DirectJournal(TestDatabase Database, SqlPersistenceTests.RunningSystem Running, IActorRef Journal, Inbox Actor) : IAsyncDisposable
+    {
+        public static async Task<DirectJournal> StartAsync()
+        {
+            var database = await TestDatabase.CreateAsync("sqlite");
+            SqlPersistenceTests.RunningSystem? running = null;
+            try
+            {
+                running = await SqlPersistenceTests.StartAsync(database.Storage);
+                await MakeTablesAsync(running.System);
+                return new DirectJournal(database, running, Akka.Persistence.Persistence.Instance.Apply(running.System).JournalFor(null), Inbox.Create(running.System));
+            }
+            catch
+            {
+                if (running is not null)
+                    await running.DisposeAsync();
+                await database.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Running.DisposeAsync();
+            await Database.DisposeAsync();
+        }
     }
 
     /// <summary>Two chained audit entries: events with a wire format, for writes told to the journal directly.</summary>
@@ -212,10 +237,8 @@ public sealed class SqliteWriteJournalTests
     [Fact]
     public async Task An_actor_may_write_again_before_its_commit_and_hears_of_each_event_in_turn()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
-        var journal = await JournalWithTablesAsync(running.System);
-        var actor = Inbox.Create(running.System);
+        await using var direct = await DirectJournal.StartAsync();
+        var (database, journal, actor) = (direct.Database, direct.Journal, direct.Actor);
         var (first, second) = TwoEntries();
         IPersistentRepresentation Event(object entry, long sequence) => Persisted("pipelined", entry, sequence);
 
@@ -247,10 +270,8 @@ public sealed class SqliteWriteJournalTests
     [Fact]
     public async Task A_write_told_after_the_same_actors_failed_commit_is_not_written_and_its_next_incarnation_writes_again()
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
-        await using var running = await SqlPersistenceTests.StartAsync(database.Storage);
-        var journal = await JournalWithTablesAsync(running.System);
-        var actor = Inbox.Create(running.System);
+        await using var direct = await DirectJournal.StartAsync();
+        var (database, journal, actor) = (direct.Database, direct.Journal, direct.Actor);
         var (first, second) = TwoEntries();
         async Task<object> Written(int instance, object entry, long sequence)
         {
