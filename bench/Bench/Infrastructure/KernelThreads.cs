@@ -65,9 +65,12 @@ public static class KernelThreads
             .OrderByDescending(t => t.Item2)
             .ToList();
 
-    /// <summary>What DAMON's monitors (<c>kdamond.N</c>) took of <paramref name="threads"/>, in seconds.</summary>
+    /// <summary>Whether a kernel thread of this name is one of DAMON's monitors (<c>kdamond.N</c>).</summary>
+    public static bool IsMonitor(string name) => name.StartsWith("kdamond.", StringComparison.Ordinal);
+
+    /// <summary>What DAMON's monitors took of <paramref name="threads"/>, in seconds.</summary>
     public static double MonitorSeconds(IEnumerable<(string Name, double Seconds)> threads) =>
-        threads.Where(t => t.Name.StartsWith("kdamond.", StringComparison.Ordinal)).Sum(t => t.Seconds);
+        threads.Where(t => IsMonitor(t.Name)).Sum(t => t.Seconds);
 
     /// <summary>Whether DAMON monitors this machine's memory, and how often it samples, as its sysfs admin interface says (null when it does not).</summary>
     public static string? Damon()

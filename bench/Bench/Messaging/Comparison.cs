@@ -164,7 +164,7 @@ public static class Comparison
             : default;
         var text = busiest.Name is null ? $"{total * 1000:0}" : $"{total * 1000:0} ({busiest.Name} {busiest.Value.GetDouble() * 1000:0})";
         // The monitor's own share where the run kept it (since session 46), also when another thread was busier.
-        return Number(details, "messagingLatencyKdamondCpuSeconds") is { } monitor && busiest.Name?.StartsWith("kdamond.", StringComparison.Ordinal) != true
+        return Number(details, "messagingLatencyKdamondCpuSeconds") is { } monitor && !(busiest.Name is { } name && KernelThreads.IsMonitor(name))
             ? $"{text}; kdamond {monitor * 1000:0}"
             : text;
     }
