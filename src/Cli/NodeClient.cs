@@ -46,8 +46,10 @@ public sealed class NodeClient : IDisposable
         return (await response.Content.ReadAsByteArrayAsync(timeout.Token), response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
     }
 
-    public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body) }, ct);
+    /// <param name="within">How long to wait for the answer: <see cref="RequestTimeout"/> unless the node itself waits longer
+    /// before it answers (a key rotation waits for GS).</param>
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct, TimeSpan? within = null) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body) }, ct, within ?? RequestTimeout);
 
     public Task<T> PutAsync<T>(string path, object? body, CancellationToken ct) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonBody(body) }, ct);
@@ -85,10 +87,11 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct, TimeSpan? within = null)
     {
-        using var timeout = Bounded(ct);
-        using var response = await ExchangeAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, ct);
+        var bound = within ?? RequestTimeout;
+        using var timeout = Bounded(ct, bound);
+        using var response = await ExchangeAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, ct, bound);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(Json, timeout.Token)
@@ -101,16 +104,16 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    private static CancellationTokenSource Bounded(CancellationToken ct)
+    private static CancellationTokenSource Bounded(CancellationToken ct, TimeSpan? within = null)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(RequestTimeout);
+        timeout.CancelAfter(within ?? RequestTimeout);
         return timeout;
     }
 
     /// <summary>Sends, and turns every way of failing into a NodeRefused or NodeUnreachable exception.</summary>
     private async Task<HttpResponseMessage> ExchangeAsync(
-        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken bounded, CancellationToken caller)
+        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken bounded, CancellationToken caller, TimeSpan? within = null)
     {
         HttpResponseMessage response;
         try
@@ -124,7 +127,7 @@ public sealed class NodeClient : IDisposable
         catch (OperationCanceledException ex) when (!caller.IsCancellationRequested)
         {
             throw new NodeUnreachableException(
-                $"The node at {Url} did not answer within {RequestTimeout.TotalSeconds:0} s", ex);
+                $"The node at {Url} did not answer within {(within ?? RequestTimeout).TotalSeconds:0} s", ex);
         }
         if (response.IsSuccessStatusCode)
             return response;

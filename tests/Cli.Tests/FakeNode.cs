@@ -43,6 +43,14 @@ public sealed class FakeNode : IAsyncDisposable
     public void Reply(string method, string path, int status, string json) =>
         routes[$"{method} {path}"] = context => WriteAsync(context, status, "application/json", json);
 
+    /// <summary>Answers as <see cref="Reply"/> does, but only after <paramref name="delay"/>: a node that waits before it answers.</summary>
+    public void ReplyAfter(TimeSpan delay, string method, string path, int status, string json) =>
+        routes[$"{method} {path}"] = async context =>
+        {
+            await Task.Delay(delay, stopping.Token);
+            await WriteAsync(context, status, "application/json", json);
+        };
+
     /// <summary>Answers with raw bytes, as a file download does.</summary>
     public void ReplyFile(string method, string path, string contentType, byte[] content) =>
         routes[$"{method} {path}"] = async context =>

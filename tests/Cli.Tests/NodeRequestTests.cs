@@ -194,6 +194,19 @@ public class NodeRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bureau_rotate_keys_waits_past_the_nodes_own_wait_for_GS_and_says_GS_has_not_listed_them_yet()
+    {
+        // The node waits up to 10 s for GS before it answers 202: the CLI's usual 10 s bound would cut that answer off.
+        node.ReplyAfter(NodeClient.RequestTimeout + TimeSpan.FromSeconds(1), "POST", "/api/bureau/rotate-keys", 202,
+            """{"code":"FR","keyVersion":2,"fingerprint":"new1","previousKeyVersion":1,"previousFingerprint":"old1","listed":false}""");
+
+        var run = await Run("bureau", "rotate-keys");
+
+        Assert.True(run.ExitCode == CliApp.Success, run.Stderr);
+        Assert.Equal("FR keys rotated from version 1 to 2: GS has not listed them yet; the node keeps enrolling them", run.StdoutLines[0]);
+    }
+
+    [Fact]
     public async Task Token_create_posts_the_role_and_prints_the_new_token()
     {
         node.Reply("POST", "/api/tokens", 201, """{"id":"tk1","role":"officer","token":"secret-value","createdAt":"2026-03-01T10:00:00Z"}""");

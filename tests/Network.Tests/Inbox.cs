@@ -63,6 +63,9 @@ public sealed class MessageStream(NodeProcess sender, string recipient, int clie
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
+                    // Unanswered only because the sender died: a live sender that did not answer is a failure of its own.
+                    if (e is TaskCanceledException && !sender.HasExited)
+                        throw new TimeoutException($"{subject}: {sender.Name} is running but did not answer within {sender.Http.Timeout.TotalSeconds:0} s", e);
                     lock (_accepted) Unanswered.Add(subject);
                     return;
                 }

@@ -24,7 +24,9 @@ public sealed class NodeProcess : IAsyncDisposable
         HttpPort = httpPort;
         if (httpPort is { } port)
         {
-            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            // Generous: the tests post thousands of requests at once on a 2-core machine shared with other test assemblies, and
+            // nothing retries a timed-out one. A bounded wait (Eventually) still ends on its own bound give or take one request.
+            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         }
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

@@ -148,8 +148,15 @@ public sealed class WireInjectionTests(ITestOutputHelper output) : Scenario(outp
             await rogue.Terminate().WaitAsync(AskBound);
         }
 
-        var audit = (await us.Http.GetFromJsonAsync<List<AuditEntry>>("/api/audit?limit=1000"))!;
-        foreach (var (id, reason) in attacks.Select(a => (a.Id, a.Reason)).Append(("garbage", "malformed")))
+        // A refusal reaches the audit log once it is persisted, which an answer does not wait for: wait for every one.
+        var refused = attacks.Select(a => (Id: a.Id, Reason: a.Reason)).Append((Id: "garbage", Reason: "malformed")).ToList();
+        List<AuditEntry> audit = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            audit = (await us.Http.GetFromJsonAsync<List<AuditEntry>>("/api/audit?limit=1000"))!;
+            return refused.All(r => audit.Any(e => e.Kind == AuditKinds.EnvelopeRefused && e.MessageId == r.Id));
+        }, Ready, "US's audit log to record every refusal", () => us.Output);
+        foreach (var (id, reason) in refused)
         {
             var refusal = Assert.Single(audit, e => e.Kind == AuditKinds.EnvelopeRefused && e.MessageId == id);
             Assert.Contains(reason, refusal.Detail);
