@@ -12,7 +12,9 @@ namespace ActorNet.Actors.Tests.Cluster;
 /// proxy warning (off) cried wolf at every start.
 /// </summary>
 public sealed class SingletonRoleWatchTests() : TestKit(ConfigurationFactory.ParseString(
-    "akka.loglevel = INFO\nakka.cluster.roles = [ncb, bureau-FR]").WithFallback(ClusterTestConfig.Config))
+    // A starved test process must not see its own two members unreachable (the default pause is 3 s).
+    "akka.loglevel = INFO\nakka.cluster.roles = [ncb, bureau-FR]\nakka.cluster.failure-detector.acceptable-heartbeat-pause = 10s")
+    .WithFallback(ClusterTestConfig.Config))
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);

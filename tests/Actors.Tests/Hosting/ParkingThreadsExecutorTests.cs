@@ -71,7 +71,7 @@ public sealed class ParkingThreadsExecutorTests : TestKit
     [Fact]
     public void Work_that_throws_is_reported_and_the_thread_goes_on()
     {
-        EventFilter.Exception<InvalidOperationException>().ExpectOne(() =>
+        EventFilter.Exception<InvalidOperationException>().ExpectOne(TimeSpan.FromSeconds(10), () =>
         {
             var executor = new ParkingThreadsExecutor("test-failing", 1, Sys.EventStream);
             try

@@ -197,7 +197,7 @@ public class InboxStateTests
     public void Ids_kept_as_guids_come_back_exactly_as_they_arrived_and_are_still_recognised()
     {
         var guid = Guid.CreateVersion7().ToString("N");
-        var upper = Guid.CreateVersion7().ToString("N").ToUpperInvariant(); // not as ToString("N") writes it: kept as given
+        var upper = "0193A1B2C3D47E5F8A9BCADBECFD0E1F"; // not as ToString("N") writes it: kept as given (letters in it, so it differs)
         var braces = Guid.CreateVersion7().ToString("B");
         var inbox = new InboxState();
         Deliver(inbox, Open, P(1, guid), P(2, upper), P(3, braces), P(4));

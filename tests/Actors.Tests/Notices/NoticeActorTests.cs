@@ -100,8 +100,8 @@ public sealed class NoticeActorTests : IAsyncLifetime
         var notice = Notice(id, OutboxFor(posts), copies.Ref, "notice-a");
 
         var request = Sealed(FR, Request(id, offence: "organising a political demonstration"), FR);
-        notice.Tell(request);
-        notice.Tell(request); // a redelivery is kept once
+        notice.Tell(request, ActorRefs.NoSender);
+        notice.Tell(request, ActorRefs.NoSender); // a redelivery is kept once
         Assert.Equal(request.Id, (await copies.ExpectMsgAsync<InboxEvents.Received>(Bound)).Id);
         var pending = await RecordOf(notice);
         Assert.Equal(NoticeStates.PendingReview, pending.State);
@@ -143,10 +143,10 @@ public sealed class NoticeActorTests : IAsyncLifetime
         var posts = _kit.CreateTestProbe();
         var copies = _kit.CreateTestProbe();
         var notice = Notice(id, OutboxFor(posts, answer: false), copies.Ref, "notice-b");
-        notice.Tell(Sealed(FR, Request(id), FR));
+        notice.Tell(Sealed(FR, Request(id), FR), ActorRefs.NoSender);
         await copies.ExpectMsgAsync<InboxEvents.Received>(Bound);
 
-        notice.Tell(new NoticeCommands.Review(id, true, "reviewer-1", "fine"));
+        notice.Tell(new NoticeCommands.Review(id, true, "reviewer-1", "fine"), ActorRefs.NoSender);
         var first = await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound);
         await StopAsync(notice); // the outbox never said it persisted the publication
 
@@ -174,7 +174,7 @@ public sealed class NoticeActorTests : IAsyncLifetime
 
         var noticeId = NoticeId.New();
         var notice = Notice(noticeId, OutboxFor(posts), copies.Ref, "notice-c");
-        notice.Tell(Sealed(FR, Request(noticeId), FR));
+        notice.Tell(Sealed(FR, Request(noticeId), FR), ActorRefs.NoSender);
         Assert.Equal(NoticeStates.Rejected,
             (await notice.Ask<NoticeCommands.Done>(new NoticeCommands.Review(noticeId, false, "reviewer-1", "Article 3"), Bound)).State);
         var rejection = await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound);
@@ -183,7 +183,7 @@ public sealed class NoticeActorTests : IAsyncLifetime
 
         var diffusionId = NoticeId.New();
         var diffusion = Notice(diffusionId, OutboxFor(posts), copies.Ref, "diffusion-c");
-        diffusion.Tell(Sealed(FR, Request(diffusionId, restrictedFrom: [], to: ["US"]), FR, US));
+        diffusion.Tell(Sealed(FR, Request(diffusionId, restrictedFrom: [], to: ["US"]), FR, US), ActorRefs.NoSender);
         await _kit.AwaitConditionAsync(async () => (await RecordOf(diffusion)).State == NoticeStates.Circulated, Bound);
         Assert.Equal(NoticeStates.Withdrawn,
             (await diffusion.Ask<NoticeCommands.Done>(new NoticeCommands.Review(diffusionId, false, "reviewer-1", "not a police matter"), Bound)).State);
@@ -208,7 +208,7 @@ public sealed class NoticeActorTests : IAsyncLifetime
         var id = NoticeId.New();
         var posts = _kit.CreateTestProbe();
         var notice = Notice(id, OutboxFor(posts), _kit.CreateTestProbe().Ref, "notice-e");
-        notice.Tell(Sealed(FR, Request(id), FR));
+        notice.Tell(Sealed(FR, Request(id), FR), ActorRefs.NoSender);
         await notice.Ask<NoticeCommands.Done>(new NoticeCommands.Review(id, true, "reviewer-1", "fine"), Bound);
         Assert.Equal(new[] { FR, US }, (await posts.ExpectMsgAsync<OutboxCommands.Post>(Bound)).To.Order());
 
