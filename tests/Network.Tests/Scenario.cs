@@ -8,7 +8,9 @@ namespace ActorNet.Network.Tests;
 /// </summary>
 public abstract class Scenario(ITestOutputHelper output) : IDisposable
 {
-    protected static readonly TimeSpan Ready = TimeSpan.FromSeconds(45);
+    // A bureau restarted right after a kill is ready only once the old incarnation is downed and removed (~15-20 s of
+    // failure detection, stable-after and hand-over) on top of its own start: room for that on a loaded 2-core machine.
+    protected static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);
     protected readonly TempDirectory Temp = new();
     private readonly List<NodeProcess> _processes = [];
     private readonly List<TestPki> _pkis = [];
