@@ -36,13 +36,13 @@ public sealed class NodeClient : IDisposable
     public string Url => BaseAddress.GetLeftPart(UriPartial.Authority);
 
     public Task<T> GetAsync<T>(string path, CancellationToken ct) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), ct);
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), ct, RequestTimeout);
 
     /// <summary>A file the node hands back (an attachment): its bytes and content type, not JSON.</summary>
     public async Task<(byte[] Content, string ContentType)> DownloadAsync(string path, CancellationToken ct)
     {
-        using var timeout = Bounded(ct);
-        using var response = await ExchangeAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseContentRead, timeout.Token, ct);
+        using var timeout = Bounded(ct, RequestTimeout);
+        using var response = await ExchangeAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseContentRead, timeout.Token, ct, RequestTimeout);
         return (await response.Content.ReadAsByteArrayAsync(timeout.Token), response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
     }
 
@@ -52,7 +52,7 @@ public sealed class NodeClient : IDisposable
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(body) }, ct, within ?? RequestTimeout);
 
     public Task<T> PutAsync<T>(string path, object? body, CancellationToken ct) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonBody(body) }, ct);
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonBody(body) }, ct, RequestTimeout);
 
     /// <summary>Follows a Server-Sent Events stream until it ends or <paramref name="ct"/> is cancelled.</summary>
     public async IAsyncEnumerable<SseItem<string>> FollowAsync(string path, [EnumeratorCancellation] CancellationToken ct)
@@ -61,8 +61,8 @@ public sealed class NodeClient : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         // Only the wait for the response headers is bounded; the stream itself may stay quiet for long.
         HttpResponseMessage headers;
-        using (var bounded = Bounded(ct))
-            headers = await ExchangeAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token, ct);
+        using (var bounded = Bounded(ct, RequestTimeout))
+            headers = await ExchangeAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token, ct, RequestTimeout);
         using var response = headers;
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         await using var e = SseParser.Create(stream).EnumerateAsync(ct).GetAsyncEnumerator(ct);
@@ -87,11 +87,10 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct, TimeSpan? within = null)
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct, TimeSpan within)
     {
-        var bound = within ?? RequestTimeout;
-        using var timeout = Bounded(ct, bound);
-        using var response = await ExchangeAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, ct, bound);
+        using var timeout = Bounded(ct, within);
+        using var response = await ExchangeAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, ct, within);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(Json, timeout.Token)
@@ -104,16 +103,16 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    private static CancellationTokenSource Bounded(CancellationToken ct, TimeSpan? within = null)
+    private static CancellationTokenSource Bounded(CancellationToken ct, TimeSpan within)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(within ?? RequestTimeout);
+        timeout.CancelAfter(within);
         return timeout;
     }
 
     /// <summary>Sends, and turns every way of failing into a NodeRefused or NodeUnreachable exception.</summary>
     private async Task<HttpResponseMessage> ExchangeAsync(
-        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken bounded, CancellationToken caller, TimeSpan? within = null)
+        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken bounded, CancellationToken caller, TimeSpan within)
     {
         HttpResponseMessage response;
         try
@@ -127,7 +126,7 @@ public sealed class NodeClient : IDisposable
         catch (OperationCanceledException ex) when (!caller.IsCancellationRequested)
         {
             throw new NodeUnreachableException(
-                $"The node at {Url} did not answer within {(within ?? RequestTimeout).TotalSeconds:0} s", ex);
+                $"The node at {Url} did not answer within {within.TotalSeconds:0} s", ex);
         }
         if (response.IsSuccessStatusCode)
             return response;

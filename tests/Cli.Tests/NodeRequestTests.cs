@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorNet.Protocol.Api;
 
 namespace ActorNet.Cli.Tests;
 
@@ -196,8 +197,8 @@ public class NodeRequestTests : IAsyncLifetime
     [Fact]
     public async Task Bureau_rotate_keys_waits_past_the_nodes_own_wait_for_GS_and_says_GS_has_not_listed_them_yet()
     {
-        // The node waits up to 10 s for GS before it answers 202: the CLI's usual 10 s bound would cut that answer off.
-        node.ReplyAfter(NodeClient.RequestTimeout + TimeSpan.FromSeconds(1), "POST", "/api/bureau/rotate-keys", 202,
+        // The node waits for GS before it answers 202: the CLI's usual bound alone would cut that answer off.
+        node.ReplyAfter(KeyRotationInfo.ListingWait + TimeSpan.FromSeconds(1), "POST", "/api/bureau/rotate-keys", 202,
             """{"code":"FR","keyVersion":2,"fingerprint":"new1","previousKeyVersion":1,"previousFingerprint":"old1","listed":false}""");
 
         var run = await Run("bureau", "rotate-keys");

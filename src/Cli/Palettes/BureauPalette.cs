@@ -6,9 +6,6 @@ namespace ActorNet.Cli.Palettes;
 /// <summary>The directory of bureaus as this node knows it, approving bureaus (on a GS node), and this node's own bureau and keys.</summary>
 public sealed class BureauPalette : Palette
 {
-    /// <summary>Longer than the node's own wait for GS (10 s), so a slow GS yields the node's 202, not a timeout here.</summary>
-    private static readonly TimeSpan RotationAnswer = TimeSpan.FromSeconds(30);
-
     public override string Name => "bureau";
 
     public override string Summary => "the directory of bureaus, enrolment, and this node's own bureau and keys";
@@ -52,8 +49,8 @@ public sealed class BureauPalette : Palette
 
     private static async Task<int> RotateKeys(Invocation i)
     {
-        // The node waits up to 10 s for GS to list the new keys before it answers (202 if GS is slower): wait past that.
-        var rotation = await i.Node.PostAsync<KeyRotationInfo>("api/bureau/rotate-keys", null, i.Cancel, RotationAnswer);
+        // The node waits for GS to list the new keys before it answers (202 if GS is slower): the usual bound on top of that.
+        var rotation = await i.Node.PostAsync<KeyRotationInfo>("api/bureau/rotate-keys", null, i.Cancel, KeyRotationInfo.ListingWait + NodeClient.RequestTimeout);
         i.Out.Result(rotation, r =>
         [
             $"{r.Code} keys rotated from version {r.PreviousKeyVersion} to {r.KeyVersion}"

@@ -15,7 +15,6 @@ namespace ActorNet.Node.Api;
 public static class BureauEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RotationTimeout = TimeSpan.FromSeconds(10);
 
     public static void MapBureauEndpoints(this IEndpointRouteBuilder app, BureauCode bureau)
     {
@@ -73,7 +72,7 @@ public static class BureauEndpoints
             var before = crypto.PublicKeys;
             try
             {
-                return await enrolment.ActorRef.Ask<object>(new EnrolmentCommands.RotateKeys(user.Identity?.Name ?? "admin"), RotationTimeout, ct) switch
+                return await enrolment.ActorRef.Ask<object>(new EnrolmentCommands.RotateKeys(user.Identity?.Name ?? "admin"), KeyRotationInfo.ListingWait, ct) switch
                 {
                     EnrolmentCommands.KeysRotated r => Results.Ok(new KeyRotationInfo(bureau.Value, r.Current.Version, r.Current.Fingerprint, r.Previous.Version, r.Previous.Fingerprint, true)),
                     EnrolmentCommands.RotationRefused { Rotated: true } r => Problems.Result(502, r.Reason),

@@ -30,7 +30,11 @@ public sealed record BureauInfo(string Code, bool Online, string? Fingerprint, D
 public sealed record BureauApproval(string Code, string Status, DateTimeOffset ApprovedAt, bool AlreadyApproved, string? Fingerprint);
 
 /// <summary><c>POST /api/bureau/rotate-keys</c>: the bureau's new keys; <paramref name="Listed"/> once the Secretariat's directory lists them.</summary>
-public sealed record KeyRotationInfo(string Code, int KeyVersion, string Fingerprint, int PreviousKeyVersion, string PreviousFingerprint, bool Listed);
+public sealed record KeyRotationInfo(string Code, int KeyVersion, string Fingerprint, int PreviousKeyVersion, string PreviousFingerprint, bool Listed)
+{
+    /// <summary>How long the node waits for the directory to list the new keys before it answers 202 (not listed yet).</summary>
+    public static readonly TimeSpan ListingWait = TimeSpan.FromSeconds(10);
+}
 
 
 public sealed record BureauProfileInfo(
