@@ -50,6 +50,12 @@ public sealed record OutboxSettings(int Window = 2000, int BatchSize = 250, int 
     /// <inheritdoc cref="SilenceReported"/>
     public TimeSpan SilenceReportedAgain { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long what is in flight to a recipient may go unacknowledged before it goes again, at first (or after four of the
+    /// recipient's round trips, if longer); doubled on each silence up to 30 s, and back to this on an acknowledgement.
+    /// </summary>
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Events between snapshots when the outbox keeps <paramref name="messages"/> messages' bookkeeping (<see cref="SnapshotInterval"/>).</summary>
     public long SnapshotAfter(int messages) => SnapshotInterval.After(SnapshotEvery, messages);
 }
@@ -69,7 +75,6 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
 {
     public const string Name = "outbox";
 
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadPause = TimeSpan.FromSeconds(1);
 
@@ -94,12 +99,12 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private BulkChannel? _bulk;
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
-    private sealed class Channel(int capacity, long maxBytes)
+    private sealed class Channel(int capacity, long maxBytes, TimeSpan firstRetry)
     {
         public readonly EnvelopeWindow Window = new(capacity, maxBytes);
         public long SentUpTo;
         public DateTime LastProgress = DateTime.UtcNow;
-        public TimeSpan Backoff = FirstRetry;
+        public TimeSpan Backoff = firstRetry;
         public bool Reading;
         public DateTime ReadNotBefore;
         public IActorRef? Inbox;
@@ -416,7 +421,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 _bureau, recipient, Rounded(channel.LastProgress - silentSince), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient));
         channel.SilentSince = channel.SilenceReportDue = null;
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
-        channel.Backoff = FirstRetry;
+        channel.Backoff = _settings.FirstRetry;
         channel.Window.Capacity = _settings.HeldPerRecipient;
         var before = _state.DeliveredUpTo(recipient);
         if (accepted.UpToSequence <= before)
@@ -575,7 +580,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private Channel ChannelFor(BureauCode recipient)
     {
         if (!_channels.TryGetValue(recipient, out var channel))
-            _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient, _settings.HeldBytesPerRecipient);
+            _channels[recipient] = channel = new Channel(_settings.HeldPerRecipient, _settings.HeldBytesPerRecipient, _settings.FirstRetry);
         return channel;
     }
 

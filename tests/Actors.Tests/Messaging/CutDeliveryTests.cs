@@ -109,21 +109,23 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
     public async Task A_recipient_that_acknowledges_slowly_is_not_sent_everything_again_but_a_silent_one_is()
     {
         var audit = CreateTestProbe();
-        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor));
+        // A first retry of 4 s rather than 2: a test starved of CPU for a second still acknowledges before it.
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor, new OutboxSettings { FirstRetry = TimeSpan.FromSeconds(4) }));
 
-        // The first acknowledgement takes 1.5 s: the outbox learns that this recipient is slow, not gone.
+        // The first acknowledgement takes 2 s: the outbox learns that this recipient is slow, not gone.
         outbox.Tell(Post("first", US));
         Assert.Equal(1, (await NextParcelForAsync(US)).Sequence);
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(1500));
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(2));
         outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 1));
 
-        // The next waits past the 2 s that would make a fast recipient's parcels count as lost: not sent again yet.
+        // The next waits past the 4 s that would make a fast recipient's parcels count as lost (four of this one's round
+        // trips are 8 s): not sent again yet.
         outbox.Tell(Post("second", US));
         Assert.Equal(2, (await NextParcelForAsync(US)).Sequence);
-        await ExpectNoMsgAsync(TimeSpan.FromSeconds(3));
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(5));
 
         // Still silent after four of its round trips: what is in flight counts as lost and goes again (four round trips of
-        // up to a few seconds each when this test is starved of CPU: a generous bound).
+        // a few seconds each when this test is starved of CPU: a generous bound).
         Assert.Equal(2, (await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US, Bound * 2)).Parcels.Single().Sequence);
     }
 
