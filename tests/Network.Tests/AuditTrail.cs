@@ -6,26 +6,33 @@ namespace ActorNet.Network.Tests;
 /// <summary>A node's audit log as an operator reads it with <c>GET /api/audit?after=</c>.</summary>
 public static class AuditTrail
 {
-    /// <summary>Every entry, oldest first, a page at a time.</summary>
-    public static async Task<List<AuditEntry>> ReadAllAsync(NodeProcess node)
-    {
-        var entries = new List<AuditEntry>();
-        while (true)
-        {
-            var after = entries.Count == 0 ? 0 : entries[^1].Sequence;
-            var page = (await node.Http.GetFromJsonAsync<List<AuditEntry>>($"/api/audit?limit=1000&after={after}"))!;
-            entries.AddRange(page);
-            if (page.Count < 1000)
-                return entries;
-        }
-    }
+    private const int Page = 1000;
 
-    /// <summary>The ids of <paramref name="wanted"/> that no entry of <paramref name="kind"/> names.</summary>
-    public static List<string> Unnamed(IEnumerable<AuditEntry> entries, string kind, IEnumerable<string> wanted)
+    /// <summary>
+    /// Waits until entries of <paramref name="kind"/> at <paramref name="node"/> name every one of <paramref name="ids"/>: an
+    /// entry follows its event by a moment, and what a node died before recording it records after its restart. Each look
+    /// reads only what was appended since the last one (the log is append-only).
+    /// </summary>
+    public static async Task AwaitNamedAsync(NodeProcess node, string kind, IEnumerable<string> ids, TimeSpan bound)
     {
-        var named = entries.Where(e => e.Kind == kind)
-            .SelectMany(e => e.MessageIds ?? (e.MessageId is null ? [] : [e.MessageId]))
-            .ToHashSet();
-        return wanted.Where(id => !named.Contains(id)).ToList();
+        var unnamed = ids.ToHashSet();
+        var total = unnamed.Count;
+        long after = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            List<AuditEntry> page;
+            do
+            {
+                page = (await node.Http.GetFromJsonAsync<List<AuditEntry>>($"/api/audit?limit={Page}&after={after}"))!;
+                foreach (var entry in page)
+                {
+                    if (entry.Kind == kind)
+                        unnamed.ExceptWith(entry.MessageIds ?? (entry.MessageId is null ? [] : [entry.MessageId]));
+                    after = entry.Sequence;
+                }
+            } while (page.Count == Page);
+            return unnamed.Count == 0;
+        }, bound, $"{node.Name}'s audit log to name all {total} messages in a {kind} entry",
+            () => $"{unnamed.Count} have no {kind} entry at {node.Name}, e.g. {string.Join(", ", unnamed.Take(3))}");
     }
 }

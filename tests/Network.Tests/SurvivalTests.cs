@@ -61,11 +61,7 @@ public sealed class SurvivalTests(ITestOutputHelper output) : Scenario(output)
         Assert.All(inbox, m => Assert.True(byId.ContainsKey(m.Id), $"{m.Id} was never sent"));
         Assert.All(inbox, m => Assert.Equal(byId[m.Id].Subject, m.Subject));
         Assert.Null(MessageStream.FirstOrderViolation(inbox.Select(m => byId[m.Id]).ToList()));
-        // An entry follows its inbox event by a moment, and what US died before recording it records after its restart.
-        var unaudited = new List<string>();
-        await Eventually.TrueAsync(async () => (unaudited = AuditTrail.Unnamed(await AuditTrail.ReadAllAsync(back), AuditKinds.MessageReceived, byId.Keys)).Count == 0,
-            Delivery, $"US's audit log to name every message in its inbox as received",
-            () => $"{unaudited.Count} messages in US's inbox have no {AuditKinds.MessageReceived} entry, e.g. {string.Join(", ", unaudited.Take(3))}");
+        await AuditTrail.AwaitNamedAsync(back, AuditKinds.MessageReceived, byId.Keys, Delivery);
     }
 
     [Fact]
@@ -105,13 +101,9 @@ public sealed class SurvivalTests(ITestOutputHelper output) : Scenario(output)
         Assert.Null(MessageStream.FirstOrderViolation(inbox.Where(m => byId.ContainsKey(m.Id)).Select(m => byId[m.Id]).ToList()));
         Output.WriteLine($"{inbox.Count} at US: {sent.Count} accepted and {inbox.Count - sent.Count} of the {unanswered.Count} unanswered");
 
-        // The audit logs name every accepted message too: FR's as sent, US's as received, the kill -9 notwithstanding. What FR
-        // died before recording it records after its restart, from its journal, alongside the deliveries: wait for it.
-        var unaudited = new List<string>();
-        await Eventually.TrueAsync(async () => (unaudited = AuditTrail.Unnamed(await AuditTrail.ReadAllAsync(back), AuditKinds.MessageSent, accepted)).Count == 0,
-            Delivery, $"FR's audit log to name every accepted message as sent",
-            () => $"{unaudited.Count} accepted messages have no {AuditKinds.MessageSent} entry at FR, e.g. {string.Join(", ", unaudited.Take(3))}");
-        await Eventually.TrueAsync(async () => AuditTrail.Unnamed(await AuditTrail.ReadAllAsync(us), AuditKinds.MessageReceived, accepted).Count == 0,
-            Delivery, $"US's audit log to name every accepted message as received");
+        // The audit logs name every accepted message too: FR's as sent, US's as received, the kill -9 notwithstanding (FR records
+        // what it died before recording after its restart, from its journal, alongside the deliveries).
+        await AuditTrail.AwaitNamedAsync(back, AuditKinds.MessageSent, accepted, Delivery);
+        await AuditTrail.AwaitNamedAsync(us, AuditKinds.MessageReceived, accepted, Delivery);
     }
 }
