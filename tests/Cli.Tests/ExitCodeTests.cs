@@ -17,7 +17,8 @@ public class ExitCodeTests
     public async Task Bad_usage_exits_2_with_one_line_saying_what_to_write_then_the_usage(string[] args, string firstLine)
     {
         // A closed port: bad usage must be caught before any call to the node.
-        var run = await CliRun.RunAsync([.. args, "--node", $"127.0.0.1:{FakeNode.FreePort()}"]);
+        using var closed = new ClosedPort();
+        var run = await CliRun.RunAsync([.. args, "--node", $"127.0.0.1:{closed.Port}"]);
 
         Assert.Equal(CliApp.BadUsage, run.ExitCode);
         var lines = run.Stderr.Split('\n');
@@ -33,7 +34,8 @@ public class ExitCodeTests
     [InlineData("bureau", "list")]
     public async Task A_node_nobody_listens_on_exits_3_naming_its_url(string palette, string command)
     {
-        var port = FakeNode.FreePort();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
 
         var run = await CliRun.RunAsync(["--node", $"http://127.0.0.1:{port}", palette, command]);
 

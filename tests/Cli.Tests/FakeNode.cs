@@ -30,7 +30,7 @@ public sealed class FakeNode : IAsyncDisposable
 
     public sealed record Recorded(string Method, string Path, string? Authorization, string Body, string Query = "");
 
-    /// <summary>A loopback port nothing listens on once this returns.</summary>
+    /// <summary>A loopback port free when this returns, for this stand-in's own listener (a closed port for a test to hold: <see cref="ClosedPort"/>).</summary>
     public static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);

@@ -6,17 +6,20 @@ namespace ActorNet.Cli.Tests;
 public sealed class PkiTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actornet-cli-pki-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly string _closedNode = $"127.0.0.1:{FakeNode.FreePort()}";
+    private readonly ClosedPort _closed = new();
+
+    private string ClosedNode => $"127.0.0.1:{_closed.Port}";
 
     public void Dispose()
     {
+        _closed.Dispose();
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
     }
 
     private string CaDirectory => Path.Combine(_directory, "ca");
 
-    private Task<CliRun> Run(params string[] args) => CliRun.RunAsync(["--node", _closedNode, .. args]);
+    private Task<CliRun> Run(params string[] args) => CliRun.RunAsync(["--node", ClosedNode, .. args]);
 
     [Fact]
     public async Task Init_makes_a_CA_without_a_node_and_issue_makes_certificates_it_vouches_for()

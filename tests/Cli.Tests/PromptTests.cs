@@ -59,7 +59,8 @@ public class PromptTests : IAsyncLifetime
     [Fact]
     public async Task The_prompt_keeps_going_when_the_node_is_unreachable()
     {
-        var port = FakeNode.FreePort();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
 
         var run = await CliRun.RunAsync(["--node", $"127.0.0.1:{port}"], stdin: "cluster show\ncluster status\n");
 
