@@ -51,6 +51,9 @@ public static class Samples
         new DeliveryProtocol.ReadReceipt(US, FR, ["msg-0001"], At),
         new OutboxEvents.Posted("msg-0001", [US, new BureauCode("DE")], [1, 7], Sealed, At),
         new OutboxEvents.Delivered(US, 2, At),
+        new OutboxEvents.Resumed(At),
+        new InboxEvents.Confirmed(FR, 41, 7, At),
+        new InboxEvents.Withdrawn(FR, 57, 7, ["msg-0008", "msg-0009"], At),
         new OutboxEvents.ReadBy(US, ["msg-0001", "msg-0002"], At),
         new OutboxEvents.PostedBatch([new OutboxEvents.Posted("msg-0001", [US], [1], Sealed, At), new OutboxEvents.Posted("msg-0002", [US, new BureauCode("DE")], [2, 1], Sealed, At)]),
         new OutboxSnapshot(

@@ -48,8 +48,8 @@ public class SlicedDecodingTests : IDisposable
     {
         var whole = SealToThree();
         var cut = whole.Cuts()!.BytesFor(DE)!;
-        var delivery = WireFormat.Encode(new DeliveryProtocol.Deliver(FR, DE, [new Parcel(7, whole.Id, cut), new Parcel(8, "m-2", new byte[] { 1, 2, 3 })]));
-        var batch = WireFormat.Encode(new InboxEvents.ReceivedBatch(FR, [new Parcel(7, whole.Id, cut)], At));
+        var delivery = WireFormat.Encode(new DeliveryProtocol.Deliver(FR, DE, [new Parcel(7, whole.Id, cut), new Parcel(8, "m-2", new byte[] { 1, 2, 3 })], 41, 5, 6));
+        var batch = WireFormat.Encode(new InboxEvents.ReceivedBatch(FR, [new Parcel(7, whole.Id, cut)], At, 41, 6));
         var checkedCopies = 0;
         foreach (var (bytes, manifest) in new[] { (cut, SealedEnvelope.Manifest), (whole.ToBytes(), SealedEnvelope.Manifest), (delivery, "m.deliver"), (batch, "i.received-batch") })
         {

@@ -71,6 +71,34 @@ public class WireFormatTests
         Assert.Equal(WireFormat.Encode(older).Length + 2, WireFormat.Encode(accepted).Length);
     }
 
+    /// <summary>
+    /// The fields of forwarding while committing, byte for byte: appended after the older ones under new numbers, so that an
+    /// older node reads the rest as before and what an older node writes reads as 0 (all committed, nothing held back).
+    /// </summary>
+    [Fact]
+    public void Forwarding_while_committing_adds_fields_after_the_older_ones_and_an_older_message_reads_as_zero()
+    {
+        var FR = new BureauCode("FR");
+        var US = new BureauCode("US");
+        var parcel = new Messaging.Parcel(3, "m", new byte[] { 9 });
+        var deliver = new Messaging.DeliveryProtocol.Deliver(FR, US, [parcel], Incarnation: 300, ResumedAfter: 2, CommittedUpTo: 1);
+        var accepted = new Messaging.DeliveryProtocol.Accepted(US, FR, 3, HoldsBack: true, Incarnation: 300, ConfirmedUpTo: 2);
+        var batch = new Messaging.InboxEvents.ReceivedBatch(FR, [parcel], DateTimeOffset.FromUnixTimeMilliseconds(5), Incarnation: 300, ConfirmedUpTo: 1);
+
+        // Deliver: 20 AC 02 = field 4 (300), 28 02 = field 5 (2), 30 01 = field 6 (1); Accepted: 38 01 = field 7 (true), 40 AC 02, 48 02.
+        Assert.Equal("0A024652" + "12025553" + "1A08080312016D1A0109" + "20AC02" + "2802" + "3001", Convert.ToHexString(WireFormat.Encode(deliver)));
+        Assert.Equal("0A025553" + "12024652" + "1803" + "3801" + "40AC02" + "4802", Convert.ToHexString(WireFormat.Encode(accepted)));
+        Assert.Equal("0A024652" + "1208080312016D1A0109" + "1805" + "20AC02" + "2801", Convert.ToHexString(WireFormat.Encode(batch)));
+
+        var olderDeliver = (Messaging.DeliveryProtocol.Deliver)WireFormat.Decode(WireFormat.Encode(deliver with { Incarnation = 0, ResumedAfter = 0, CommittedUpTo = 0 }), "m.deliver");
+        Assert.Equal((0L, 0L, 0L), (olderDeliver.Incarnation, olderDeliver.ResumedAfter, olderDeliver.CommittedUpTo));
+        var decoded = (Messaging.DeliveryProtocol.Deliver)WireFormat.Decode(WireFormat.Encode(deliver), "m.deliver");
+        Assert.Equal((300L, 2L, 1L), (decoded.Incarnation, decoded.ResumedAfter, decoded.CommittedUpTo));
+        Assert.Equal(accepted, WireFormat.Decode(WireFormat.Encode(accepted), "m.accepted"));
+        var decodedBatch = (Messaging.InboxEvents.ReceivedBatch)WireFormat.Decode(WireFormat.Encode(batch), "i.received-batch");
+        Assert.Equal((300L, 1L), (decodedBatch.Incarnation, decodedBatch.ConfirmedUpTo));
+    }
+
     [Fact]
     public void Manifests_are_unique()
     {

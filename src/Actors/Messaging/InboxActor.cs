@@ -79,8 +79,16 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             _state = InboxState.FromSnapshot((InboxSnapshot)offer.Snapshot, _recentBytes);
             _snapshotSequence = offer.Metadata.SequenceNr;
         });
-        Recover<InboxEvents.Received>(r => { _replayedEvents++; Keep(r, 0); });
-        Recover<InboxEvents.ReceivedBatch>(b => { _replayedEvents++; KeepAll(b); });
+        Recover<InboxEvents.Received>(r => { _replayedEvents++; Keep(r, 0, LastSequenceNr); });
+        Recover<InboxEvents.ReceivedBatch>(b => { _replayedEvents++; Arrive(b, LastSequenceNr, live: false); });
+        Recover<InboxEvents.Confirmed>(c =>
+        {
+            _replayedEvents++;
+            var run = _state.RunOf(c.From);
+            run.ConfirmedInJournal = Math.Max(run.ConfirmedInJournal, c.UpToSequence);
+            Confirm(c.From, c.UpToSequence, live: false);
+        });
+        Recover<InboxEvents.Withdrawn>(w => { _replayedEvents++; _state.Withdraw(w.From, w.Incarnation, w.AfterSequence); });
         Recover<InboxEvents.Read>(r => { _replayedEvents++; _state.Apply(r); });
         Recover<InboxEvents.Refused>(_ => _replayedEvents++);
         Recover<NoticeHandOver.HandedOver>(h => { _replayedEvents++; _handOver.Marked(h.UpTo); });
@@ -94,6 +102,10 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             // entries from here on name the events since the last one, hand-over marks included.
             _auditedUpTo = LastSequenceNr;
             UnrecordedEventsReader.Ask(Context, _audit, _bureau, PersistenceId, LastSequenceNr);
+            // Arrivals still held back wait for their senders' marks, which were in memory only: each sender hears how far this
+            // inbox knows it committed, and says how far it did.
+            foreach (var sender in _state.HoldingFrom.ToList())
+                AcknowledgeSoon(sender, OutboxOf(sender));
         });
 
         Command<DeliveryProtocol.Deliver>(OnDeliver);
@@ -106,9 +118,11 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         Command<UnrecordedEventsReader.RangeRead>(range => _audit.Tell(UnrecordedEventsReader.RangeRecord(range)));
         Command<Acknowledge>(_ => AcknowledgeNow());
         Command<WriteReads>(_ => WriteReadsNow());
+        Command<WriteConfirmations>(_ => WriteConfirmationsNow());
         Command<NoticeHandOver.Taken>(OnTaken);
         Command<HandOverDue>(_ => HandOverNow());
-        Command<GetMemory>(_ => Sender.Tell(new Memory(_state.Count, _state.HeldBytes, _replayedEvents, _snapshotSequence)));
+        Command<GetMemory>(_ => Sender.Tell(new Memory(_state.Count, _state.HeldBytes, _replayedEvents, _snapshotSequence,
+            _state.HeldCount, _state.Runs.Values.Count(r => r.Confirmed > r.ConfirmedInJournal))));
         Command<SaveSnapshotSuccess>(s =>
         {
             _savingSnapshot = false;
@@ -133,17 +147,20 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <param name="SnapshotSequence">The journal position of the snapshot recovery started from, if any.</param>
-    public sealed record Memory(int Arrivals, long HeldBytes, long ReplayedEvents, long? SnapshotSequence) : INoSerializationVerificationNeeded;
+    /// <param name="HeldBack">Arrivals persisted and held back until their senders' marks cover them.</param>
+    /// <param name="MarksUnwritten">Senders whose latest mark the journal does not hold yet (written a moment after the last arrival).</param>
+    public sealed record Memory(int Arrivals, long HeldBytes, long ReplayedEvents, long? SnapshotSequence, int HeldBack = 0, int MarksUnwritten = 0)
+        : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Saves the bookkeeping once enough has arrived since the last snapshot. Write callbacks run in journal order, so the
     /// state is always exactly that of the journal up to the last write done (LastSequenceNr, where the snapshot goes);
-    /// what is taken and still being written replays after it. Not while a notice envelope waits for the notice side: its
-    /// sealed bytes would have to be in the snapshot.
+    /// what is taken and still being written replays after it. Not while a notice envelope waits for the notice side, nor while
+    /// an arrival is held back for its sender's mark: their sealed bytes would have to be in the snapshot.
     /// </summary>
     private void SnapshotIfDue()
     {
-        if (_savingSnapshot || _arrivalsSinceSnapshot < SnapshotInterval.After(_snapshotEvery, _state.Count) || _handOver.Count > 0)
+        if (_savingSnapshot || _arrivalsSinceSnapshot < SnapshotInterval.After(_snapshotEvery, _state.Count) || _handOver.Count > 0 || _state.HeldCount > 0)
             return;
         _savingSnapshot = true;
         _arrivalsSinceSnapshot = 0;
@@ -182,23 +199,75 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// Applies a persisted arrival. A notice envelope is kept in memory without its sealed bytes (its id still refuses a replay),
     /// and only until the notice side has taken it, in the hand-over queue, under the journal sequence number it was persisted with.
     /// </summary>
-    private void Keep(InboxEvents.Received received, int index)
+    private void Keep(InboxEvents.Received received, int index, long journalSequence)
     {
         _arrivalsSinceSnapshot++;
         if (IsMessage(received))
         {
-            _state.Apply(received, LastSequenceNr);
+            _state.Apply(received, journalSequence);
             return;
         }
-        _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty }, LastSequenceNr);
-        _handOver.Arrived(LastSequenceNr, index, received);
+        _state.Apply(received with { Sealed = ReadOnlyMemory<byte>.Empty }, journalSequence);
+        _handOver.Arrived(journalSequence, index, received);
     }
 
-    private void KeepAll(InboxEvents.ReceivedBatch batch)
+    /// <summary>
+    /// A persisted delivery (live, or replayed in recovery): its arrivals are held back, and shown at once where their sender
+    /// says it committed them (an older sender, incarnation 0, sends only what it committed).
+    /// </summary>
+    private void Arrive(InboxEvents.ReceivedBatch batch, long journalSequence, bool live)
     {
         var index = 0;
         foreach (var arrival in batch.Arrivals)
-            Keep(arrival, index++);
+            _state.Hold(arrival, journalSequence, index++, batch.Incarnation);
+        var run = _state.RunOf(batch.From);
+        var confirmed = batch.Incarnation != 0 ? batch.ConfirmedUpTo : batch.Parcels.Count > 0 ? batch.Parcels[^1].Sequence : 0;
+        run.ConfirmedInJournal = Math.Max(run.ConfirmedInJournal, confirmed);
+        run.Confirmed = Math.Max(run.Confirmed, confirmed);
+        Reveal(_state.Release(batch.From, run.Confirmed), live);
+        if (live && run.Confirmed > run.ConfirmedInJournal)
+            ConfirmSoon();
+    }
+
+    /// <summary><paramref name="sender"/> says it committed everything up to <paramref name="upTo"/>: what was held back up to there is shown.</summary>
+    private void Confirm(BureauCode sender, long upTo, bool live)
+    {
+        var run = _state.RunOf(sender);
+        if (upTo <= run.Confirmed)
+            return;
+        run.Confirmed = upTo;
+        Reveal(_state.Release(sender, upTo), live);
+        if (live && run.Confirmed > run.ConfirmedInJournal)
+            ConfirmSoon();
+    }
+
+    private void Reveal(IReadOnlyList<InboxState.HeldArrival> released, bool live)
+    {
+        foreach (var held in released)
+        {
+            Keep(held.Arrival, held.Index, held.JournalSequence);
+            if (live)
+                HandOver(held.Arrival);
+        }
+        if (live && released.Count > 0)
+            SnapshotIfDue();
+    }
+
+    /// <summary>
+    /// Writes how far each sender said it committed, once no arrival has carried it for <see cref="Linger"/>: what the reader
+    /// was shown stays shown after a restart, without a write per mark (an arrival's batch carries the mark of its time).
+    /// </summary>
+    private void ConfirmSoon() => Timers.StartSingleTimer(nameof(WriteConfirmations), WriteConfirmations.Instance, Linger);
+
+    private void WriteConfirmationsNow()
+    {
+        foreach (var (sender, run) in _state.Runs)
+        {
+            if (run.Confirmed <= run.ConfirmedInJournal)
+                continue;
+            PersistAsync(new InboxEvents.Confirmed(sender, run.Incarnation, run.Confirmed, DateTimeOffset.UtcNow),
+                written => run.ConfirmedInJournal = Math.Max(run.ConfirmedInJournal, written.UpToSequence));
+        }
     }
 
     /// <summary>Hands a persisted arrival on: a notice envelope to the notice side (which opens it), a message to the live events.</summary>
@@ -244,7 +313,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
     /// <summary>Persists how far the notice side has taken everything; one write at a time, the latest mark after it.</summary>
     private void WriteMark()
     {
-        var upTo = _handOver.TakenUpTo;
+        // Not past an arrival held back: a notice envelope among them is handed over only once its sender's mark shows it.
+        var upTo = Math.Min(_handOver.TakenUpTo, _state.FirstHeldJournalSequence - 1);
         if (_markWriting || upTo <= _handOver.Mark)
             return;
         _markWriting = true;
@@ -271,6 +341,11 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         public static readonly WriteReads Instance = new();
     }
 
+    private sealed class WriteConfirmations : INoSerializationVerificationNeeded
+    {
+        public static readonly WriteConfirmations Instance = new();
+    }
+
     // --- end of the dispatch hook ---
 
     private void OnDeliver(DeliveryProtocol.Deliver delivery)
@@ -281,6 +356,8 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             Refuse(delivery.From, [new(delivery.Parcels.FirstOrDefault()?.Id, $"addressed to {delivery.To}, not {_bureau}")]);
             return;
         }
+        if (delivery.Incarnation != 0 && !FollowRun(delivery, sender))
+            return;
         var (accepted, refused) = _state.Take(delivery, _gate, DateTimeOffset.UtcNow);
         if (refused.Count > 0)
             Refuse(delivery.From, refused.Select(r => new InboxEvents.RefusedEnvelope(r.Parcel.Id, r.Reason)).ToArray());
@@ -292,17 +369,62 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         // One event, one journal row and one audit entry for the whole delivery; acknowledged once it is written. Written
         // without holding back what comes next: deliveries that arrive meanwhile are checked and queued behind it, and the
         // journal writes everything queued in one transaction (one commit for many senders sending singly).
-        var batch = new InboxEvents.ReceivedBatch(delivery.From, accepted.Select(r => new Parcel(r.Sequence, r.Id, r.Sealed)).ToArray(), accepted[0].At);
+        var batch = new InboxEvents.ReceivedBatch(delivery.From, accepted.Select(r => new Parcel(r.Sequence, r.Id, r.Sealed)).ToArray(), accepted[0].At,
+            delivery.Incarnation, delivery.Incarnation == 0 ? 0 : _state.RunOf(delivery.From).Confirmed);
         PersistAsync(batch, received =>
         {
-            KeepAll(received);
             _audit.Tell(ReceivedRecord(received, NextAuditSource()));
-            foreach (var arrival in received.Arrivals)
-                HandOver(arrival);
+            Arrive(received, LastSequenceNr, live: true);
             AcknowledgeSoon(delivery.From, sender);
             SnapshotIfDue();
         });
     }
+
+    /// <summary>
+    /// Follows the run of the sender's outbox a delivery comes from: a new one drops what older runs sent and never committed,
+    /// and every delivery's mark shows what was held back up to it.
+    /// </summary>
+    /// <returns>false when the delivery is passed over: it comes from a run that has since restarted, or from a new run while
+    /// parcels of the older one are still being written (the acknowledgement that follows them names the older run, and the
+    /// sender answers it with its mark and sends again).</returns>
+    private bool FollowRun(DeliveryProtocol.Deliver delivery, IActorRef outbox)
+    {
+        var run = _state.RunOf(delivery.From);
+        if (delivery.Incarnation < run.Incarnation)
+        {
+            _log.Debug("Inbox of {Bureau} passed over a delivery from {Sender}'s outbox run {Incarnation}, which has restarted as {Current}",
+                _bureau, delivery.From, delivery.Incarnation, run.Incarnation);
+            return false;
+        }
+        if (delivery.Incarnation > run.Incarnation)
+        {
+            if (_state.WritingFrom(delivery.From))
+            {
+                AcknowledgeSoon(delivery.From, outbox);
+                return false;
+            }
+            var withdrawn = _state.Withdraw(delivery.From, delivery.Incarnation, delivery.ResumedAfter);
+            if (withdrawn.Count > 0)
+                Withdraw(new InboxEvents.Withdrawn(delivery.From, delivery.Incarnation, delivery.ResumedAfter, withdrawn, DateTimeOffset.UtcNow));
+        }
+        Confirm(delivery.From, delivery.CommittedUpTo, live: true);
+        return true;
+    }
+
+    /// <summary>Journals and audits parcels dropped because their sender restarted without committing them (already gone from the state).</summary>
+    private void Withdraw(InboxEvents.Withdrawn withdrawn)
+    {
+        _log.Warning("Inbox of {Bureau} dropped {Count} messages from {Sender} held back and never committed by it: its outbox restarted after sequence {Sequence}",
+            _bureau, withdrawn.Ids.Count, withdrawn.From, withdrawn.AfterSequence);
+        PersistAsync(withdrawn, written => _audit.Tell(new AuditCommands.RecordAll(WithdrawnRecords(written, NextAuditSource()))));
+    }
+
+    private static List<AuditCommands.Record> WithdrawnRecords(InboxEvents.Withdrawn withdrawn, AuditSource source) =>
+    [
+        new(AuditKinds.MessageWithdrawn, withdrawn.Ids.Count == 1 ? withdrawn.Ids[0] : null, withdrawn.From.Value,
+            $"{withdrawn.Ids.Count} from {withdrawn.From} never committed by its sender, whose outbox restarted after sequence {withdrawn.AfterSequence}",
+            withdrawn.Ids.Count == 1 ? null : withdrawn.Ids, source),
+    ];
 
     /// <summary>Acknowledges to <paramref name="outbox"/> within <see cref="Linger"/> everything persisted from <paramref name="sender"/> by then.</summary>
     private void AcknowledgeSoon(BureauCode sender, IActorRef outbox)
@@ -321,8 +443,14 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
 
     // This inbox's gate opens envelopes cut down to its own key and keys wrapped once a batch, so it says so with every
     // acknowledgement. Where this node's bulk channel listens goes with it too, so that the sender's outbox can send over it.
-    private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender) => new(_bureau, sender, _state.LastSequence(sender), TakesCut: true,
-        Bulk: (_bulk ??= BulkChannel.Of(Context.System))?.Advertised, BatchWraps: true);
+    // It also holds parcels back until their sender says it committed them, and names the run of the sender's outbox it
+    // counts in.
+    private DeliveryProtocol.Accepted AcceptedFrom(BureauCode sender)
+    {
+        var run = _state.RunOf(sender);
+        return new(_bureau, sender, _state.LastSequence(sender), TakesCut: true, Bulk: (_bulk ??= BulkChannel.Of(Context.System))?.Advertised, BatchWraps: true,
+            HoldsBack: true, Incarnation: run.Incarnation, ConfirmedUpTo: run.Confirmed);
+    }
 
     private void OnMarkRead(InboxCommands.MarkRead command)
     {
@@ -381,6 +509,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
             InboxEvents.Received r => [new AuditCommands.Record(AuditKinds.MessageReceived, r.Id, r.From.Value, $"from {r.From}, sequence {r.Sequence}", Source: source)],
             InboxEvents.Read read => ReadRecords(read, source),
             InboxEvents.Refused refused => RefusedRecords(refused, source),
+            InboxEvents.Withdrawn withdrawn => WithdrawnRecords(withdrawn, source),
             _ => [],
         };
     }

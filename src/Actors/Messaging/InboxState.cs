@@ -56,15 +56,101 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
     // Taken and being written: the next delivery carries on after them, and their ids count as received.
     private readonly Dictionary<BureauCode, long> _takenUpTo = new();
     private readonly HashSet<string> _takenIds = new(StringComparer.Ordinal);
+    // Persisted and held back, per sender in sequence order, until the sender says it committed them (SenderRun.Confirmed).
+    private readonly Dictionary<BureauCode, List<HeldArrival>> _held = new();
+    private readonly HashSet<string> _heldIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<BureauCode, SenderRun> _runs = new();
+
+    /// <summary>An arrival persisted and not yet shown: where its event is in the journal and which run of its sender sent it.</summary>
+    public sealed record HeldArrival(InboxEvents.Received Arrival, long JournalSequence, int Index, long Incarnation);
+
+    /// <summary>What the inbox knows of one sender's outbox: its incarnation and how far it said it committed.</summary>
+    public sealed class SenderRun
+    {
+        public long Incarnation { get; set; }
+        public long Confirmed { get; set; }
+        /// <summary>How far the journal holds <see cref="Confirmed"/> (in an arrival's batch or a <see cref="InboxEvents.Confirmed"/>).</summary>
+        public long ConfirmedInJournal { get; set; }
+    }
 
     /// <summary>One arrival, without references. <see cref="OtherId"/> is the index of an id that is not a GUID, or -1.</summary>
     private record struct Arrival(Guid Id, int OtherId, int Sender, long Sequence, DateTimeOffset At, long JournalSequence, bool Read);
 
-    /// <summary>The last sequence from <paramref name="sender"/> that is persisted here.</summary>
-    public long LastSequence(BureauCode sender) => _lastSequence.GetValueOrDefault(sender);
+    /// <summary>The last sequence from <paramref name="sender"/> that is persisted here, held back or not.</summary>
+    public long LastSequence(BureauCode sender) =>
+        _held.TryGetValue(sender, out var held) && held.Count > 0 ? held[^1].Arrival.Sequence : _lastSequence.GetValueOrDefault(sender);
 
     /// <summary>Whether arrivals taken by <see cref="Take"/> are still waiting for their write.</summary>
     public bool Writing => _takenIds.Count > 0;
+
+    /// <summary>Whether arrivals from <paramref name="sender"/> taken by <see cref="Take"/> are still waiting for their write.</summary>
+    public bool WritingFrom(BureauCode sender) => _takenUpTo.ContainsKey(sender);
+
+    /// <summary>Arrivals persisted and held back, all senders together.</summary>
+    public int HeldCount => _heldIds.Count;
+
+    /// <summary>The senders some of whose arrivals are held back.</summary>
+    public IEnumerable<BureauCode> HoldingFrom => _held.Where(h => h.Value.Count > 0).Select(h => h.Key);
+
+    /// <summary>The journal position of the earliest arrival held back; <see cref="long.MaxValue"/> when none is.</summary>
+    public long FirstHeldJournalSequence =>
+        _held.Values.Where(h => h.Count > 0).Select(h => h[0].JournalSequence).DefaultIfEmpty(long.MaxValue).Min();
+
+    /// <summary>Every sender whose run the inbox follows.</summary>
+    public IReadOnlyDictionary<BureauCode, SenderRun> Runs => _runs;
+
+    public SenderRun RunOf(BureauCode sender)
+    {
+        if (!_runs.TryGetValue(sender, out var run))
+            _runs[sender] = run = new SenderRun();
+        return run;
+    }
+
+    /// <summary>Keeps a persisted arrival back from the reader until its sender's mark covers it (<see cref="Release"/>).</summary>
+    public void Hold(InboxEvents.Received arrival, long journalSequence, int index, long incarnation)
+    {
+        Settle(arrival);
+        if (!_held.TryGetValue(arrival.From, out var held))
+            _held[arrival.From] = held = [];
+        held.Add(new HeldArrival(arrival, journalSequence, index, incarnation));
+        _heldIds.Add(arrival.Id);
+        var run = RunOf(arrival.From);
+        run.Incarnation = Math.Max(run.Incarnation, incarnation);
+    }
+
+    /// <summary>The arrivals from <paramref name="sender"/> up to <paramref name="upTo"/> that were held back, in order, no longer held.</summary>
+    public IReadOnlyList<HeldArrival> Release(BureauCode sender, long upTo)
+    {
+        if (!_held.TryGetValue(sender, out var held) || held.Count == 0 || held[0].Arrival.Sequence > upTo)
+            return [];
+        var count = 0;
+        while (count < held.Count && held[count].Arrival.Sequence <= upTo)
+            count++;
+        var released = held.GetRange(0, count);
+        held.RemoveRange(0, count);
+        foreach (var h in released)
+            _heldIds.Remove(h.Arrival.Id);
+        return released;
+    }
+
+    /// <summary>
+    /// Drops what <paramref name="sender"/>'s older incarnations sent after <paramref name="afterSequence"/>, which its outbox
+    /// restarted as <paramref name="incarnation"/> without committing, and notes the new incarnation; returns the ids dropped.
+    /// </summary>
+    public IReadOnlyList<string> Withdraw(BureauCode sender, long incarnation, long afterSequence)
+    {
+        var run = RunOf(sender);
+        run.Incarnation = Math.Max(run.Incarnation, incarnation);
+        if (!_held.TryGetValue(sender, out var held))
+            return [];
+        var dropped = held.Where(h => h.Incarnation < incarnation && h.Arrival.Sequence > afterSequence).ToList();
+        if (dropped.Count == 0)
+            return [];
+        held.RemoveAll(dropped.Contains);
+        foreach (var h in dropped)
+            _heldIds.Remove(h.Arrival.Id);
+        return dropped.Select(h => h.Arrival.Id).ToArray();
+    }
 
     public int Count => _arrivals.Count;
 
@@ -88,7 +174,7 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
                 continue; // already have it: a retry after a lost acknowledgement
             if (parcel.Sequence > next)
                 break; // a gap: wait for the sender to fill it
-            if (_positionById.Contains(parcel.Id) || _takenIds.Contains(parcel.Id) || !seenHere.Add(parcel.Id))
+            if (_positionById.Contains(parcel.Id) || _takenIds.Contains(parcel.Id) || _heldIds.Contains(parcel.Id) || !seenHere.Add(parcel.Id))
             {
                 refused.Add((parcel, "replayed: an envelope with this id was already received"));
                 break;
@@ -127,8 +213,7 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
                     _bytes[position] = r.Sealed;
                 _heldBytes += r.Sealed.Length;
                 ForgetOldBytes();
-                if (_takenIds.Remove(r.Id) && _takenUpTo.GetValueOrDefault(r.From) <= r.Sequence)
-                    _takenUpTo.Remove(r.From);
+                Settle(r);
                 break;
             case InboxEvents.ReceivedBatch batch:
                 foreach (var arrival in batch.Arrivals)
@@ -143,6 +228,13 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
                     }
                 break;
         }
+    }
+
+    /// <summary>A taken arrival is written: it no longer waits.</summary>
+    private void Settle(InboxEvents.Received r)
+    {
+        if (_takenIds.Remove(r.Id) && _takenUpTo.GetValueOrDefault(r.From) <= r.Sequence)
+            _takenUpTo.Remove(r.From);
     }
 
     private int SenderIndex(BureauCode sender)

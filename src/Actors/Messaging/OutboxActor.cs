@@ -97,6 +97,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     private int _readers;
     private readonly EnvelopeCutter _cuts = new();
     private BulkChannel? _bulk;
+    // This run of the outbox: the journal position of its Resumed event, 0 until that is written (nothing is sent until then).
+    private long _incarnation;
+    // Per recipient, the last sequence committed when this run began: what an older run sent after it was never committed.
+    private readonly Dictionary<BureauCode, long> _resumedAfter = new();
+    private readonly HashSet<BureauCode> _markDue = [];
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
     private sealed class Channel(int capacity, long maxBytes, TimeSpan firstRetry)
@@ -113,6 +118,11 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         public BulkLink? Link;
         // Learnt from the recipient's acknowledgements, not persisted: until it says so, it gets whole envelopes.
         public bool TakesCut;
+        // The same for holding parcels back until this outbox says it committed them: until it says so, it is sent a parcel
+        // only once its write is committed.
+        public bool HoldsBack;
+        // The last "committed up to" this recipient was sent.
+        public long MarkSent;
         // The same for keys wrapped once a batch, which the node's sealers hear of (SealerCommands.RecipientReads) on each
         // change, the first acknowledgement included.
         public bool? BatchWraps;
@@ -175,12 +185,27 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         Recover<OutboxEvents.PostedBatch>(Replay);
         Recover<OutboxEvents.Delivered>(Replay);
         Recover<OutboxEvents.ReadBy>(Replay);
+        Recover<OutboxEvents.Resumed>(_ => _replayedEvents++);
         Recover<RecoveryCompleted>(_ =>
         {
             _log.Info("Outbox of {Bureau} recovered {Messages} messages, {Pending} parcels awaiting delivery, from snapshot at {SnapshotSequence} and {Replayed} events",
                 _bureau, _state.MessageCount, _state.PendingCount, _snapshotSequence ?? 0, _replayedEvents);
-            foreach (var recipient in _state.Recipients.ToList())
-                Pump(recipient);
+            foreach (var recipient in _state.Recipients)
+                _resumedAfter[recipient] = _state.LastSequence(recipient);
+            // A new run, under a number no earlier run had: what an earlier one forwarded while committing and never
+            // committed is told apart from what this one sends under the same sequences.
+            PersistAsync(new OutboxEvents.Resumed(DateTimeOffset.UtcNow), _ =>
+            {
+                _incarnation = LastSequenceNr;
+                Audit([ResumedRecord(AuditSource.Of(PersistenceId, LastSequenceNr))]);
+                foreach (var recipient in _state.Recipients.ToList())
+                {
+                    // A recipient may hold parcels the last run committed without saying so: it hears it now.
+                    if (_resumedAfter.GetValueOrDefault(recipient) > 0)
+                        SendMark(recipient);
+                    Pump(recipient);
+                }
+            });
             // What the node died before recording in the audit log is recorded now (the log answers with what it lacks).
             UnrecordedEventsReader.Ask(Context, _audit, _bureau, PersistenceId, LastSequenceNr);
         });
@@ -292,6 +317,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             }
         }
         var touched = new HashSet<BureauCode>();
+        var early = ForwardEarly(events);
         var rows = InRows(events);
         var remaining = rows.Count;
         var firstRow = 0L;
@@ -309,7 +335,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 for (var i = 0; i < posted.To.Count; i++)
                 {
                     touched.Add(posted.To[i]);
-                    ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+                    if (!early.Contains(posted.To[i]))
+                        ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
                 }
                 if (_writing.Remove(posted.Id, out var waiting))
                     foreach (var waiter in waiting)
@@ -318,9 +345,52 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             if (--remaining > 0)
                 return;
             Audit(SentRecords(events, new AuditSource(PersistenceId, firstRow, LastSequenceNr)));
+            _markDue.UnionWith(early);
             PumpSoon(touched);
         });
     }
+
+    /// <summary>
+    /// Sends newly posted envelopes while their write commits, to recipients whose inbox holds such parcels back until this
+    /// outbox says it committed them (<see cref="DeliveryProtocol.Deliver.CommittedUpTo"/>, in every Deliver and in a mark of
+    /// its own once the write is done): the way from sender to reader waits for one commit at a time instead of two in a row.
+    /// </summary>
+    /// <returns>The recipients sent to early.</returns>
+    private HashSet<BureauCode> ForwardEarly(List<OutboxEvents.Posted> events)
+    {
+        var early = new HashSet<BureauCode>();
+        if (_incarnation == 0)
+            return early;
+        foreach (var posted in events)
+            for (var i = 0; i < posted.To.Count; i++)
+            {
+                var channel = ChannelFor(posted.To[i]);
+                if (!channel.HoldsBack)
+                    continue;
+                early.Add(posted.To[i]);
+                // One the window has no room for is read back from the journal once written.
+                channel.Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
+            }
+        foreach (var recipient in early)
+            Pump(recipient);
+        return early;
+    }
+
+    /// <summary>Tells <paramref name="recipient"/> how far this outbox has committed, unless a Deliver since has (or <paramref name="always"/>).</summary>
+    private void SendMark(BureauCode recipient, bool always = false)
+    {
+        var channel = ChannelFor(recipient);
+        var committed = _state.LastSequence(recipient);
+        if (_incarnation == 0 || !always && channel.MarkSent >= committed)
+            return;
+        var mark = DeliverTo(recipient, []);
+        if (!Send(recipient, channel, mark))
+            Send(recipient, channel, mark); // the link failed: over Akka.Remote
+        channel.MarkSent = committed;
+    }
+
+    private DeliveryProtocol.Deliver DeliverTo(BureauCode recipient, IReadOnlyList<Parcel> parcels) =>
+        new(_bureau, recipient, parcels, _incarnation, _resumedAfter.GetValueOrDefault(recipient), _state.LastSequence(recipient));
 
     /// <summary>
     /// Recipients of newly written envelopes are pumped once the mailbox has taken in what else the journal confirmed
@@ -342,6 +412,10 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         _pumpDue.Clear();
         foreach (var recipient in due)
             Pump(recipient);
+        // Recipients sent parcels early hear that they are committed (a Deliver the pump just sent has said so already).
+        foreach (var recipient in _markDue)
+            SendMark(recipient);
+        _markDue.Clear();
     }
 
     /// <summary>
@@ -380,6 +454,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
         ? new AuditCommands.Record(AuditKinds.MessageRead, e.Ids[0], e.Recipient.Value, $"read by {e.Recipient}", Source: source)
         : new AuditCommands.Record(AuditKinds.MessageRead, null, e.Recipient.Value, $"{e.Ids.Count} read by {e.Recipient}", e.Ids, source);
 
+    private AuditCommands.Record ResumedRecord(AuditSource source) =>
+        new(AuditKinds.OutboxResumed, null, _bureau.Value, $"outbox run {source.ToSequenceNr} started", Source: source);
+
     /// <summary>The entries for an event the node wrote and died before recording (its delivered ids are no longer in memory).</summary>
     private IReadOnlyList<AuditCommands.Record> RecordsFor(long sequenceNr, object @event)
     {
@@ -390,6 +467,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             OutboxEvents.Delivered d => [new AuditCommands.Record(AuditKinds.MessageDelivered, null, d.Recipient.Value,
                 $"persisted by {d.Recipient}, up to sequence {d.UpToSequence}", Source: source)],
             OutboxEvents.ReadBy r => [ReadRecord(r, source)],
+            OutboxEvents.Resumed => [ResumedRecord(source)],
             _ => [],
         };
     }
@@ -414,12 +492,29 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             Context.System.EventStream.Publish(new SealerCommands.RecipientReads(_bureau, recipient, accepted.BatchWraps));
         }
         channel.Bulk = accepted.Bulk;
+        channel.HoldsBack = accepted.HoldsBack;
+        if (accepted.HoldsBack && accepted.Incarnation != _incarnation)
+        {
+            // It counts in another run of this outbox, whose sequences past what survived it may be other messages' now: its
+            // acknowledgement says nothing of this run's parcels. It hears this run's mark, and acknowledges in this run.
+            SendMark(recipient, always: true);
+            return;
+        }
         channel.Probing = false;
         channel.LastProgress = DateTime.UtcNow;
         if (channel.SilentSince is { } silentSince && channel.SilenceReportDue is not null)
             _log.Info("Outbox of {Bureau}: {Recipient} answers again after {Silence} of silence; messages waiting for it: {Waiting}, delivered now",
                 _bureau, recipient, Rounded(channel.LastProgress - silentSince), _state.LastSequence(recipient) - _state.DeliveredUpTo(recipient));
         channel.SilentSince = channel.SilenceReportDue = null;
+        // An inbox that holds parcels back acknowledges them before this outbox has committed them: they count as delivered
+        // once committed, and the acknowledgement that follows the mark says so.
+        if (accepted.HoldsBack && accepted.UpToSequence > _state.LastSequence(recipient))
+            accepted = accepted with { UpToSequence = _state.LastSequence(recipient) };
+        if (accepted.HoldsBack && accepted.ConfirmedUpTo < _state.LastSequence(recipient) && accepted.UpToSequence > accepted.ConfirmedUpTo)
+        {
+            channel.MarkSent = Math.Min(channel.MarkSent, accepted.ConfirmedUpTo);
+            SendMark(recipient);
+        }
         channel.Acknowledged(accepted.UpToSequence, channel.LastProgress);
         channel.Backoff = _settings.FirstRetry;
         channel.Window.Capacity = _settings.HeldPerRecipient;
@@ -463,6 +558,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void Pump(BureauCode recipient)
     {
+        if (_incarnation == 0)
+            return; // until this run's number is written: Resumed pumps every recipient
         var channel = ChannelFor(recipient);
         var acknowledged = _state.DeliveredUpTo(recipient);
         channel.Window.Acknowledge(acknowledged);
@@ -476,13 +573,14 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             parcels = channel.TakesCut
                 ? _cuts.For(recipient, parcels, _state.RecipientCount, _settings.DeliverBytes)
                 : EnvelopeCutter.Fitting(parcels, _settings.DeliverBytes);
-            if (!Send(recipient, channel, new DeliveryProtocol.Deliver(_bureau, recipient, parcels)))
+            if (!Send(recipient, channel, DeliverTo(recipient, parcels)))
             {
                 // The link failed under this Deliver: everything unacknowledged goes again, over Akka.Remote.
                 Rewind(channel, acknowledged);
                 continue;
             }
             channel.SentUpTo = parcels[^1].Sequence;
+            channel.MarkSent = Math.Max(channel.MarkSent, _state.LastSequence(recipient));
             channel.InFlight.Enqueue((channel.SentUpTo, DateTime.UtcNow));
         }
         ReadAhead(recipient, channel);

@@ -14,6 +14,10 @@ public static class AuditKinds
     public const string MessageReceived = "message-received";
     public const string MessageRead = "message-read";
     public const string EnvelopeRefused = "envelope-refused";
+    /// <summary>Parcels an inbox held back and dropped: their sender's outbox restarted without having committed them.</summary>
+    public const string MessageWithdrawn = "message-withdrawn";
+    /// <summary>A bureau's outbox started a new run (after a start of its node, or a restart of the actor).</summary>
+    public const string OutboxResumed = "outbox-resumed";
     public const string KeyCreated = "key-created";
     public const string KeyEnrolled = "key-enrolled";
     public const string KeyEnrolmentRefused = "key-enrolment-refused";

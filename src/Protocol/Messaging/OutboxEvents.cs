@@ -17,6 +17,12 @@ public static class OutboxEvents
     /// </summary>
     public sealed record PostedBatch(IReadOnlyList<Posted> Posts) : IActorNetMessage;
 
+    /// <summary>
+    /// The outbox started again: its journal position is the outbox's incarnation (<see cref="DeliveryProtocol.Deliver.Incarnation"/>),
+    /// which grows at every start, so a recipient tells what the outbox sent before a crash from what it sends now.
+    /// </summary>
+    public sealed record Resumed(DateTimeOffset At) : IActorNetMessage;
+
     /// <summary>The envelopes an outbox event posted, in order: one for <see cref="Posted"/>, all of a <see cref="PostedBatch"/>, none for the others.</summary>
     public static IReadOnlyList<Posted> PostsIn(object @event) => @event switch
     {
@@ -46,8 +52,23 @@ public static class InboxEvents
     /// The parcels of one delivery from <paramref name="From"/> that the inbox took, in sequence order, as one event (one journal
     /// row for the batch). Recovery and the inbox see it as one <see cref="Received"/> per parcel (<see cref="Arrivals"/>).
     /// </summary>
-    public sealed record ReceivedBatch(BureauCode From, IReadOnlyList<Parcel> Parcels, DateTimeOffset At) : IActorNetMessage
+    /// <param name="Incarnation">The sender's incarnation that sent them (<see cref="DeliveryProtocol.Deliver.Incarnation"/>); 0: all committed.</param>
+    /// <param name="ConfirmedUpTo">How far the sender had said it committed when this was written: the parcels up to it are shown.</param>
+    public sealed record ReceivedBatch(BureauCode From, IReadOnlyList<Parcel> Parcels, DateTimeOffset At, long Incarnation = 0, long ConfirmedUpTo = 0) : IActorNetMessage
     {
         public IEnumerable<Received> Arrivals => Parcels.Select(p => new Received(From, p.Sequence, p.Id, p.Sealed, At));
     }
+
+    /// <summary>
+    /// <paramref name="From"/> said it committed everything up to <paramref name="UpToSequence"/> and no arrival since carried it:
+    /// written a moment after the last arrival, so that what the reader was shown stays shown after a restart.
+    /// </summary>
+    public sealed record Confirmed(BureauCode From, long Incarnation, long UpToSequence, DateTimeOffset At) : IActorNetMessage;
+
+    /// <summary>
+    /// Parcels from <paramref name="From"/> held back and never committed by it: its outbox restarted as
+    /// <paramref name="Incarnation"/> after only <paramref name="AfterSequence"/>. Never shown; their sequences belong to
+    /// the messages the new incarnation sends.
+    /// </summary>
+    public sealed record Withdrawn(BureauCode From, long Incarnation, long AfterSequence, IReadOnlyList<string> Ids, DateTimeOffset At) : IActorNetMessage;
 }

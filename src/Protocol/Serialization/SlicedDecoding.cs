@@ -20,6 +20,7 @@ internal static class SlicedDecoding
     {
         var reader = new ProtoSliceReader(bytes);
         string from = "", to = "";
+        long incarnation = 0, resumedAfter = 0, committedUpTo = 0;
         var parcels = new List<Parcel>();
         while (reader.Next(out var field, out var wireType))
             switch (field, wireType)
@@ -27,16 +28,19 @@ internal static class SlicedDecoding
                 case (1, ProtoSliceReader.LengthDelimited): from = reader.ReadString(); break;
                 case (2, ProtoSliceReader.LengthDelimited): to = reader.ReadString(); break;
                 case (3, ProtoSliceReader.LengthDelimited): parcels.Add(Parcel(reader.ReadBytes())); break;
+                case (4, ProtoSliceReader.Varint): incarnation = reader.ReadInt64(); break;
+                case (5, ProtoSliceReader.Varint): resumedAfter = reader.ReadInt64(); break;
+                case (6, ProtoSliceReader.Varint): committedUpTo = reader.ReadInt64(); break;
                 default: reader.Skip(field, wireType); break;
             }
-        return new(BureauCode.Of(from), BureauCode.Of(to), parcels);
+        return new(BureauCode.Of(from), BureauCode.Of(to), parcels, incarnation, resumedAfter, committedUpTo);
     }
 
     public static InboxEvents.ReceivedBatch ReceivedBatch(ReadOnlyMemory<byte> bytes)
     {
         var reader = new ProtoSliceReader(bytes);
         var from = "";
-        long at = 0;
+        long at = 0, incarnation = 0, confirmedUpTo = 0;
         var parcels = new List<Parcel>();
         while (reader.Next(out var field, out var wireType))
             switch (field, wireType)
@@ -44,9 +48,11 @@ internal static class SlicedDecoding
                 case (1, ProtoSliceReader.LengthDelimited): from = reader.ReadString(); break;
                 case (2, ProtoSliceReader.LengthDelimited): parcels.Add(Parcel(reader.ReadBytes())); break;
                 case (3, ProtoSliceReader.Varint): at = reader.ReadInt64(); break;
+                case (4, ProtoSliceReader.Varint): incarnation = reader.ReadInt64(); break;
+                case (5, ProtoSliceReader.Varint): confirmedUpTo = reader.ReadInt64(); break;
                 default: reader.Skip(field, wireType); break;
             }
-        return new(BureauCode.Of(from), parcels, DateTimeOffset.FromUnixTimeMilliseconds(at));
+        return new(BureauCode.Of(from), parcels, DateTimeOffset.FromUnixTimeMilliseconds(at), incarnation, confirmedUpTo);
     }
 
     public static SealedEnvelope SealedEnvelope(ReadOnlyMemory<byte> bytes)

@@ -151,11 +151,17 @@ public static class WireFormat
 
         // Store-and-forward delivery
         AddSliced<DeliveryProtocol.Deliver, P.Deliver>("m.deliver",
-            m => With(new P.Deliver { From = m.From.Value, To = m.To.Value }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
-            p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray()), P.Deliver.Parser, SlicedDecoding.Deliver);
+            m => With(new P.Deliver { From = m.From.Value, To = m.To.Value, Incarnation = m.Incarnation, ResumedAfter = m.ResumedAfter, CommittedUpTo = m.CommittedUpTo },
+                x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
+            p => new(Code(p.From), Code(p.To), p.Parcels.Select(FromProto).ToArray(), p.Incarnation, p.ResumedAfter, p.CommittedUpTo), P.Deliver.Parser, SlicedDecoding.Deliver);
         Add<DeliveryProtocol.Accepted, P.Accepted>("m.accepted",
-            m => new() { Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut, Bulk = m.Bulk ?? "", BatchWraps = m.BatchWraps },
-            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut, p.Bulk.Length == 0 ? null : p.Bulk, p.BatchWraps), P.Accepted.Parser);
+            m => new()
+            {
+                Recipient = m.Recipient.Value, Sender = m.Sender.Value, UpToSequence = m.UpToSequence, TakesCut = m.TakesCut, Bulk = m.Bulk ?? "", BatchWraps = m.BatchWraps,
+                HoldsBack = m.HoldsBack, Incarnation = m.Incarnation, ConfirmedUpTo = m.ConfirmedUpTo,
+            },
+            p => new(Code(p.Recipient), Code(p.Sender), p.UpToSequence, p.TakesCut, p.Bulk.Length == 0 ? null : p.Bulk, p.BatchWraps,
+                p.HoldsBack, p.Incarnation, p.ConfirmedUpTo), P.Accepted.Parser);
         Add<DeliveryProtocol.ReadReceipt, P.ReadReceipt>("m.receipt",
             m => With(new P.ReadReceipt { Recipient = m.Recipient.Value, Sender = m.Sender.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), Code(p.Sender), p.Ids.ToArray(), Time(p.At)), P.ReadReceipt.Parser);
@@ -166,6 +172,7 @@ public static class WireFormat
         Add<OutboxEvents.Delivered, P.OutboxDelivered>("o.delivered",
             m => new() { Recipient = m.Recipient.Value, UpToSequence = m.UpToSequence, At = Ms(m.At) },
             p => new(Code(p.Recipient), p.UpToSequence, Time(p.At)), P.OutboxDelivered.Parser);
+        Add<OutboxEvents.Resumed, P.OutboxResumed>("o.resumed", m => new() { At = Ms(m.At) }, p => new(Time(p.At)), P.OutboxResumed.Parser);
         Add<OutboxEvents.ReadBy, P.OutboxReadBy>("o.read",
             m => With(new P.OutboxReadBy { Recipient = m.Recipient.Value, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(Code(p.Recipient), p.Ids.ToArray(), Time(p.At)), P.OutboxReadBy.Parser);
@@ -180,8 +187,15 @@ public static class WireFormat
             with { Variant = (m => ((InboxSnapshot)m).ArrivalIds is MessageIdColumn, inboxColumns) });
         Add<InboxEvents.Received, P.InboxReceived>("i.received", ToProto, FromProto, P.InboxReceived.Parser);
         AddSliced<InboxEvents.ReceivedBatch, P.InboxReceivedBatch>("i.received-batch",
-            m => With(new P.InboxReceivedBatch { From = m.From.Value, At = Ms(m.At) }, x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
-            p => new(Code(p.From), p.Parcels.Select(FromProto).ToArray(), Time(p.At)), P.InboxReceivedBatch.Parser, SlicedDecoding.ReceivedBatch);
+            m => With(new P.InboxReceivedBatch { From = m.From.Value, At = Ms(m.At), Incarnation = m.Incarnation, ConfirmedUpTo = m.ConfirmedUpTo },
+                x => x.Parcels.AddRange(m.Parcels.Select(ToProto))),
+            p => new(Code(p.From), p.Parcels.Select(FromProto).ToArray(), Time(p.At), p.Incarnation, p.ConfirmedUpTo), P.InboxReceivedBatch.Parser, SlicedDecoding.ReceivedBatch);
+        Add<InboxEvents.Confirmed, P.InboxConfirmed>("i.confirmed",
+            m => new() { From = m.From.Value, Incarnation = m.Incarnation, UpToSequence = m.UpToSequence, At = Ms(m.At) },
+            p => new(Code(p.From), p.Incarnation, p.UpToSequence, Time(p.At)), P.InboxConfirmed.Parser);
+        Add<InboxEvents.Withdrawn, P.InboxWithdrawn>("i.withdrawn",
+            m => With(new P.InboxWithdrawn { From = m.From.Value, Incarnation = m.Incarnation, AfterSequence = m.AfterSequence, At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
+            p => new(Code(p.From), p.Incarnation, p.AfterSequence, p.Ids.ToArray(), Time(p.At)), P.InboxWithdrawn.Parser);
         Add<InboxEvents.Read, P.InboxRead>("i.read",
             m => With(new P.InboxRead { At = Ms(m.At) }, x => x.Ids.AddRange(m.Ids)),
             p => new(p.Ids.ToArray(), Time(p.At)), P.InboxRead.Parser);

@@ -71,7 +71,9 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
         await AwaitConditionAsync(async () => Named(await EntriesAsync(audit), AuditKinds.MessageSent).Contains("m30"), Bound);
         var live = (await EntriesAsync(audit)).Single(e => e.Kind == AuditKinds.MessageSent && e.MessageId == "m30");
         Assert.DoesNotContain(UnrecordedEventsReader.AfterRestart, live.Detail);
-        Assert.Equal(AuditSource.Of("outbox-FR", lastEvent + 1), live.Source);
+        // The restarted outbox's own run (OutboxEvents.Resumed) is the event after what it recovered, recorded as it is written.
+        Assert.Contains(await EntriesAsync(audit), e => e.Kind == AuditKinds.OutboxResumed && e.Source == AuditSource.Of("outbox-FR", lastEvent + 1));
+        Assert.Equal(AuditSource.Of("outbox-FR", lastEvent + 2), live.Source);
     }
 
     [Fact]
@@ -84,6 +86,7 @@ public sealed class UnrecordedEventsTests() : TestKit(LocalTestConfig.Config)
         var outbox = Sys.ActorOf(OutboxActor.Props(BureauCode.Secretariat, audit, _ => CreateTestProbe().Ref), "gs-outbox-2");
         outbox.Tell(new OutboxCommands.Post(BureauCode.Secretariat, "g2", [US], new byte[] { 2 }), TestActor);
         await ExpectMsgAsync<OutboxCommands.Posted>(Bound);
+        Assert.Equal(AuditKinds.OutboxResumed, Assert.IsType<AuditCommands.Record>(await audit.ExpectMsgAsync<object>(Bound)).Kind);
         var told = await audit.ExpectMsgAsync<object>(Bound);
         Assert.Equal("g2", Assert.IsType<AuditCommands.Record>(told).MessageId);
     }
