@@ -302,6 +302,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             return;
         var batch = _buffer.ToList();
         _buffer.Clear();
+        // Only a write that has the journal to itself forwards early: under a stream, writes overlap, each forward after its
+        // commit overlaps the next commit already, and marks would double the frames (docs/benchmarks.md, session 50).
+        var alone = _writing.Count == 0;
         var now = DateTimeOffset.UtcNow;
         var events = new List<OutboxEvents.Posted>(batch.Count);
         foreach (var (post, waiter) in batch)
@@ -317,7 +320,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             }
         }
         var touched = new HashSet<BureauCode>();
-        var early = ForwardEarly(events);
+        var early = alone ? ForwardEarly(events) : [];
         var rows = InRows(events);
         var remaining = rows.Count;
         var firstRow = 0L;
