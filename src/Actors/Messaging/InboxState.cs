@@ -143,13 +143,13 @@ public sealed class InboxState(long recentBytes = InboxState.DefaultRecentBytes)
         run.Incarnation = Math.Max(run.Incarnation, incarnation);
         if (!_held.TryGetValue(sender, out var held))
             return [];
-        var dropped = held.Where(h => h.Incarnation < incarnation && h.Arrival.Sequence > afterSequence).ToList();
-        if (dropped.Count == 0)
+        bool NeverCommitted(HeldArrival h) => h.Incarnation < incarnation && h.Arrival.Sequence > afterSequence;
+        var dropped = held.Where(NeverCommitted).Select(h => h.Arrival.Id).ToArray();
+        if (dropped.Length == 0)
             return [];
-        held.RemoveAll(dropped.Contains);
-        foreach (var h in dropped)
-            _heldIds.Remove(h.Arrival.Id);
-        return dropped.Select(h => h.Arrival.Id).ToArray();
+        held.RemoveAll(NeverCommitted);
+        _heldIds.ExceptWith(dropped);
+        return dropped;
     }
 
     public int Count => _arrivals.Count;
