@@ -102,6 +102,9 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
     // Per recipient, the last sequence committed when this run began: what an older run sent after it was never committed.
     private readonly Dictionary<BureauCode, long> _resumedAfter = new();
     private readonly HashSet<BureauCode> _markDue = [];
+    // Recipients of each message forwarded early and still being written, which the bookkeeping knows only once written:
+    // the cutter sends a single recipient's envelope whole without parsing it.
+    private readonly Dictionary<string, int> _earlyRecipients = new(StringComparer.Ordinal);
 
     /// <summary>Per recipient: the envelopes held in memory, what was sent and not yet acknowledged, and when to try again.</summary>
     private sealed class Channel(int capacity, long maxBytes, TimeSpan firstRetry)
@@ -341,6 +344,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                     if (!early.Contains(posted.To[i]))
                         ChannelFor(posted.To[i]).Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
                 }
+                _earlyRecipients.Remove(posted.Id);
                 if (_writing.Remove(posted.Id, out var waiting))
                     foreach (var waiter in waiting)
                         waiter.Done();
@@ -371,6 +375,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
                 if (!channel.HoldsBack)
                     continue;
                 early.Add(posted.To[i]);
+                _earlyRecipients[posted.Id] = posted.To.Count;
                 // One the window has no room for is read back from the journal once written.
                 channel.Window.TryAppend(new Parcel(posted.Sequences[i], posted.Id, posted.Sealed));
             }
@@ -391,6 +396,8 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             Send(recipient, channel, mark); // the link failed: over Akka.Remote
         channel.MarkSent = committed;
     }
+
+    private int RecipientCount(string id) => _earlyRecipients.TryGetValue(id, out var count) ? count : _state.RecipientCount(id);
 
     private DeliveryProtocol.Deliver DeliverTo(BureauCode recipient, IReadOnlyList<Parcel> parcels) =>
         new(_bureau, recipient, parcels, _incarnation, _resumedAfter.GetValueOrDefault(recipient), _state.LastSequence(recipient));
@@ -574,7 +581,7 @@ public sealed class OutboxActor : ReceivePersistentActor, IWithTimers
             if (parcels.Count == 0)
                 break;
             parcels = channel.TakesCut
-                ? _cuts.For(recipient, parcels, _state.RecipientCount, _settings.DeliverBytes)
+                ? _cuts.For(recipient, parcels, RecipientCount, _settings.DeliverBytes)
                 : EnvelopeCutter.Fitting(parcels, _settings.DeliverBytes);
             if (!Send(recipient, channel, DeliverTo(recipient, parcels)))
             {

@@ -85,6 +85,31 @@ public sealed class CutDeliveryTests : TestKit, IDisposable
     }
 
     [Fact]
+    public async Task Envelopes_forwarded_while_their_write_commits_are_cut_only_for_a_message_to_several()
+    {
+        var audit = CreateTestProbe();
+        var outbox = Sys.ActorOf(OutboxActor.Props(FR, audit, _ => TestActor));
+        var first = Post("first", US);
+        outbox.Tell(first);
+        var incarnation = (await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US && d.Parcels.Count == 1, Bound)).Incarnation;
+        outbox.Tell(new DeliveryProtocol.Accepted(US, FR, 1, TakesCut: true, HoldsBack: true, Incarnation: incarnation, ConfirmedUpTo: 1));
+        await AwaitConditionAsync(async () => await outbox.Ask<object>(new OutboxQueries.GetStatus(FR, first.Id), Bound) is OutboxQueries.MessageStatus s
+            && s.Recipients.Single().State == DeliveryStates.Delivered, Bound, TimeSpan.FromMilliseconds(20));
+
+        // Sent before its write is committed, when the bookkeeping does not know the message yet: whole to its one recipient,
+        // cut when it has several, as committed ones go.
+        var single = Post("single", US);
+        outbox.Tell(single);
+        var early = await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US && d.Parcels.Any(p => p.Id == single.Id), Bound);
+        Assert.True(early.Parcels.Single().Sealed.Span.SequenceEqual(single.Sealed.Span));
+
+        var both = Post("both", US, DE);
+        outbox.Tell(both);
+        var cut = await FishForMessageAsync<DeliveryProtocol.Deliver>(d => d.To == US && d.Parcels.Any(p => p.Id == both.Id), Bound);
+        Assert.True(SealedEnvelope.FromBytes(cut.Parcels.Single(p => p.Id == both.Id).Sealed).IsCut);
+    }
+
+    [Fact]
     public async Task The_outbox_tells_its_nodes_sealers_when_a_recipient_starts_or_stops_reading_keys_wrapped_once_a_batch()
     {
         var audit = CreateTestProbe();
