@@ -224,9 +224,7 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         var confirmed = batch.Incarnation != 0 ? batch.ConfirmedUpTo : batch.Parcels.Count > 0 ? batch.Parcels[^1].Sequence : 0;
         run.ConfirmedInJournal = Math.Max(run.ConfirmedInJournal, confirmed);
         run.Confirmed = Math.Max(run.Confirmed, confirmed);
-        Reveal(_state.Release(batch.From, run.Confirmed), live);
-        if (live && run.Confirmed > run.ConfirmedInJournal)
-            ConfirmSoon();
+        Reveal(batch.From, run, live);
     }
 
     /// <summary><paramref name="sender"/> says it committed everything up to <paramref name="upTo"/>: what was held back up to there is shown.</summary>
@@ -236,13 +234,15 @@ public sealed class InboxActor : ReceivePersistentActor, IWithTimers
         if (upTo <= run.Confirmed)
             return;
         run.Confirmed = upTo;
-        Reveal(_state.Release(sender, upTo), live);
-        if (live && run.Confirmed > run.ConfirmedInJournal)
-            ConfirmSoon();
+        Reveal(sender, run, live);
     }
 
-    private void Reveal(IReadOnlyList<InboxState.HeldArrival> released, bool live)
+    /// <summary>Shows what <paramref name="sender"/> held back up to its mark; a mark the journal lacks is written soon after.</summary>
+    private void Reveal(BureauCode sender, InboxState.SenderRun run, bool live)
     {
+        var released = _state.Release(sender, run.Confirmed);
+        if (live && run.Confirmed > run.ConfirmedInJournal)
+            ConfirmSoon();
         foreach (var held in released)
         {
             Keep(held.Arrival, held.Index, held.JournalSequence);
