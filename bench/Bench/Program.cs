@@ -22,6 +22,7 @@ const string usage = """
       --fanout N      recipient bureaus in the fan-out (default 50, at most 50)
       --node-each     fan-out: each recipient its own node process (default: all hosted on one member, two bureau nodes as issue 3 says)
       --rate N        messages per second in the messaging latency run (default 1000)
+      --client C      the messaging latency run's client: lean (raw HTTP/1.1, one reading thread; the default) or httpclient
       --warmup N      messages sent and thrown away before the messaging throughput run (default 2000, as PeerBench)
       --bureaus N     notices-fanout: bureau nodes besides GS, FR included (default 10, at most 51)
       --notices N     notices-fanout: red notices timed after one warm-up (default 20)
@@ -61,11 +62,17 @@ if (!known.Contains(args[0]))
     return 2;
 }
 var scenarios = args[0] == "all" ? everyday : [args[0]];
+if (Option("--client") is { } client && client is not ("lean" or "httpclient"))
+{
+    Console.Error.WriteLine($"--client is 'lean' (one reading thread on raw sockets, the default) or 'httpclient', not '{client}'");
+    return 2;
+}
 var messages = int.Parse(Option("--messages") ?? "100000");
 var messaging = new MessagingOptions(Messages: messages, Window: int.Parse(Option("--window") ?? "256"), Batch: int.Parse(Option("--batch") ?? "32"), Rate: int.Parse(Option("--rate") ?? "1000"),
     Warmup: int.Parse(Option("--warmup") ?? "2000"),
     FanoutRecipients: Math.Clamp(int.Parse(Option("--fanout") ?? "50"), 1, MessagingScenario.FanoutBureaus.Length),
-    HostedRecipients: !args.Contains("--node-each"));
+    HostedRecipients: !args.Contains("--node-each"),
+    HttpClientLatency: Option("--client") == "httpclient");
 var repo = Option("--repo") ?? FindRepositoryRoot();
 var json = Option("--json");
 

@@ -104,6 +104,13 @@ public static class Comparison
 
         s.AppendLine();
         s.AppendLine($"ActorNet's nodes: {(nodeForms.Count == 0 ? "form not recorded" : string.Join("; ", nodeForms))}.");
+        var latencyClients = files
+            .Where(root => root.TryGetProperty("details", out var d) && d.TryGetProperty("messagingLatencyClient", out _))
+            .Select(root => root.GetProperty("details").GetProperty("messagingLatencyClient").GetString())
+            .Distinct()
+            .ToList();
+        if (latencyClients.Count > 0) // paced alike either way: .NET's millisecond timer, as PeerBench's
+            s.AppendLine($"The latency run's client: {string.Join("; ", latencyClients)}.");
 
         var raw1k = measurements.Where(m => m.Scenario == "pingpong" && m.Metric.StartsWith("(a) byte[] 1 KiB", StringComparison.Ordinal)).Select(m => m.Value).DefaultIfEmpty(double.NaN).Max();
         var rawProbe = measurements.Where(m => m.Scenario == "pingpong" && m.Metric.StartsWith("(b) Probe", StringComparison.Ordinal)).Select(m => m.Value).DefaultIfEmpty(double.NaN).Max();

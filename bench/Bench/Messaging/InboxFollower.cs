@@ -72,16 +72,19 @@ public sealed class InboxFollower : IAsyncDisposable
         }
     }
 
-    private async Task DrainAsync()
+    private async Task DrainAsync() => _lastId = await SkipAsync(_http, _lastId, _stop.Token);
+
+    /// <summary>Reads past what the inbox holds after <paramref name="after"/>; returns the last message's id (or <paramref name="after"/> when there is none).</summary>
+    public static async Task<string?> SkipAsync(HttpClient http, string? after, CancellationToken cancel = default)
     {
         while (true)
         {
-            var after = _lastId is null ? "" : $"&after={_lastId}";
-            var page = await _http.GetFromJsonAsync<List<InboxMessage>>($"/api/messages/inbox?limit={Page}{after}", MessagingNetwork.Web, _stop.Token) ?? [];
+            var query = after is null ? "" : $"&after={after}";
+            var page = await http.GetFromJsonAsync<List<InboxMessage>>($"/api/messages/inbox?limit={Page}{query}", MessagingNetwork.Web, cancel) ?? [];
             if (page.Count > 0)
-                _lastId = page[^1].Id;
+                after = page[^1].Id;
             if (page.Count < Page)
-                return;
+                return after;
         }
     }
 

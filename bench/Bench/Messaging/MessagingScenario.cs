@@ -15,7 +15,7 @@ namespace ActorNet.Bench.Messaging;
 public sealed record MessagingOptions(
     int Messages = 100_000, int Window = 256, int Batch = 32, int Warmup = 2_000,
     int Rate = 1_000, int Seconds = 20,
-    int FanoutRecipients = 50, int FanoutMessages = 1_000, bool HostedRecipients = true);
+    int FanoutRecipients = 50, int FanoutMessages = 1_000, bool HostedRecipients = true, bool HttpClientLatency = false);
 
 /// <summary>
 /// PeerBench's three scenarios on ActorNet: sealed (signed, end-to-end encrypted), persisted (SQLite on each side) and
@@ -110,11 +110,13 @@ public static class MessagingScenario
         // (the peers' bench gives its consumers 300 ms; a node still settles the last acknowledgements, read receipts and their audit entries).
         var (settled, quiet) = await network.SettleAsync(TimeSpan.FromSeconds(20));
         report.Note($"messaging latency: started {settled:0.0} s after the throughput run, {(quiet ? "once the nodes were idle" : "with the nodes still busy (bound reached)")}");
-        await using var run = await Run.StartAsync(network, [Recipient], "lat", count);
+        // The open loop's client writes raw HTTP/1.1 and reads on one thread unless asked for HttpClient (OpenLoopClient says why).
+        await using var run = o.HttpClientLatency ? await Run.StartAsync(network, [Recipient], "lat", count) : await Run.StartOpenLoopAsync(network, Recipient, "lat", count);
+        report.Details["messagingLatencyClient"] = o.HttpClientLatency ? "HttpClient" : "raw HTTP/1.1, one reading thread (OpenLoopClient)";
         var cpuBefore = network.CpuSeconds();
         var kernelBefore = KernelThreads.Snapshot();
         Console.Error.WriteLine($"  messaging latency: sending {o.Rate:N0} msg/s for {o.Seconds} s");
-        var confirmLatencies = await run.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window);
+        var confirmLatencies = o.HttpClientLatency ? await run.SendOpenLoopAsync(network.Http(Sender), o.Rate, o.Window) : await run.SendOpenLoopAsync(o.Rate, o.Window);
         await run.AllReceivedAsync(TimeSpan.FromSeconds(120));
         // Single sends cost more per message than batches: whether a node is near saturation at this rate shows here.
         var cpu = network.CpuSeconds().ToDictionary(kv => kv.Key, kv => kv.Value - cpuBefore.GetValueOrDefault(kv.Key));
@@ -252,6 +254,30 @@ public static class MessagingScenario
             return run;
         }
 
+        /// <summary>A run whose single sends and whose one recipient's events go through an <see cref="OpenLoopClient"/>.</summary>
+        public static async Task<Run> StartOpenLoopAsync(MessagingNetwork network, string recipient, string tag, int count)
+        {
+            var run = new Run([recipient], tag, count) { _cursors = network.InboxCursors };
+            var after = await InboxFollower.SkipAsync(network.Http(recipient), network.InboxCursors.GetValueOrDefault(recipient));
+            run._client = await OpenLoopClient.StartAsync(network.Http(Sender).BaseAddress!, network.Http(recipient).BaseAddress!, network.Token, after,
+                (m, at) => run.OnReceived(0, m.Subject, at));
+            run._cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            return run;
+        }
+
+        private OpenLoopClient? _client;
+
+        /// <summary>As <see cref="SendOpenLoopAsync(HttpClient, int, int)"/>, through the run's <see cref="OpenLoopClient"/>.</summary>
+        public async Task<List<double>> SendOpenLoopAsync(int rate, int window)
+        {
+            var client = _client ?? throw new InvalidOperationException("not an open-loop client's run");
+            FirstSendUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var confirms = await client.SendAsync(_count, rate, window, (seq, into) => Write(seq, 1, into), _sentAt);
+            _firstSend = _sentAt[0];
+            _lastSend = _sentAt[^1];
+            return confirms.ToList();
+        }
+
         private void OnReceived(int recipient, string subject, long at)
         {
             var space = subject.IndexOf(' ');
@@ -301,8 +327,6 @@ public static class MessagingScenario
             return SendSeconds;
         }
 
-        private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
-
         /// <summary>Message i is due at start + i/rate, sent singly whether or not earlier ones were answered (up to the window); returns send → 202 in ms.</summary>
         public async Task<List<double>> SendOpenLoopAsync(HttpClient http, int rate, int window)
         {
@@ -314,17 +338,8 @@ public static class MessagingScenario
             var next = 0;
             while (next < _count)
             {
-                var due = _firstSend + (long)((double)next / rate * Stopwatch.Frequency);
-                var now = Stopwatch.GetTimestamp();
-                if (now < due)
-                {
-                    // A millisecond at least: Task.Delay rounds a shorter wait down to none and completes at once, and this loop
-                    // then spun a core the nodes needed (most of one, at 1,000 msg/s, until session 13). What falls due while
-                    // it sleeps goes on waking; each message is stamped when it is actually sent.
-                    var wait = TimeSpan.FromTicks((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
-                    await Task.Delay(wait < MinimumWait ? MinimumWait : wait);
+                if (!await OpenLoopClient.DueAsync(_firstSend, next, rate))
                     continue;
-                }
                 // Everything that has fallen due goes now; the timer's granularity is about a millisecond.
                 await slots.WaitAsync();
                 var seq = next++;
@@ -347,6 +362,14 @@ public static class MessagingScenario
         {
             var one = _beforeSubject.Length + _afterSubject.Length + _tag.Length + 12;
             var bytes = new byte[n * (one + 1) + 2];
+            var content = new ByteArrayContent(bytes, 0, Write(start, n, bytes));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return content;
+        }
+
+        /// <summary>Writes <see cref="Json"/>'s bytes into <paramref name="bytes"/>; returns their length.</summary>
+        private int Write(int start, int n, Span<byte> bytes)
+        {
             var at = 0;
             if (n > 1)
                 bytes[at++] = (byte)'[';
@@ -354,17 +377,15 @@ public static class MessagingScenario
             {
                 if (seq > start)
                     bytes[at++] = (byte)',';
-                _beforeSubject.CopyTo(bytes, at);
+                _beforeSubject.CopyTo(bytes[at..]);
                 at += _beforeSubject.Length;
-                at += Encoding.ASCII.GetBytes($"{_tag} {seq}", bytes.AsSpan(at));
-                _afterSubject.CopyTo(bytes, at);
+                at += Encoding.ASCII.GetBytes($"{_tag} {seq}", bytes[at..]);
+                _afterSubject.CopyTo(bytes[at..]);
                 at += _afterSubject.Length;
             }
             if (n > 1)
                 bytes[at++] = (byte)']';
-            var content = new ByteArrayContent(bytes, 0, at);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            return content;
+            return at;
         }
 
         private async Task PostAsync(HttpClient http, int start, int n)
@@ -423,6 +444,12 @@ public static class MessagingScenario
         public async ValueTask DisposeAsync()
         {
             _unsubscribe?.Invoke();
+            if (_client is not null)
+            {
+                _client.Dispose();
+                if (_client.LastId is { } last)
+                    _cursors![_to[0]] = last;
+            }
             for (var r = 0; r < _followers.Count; r++)
             {
                 await _followers[r].DisposeAsync();
