@@ -127,7 +127,11 @@ public sealed class OpenLoopClient : IDisposable
                 throw new InvalidOperationException("the open-loop client failed", failure);
             if (!await DueAsync(start, next, rate))
                 continue;
-            await job.Slots.WaitAsync();
+            // Bounded: a reading thread that failed frees no slot (its failure is thrown next time round).
+            if (!await job.Slots.WaitAsync(TimeSpan.FromSeconds(30)) && _failure is null)
+                throw new TimeoutException($"{window} messages unanswered for 30 s (message {next} waiting to go)");
+            if (_failure is not null)
+                continue;
             var seq = next++;
             var length = body(seq, bodyBuffer);
             _head.CopyTo(request, 0);
