@@ -119,6 +119,7 @@ public sealed class OpenLoopClient : IDisposable
         _job = job;
         var bodyBuffer = new byte[64 * 1024];
         var request = new byte[bodyBuffer.Length + _head.Length + 16];
+        _head.CopyTo(request, 0); // the head up to Content-Length's value is the same for every request
         var start = Stopwatch.GetTimestamp();
         var next = 0;
         while (next < count)
@@ -134,7 +135,6 @@ public sealed class OpenLoopClient : IDisposable
                 continue;
             var seq = next++;
             var length = body(seq, bodyBuffer);
-            _head.CopyTo(request, 0);
             var at = _head.Length;
             length.TryFormat(request.AsSpan(at), out var digits, provider: CultureInfo.InvariantCulture);
             at += digits;
@@ -320,6 +320,7 @@ public sealed class OpenLoopClient : IDisposable
     }
 
     /// <summary>Server-Sent Events: lines of <c>field: value</c>, an event ending at an empty line.</summary>
+    /// <remarks>Not <c>SseParser</c> (as <see cref="InboxFollower"/> uses): it pulls from a Stream, and these bytes come from the poll loop.</remarks>
     private void ParseEvents(long at)
     {
         var parsed = 0;
@@ -426,6 +427,7 @@ public sealed class OpenLoopClient : IDisposable
         }
 
         /// <summary>Reads what the socket holds; false when the peer has closed it.</summary>
+        /// <remarks>A read that leaves room in the buffer took all there was: the poll is level-triggered and wakes again for more.</remarks>
         public bool Receive()
         {
             while (true)
@@ -446,6 +448,8 @@ public sealed class OpenLoopClient : IDisposable
                 if (n == 0)
                     return false;
                 _end += n;
+                if (_end < _buffer.Length)
+                    return true;
             }
         }
 
@@ -488,8 +492,11 @@ public sealed class OpenLoopClient : IDisposable
             status = Status(data);
             var head = data[..headEnd];
             var at = headEnd + 4;
-            if (Header(head, "content-length"u8, out var length))
-                return data.Length >= at + int.Parse(length) ? at + int.Parse(length) : 0;
+            if (Header(head, "content-length"u8, out var lengthText))
+            {
+                var end = at + int.Parse(lengthText);
+                return data.Length >= end ? end : 0;
+            }
             if (!IsChunked(head))
                 return at;
             while (true)
