@@ -31,6 +31,8 @@ const string usage = """
       --repo DIR      repository root, where src/Node and src/Lighthouse are built (default: found from this program)
     compare --ours JSON,... [--peers SUMMARY.json] [--peer-runs RUN.json,...]: the side-by-side table of ActorNet and PeerBench (../shared/peers);
                  several messaging files are rounds (medians shown), each judged against the PeerBench run of its round
+    tail-census --trace FILE --csv FILE --pids NAME=PID,... [--over MS] [--clusters]: why the latency run's slow sends (over MS,
+                 default 10) were slow, from perf's scheduler events (bench/tail-census.sh records them and calls this)
     internal: echo --port P   (the child side of pingpong)
               sim-bureaus --seed HOST:PORT --pki DIR --tls-password P --work DIR --bureaus AA,BB   (hosted bureaus for notices-fanout and messaging-fanout)
     environment: ACTORNET_BENCH_LATENCY_CSV=FILE   messaging: each single send's time, latency and send → 202
@@ -50,6 +52,9 @@ if (args[0] == "echo")
 
 if (args[0] == "sim-bureaus")
     return await ActorNet.Bench.Notices.SimulatedBureaus.RunAsync(Option);
+
+if (args[0] == "tail-census")
+    return ActorNet.Bench.Tail.TailCensus.Run(Option, args.Contains("--clusters"));
 
 if (args[0] == "compare")
     return Comparison.Print(Option("--ours") ?? throw new ArgumentException("compare needs --ours"), Option("--peers"), Option("--peer-runs"));

@@ -141,7 +141,7 @@ public static class MessagingScenario
         if (Environment.GetEnvironmentVariable("ACTORNET_BENCH_LATENCY_CSV") is { Length: > 0 } csv)
             await File.WriteAllLinesAsync(csv, run.SentOffsets().Zip(latencies, confirmLatencies)
                 .Select(s => FormattableString.Invariant($"{s.First:0.000},{s.Second:0.000},{s.Third:0.000}"))
-                .Prepend($"sent_ms,latency_ms,to_202_ms,first_send_unix_ms={run.FirstSendUnixMs}"));
+                .Prepend($"sent_ms,latency_ms,to_202_ms,first_send_unix_ms={run.FirstSendUnixMs},first_send_monotonic_ns={run.FirstSendMonotonicNs}"));
         var p99 = Percentile(latencies, 0.99);
         report.Add(new("messaging", $"latency at {o.Rate:N0} msg/s open-loop for {o.Seconds} s: send → read at B, p50", Percentile(latencies, 0.50), "ms"));
         report.Add(new("messaging", "latency: p99", p99, "ms", "< 10 ms", p99 < 10));
@@ -433,6 +433,12 @@ public static class MessagingScenario
 
         /// <summary>Wall-clock time of the open loop's first send, to line the latency CSV up with traces of the nodes.</summary>
         public long FirstSendUnixMs { get; private set; }
+
+        /// <summary>
+        /// The first send on CLOCK_MONOTONIC (what <see cref="Stopwatch"/> reads on Linux), in ns: the clock of
+        /// <c>perf record -k mono</c>, so that <c>bench/tail-census.sh</c> can place each send among the kernel's events.
+        /// </summary>
+        public long FirstSendMonotonicNs => (long)((double)_firstSend * 1_000_000_000 / Stopwatch.Frequency);
 
         /// <summary>Each message's send time in ms after the first send.</summary>
         public IEnumerable<double> SentOffsets() => _sentAt.Select(MsAfterFirstSend);
