@@ -4,7 +4,8 @@
 # TAIL_SECONDS (default 12) of the latency run, then prints the census (ActorNet.Bench tail-census): each cluster of sends
 # slower than TAIL_OVER ms (default 10) beside what the cores did meanwhile, and the causes counted.
 # Needs root (perf records every process's events) and perf. BENCH_SKIP_BUILD=1 reuses what run.sh published before.
-# TAIL_KEEP=DIR keeps the run's report, log, latency CSV and trace there (the trace's text is ~50 MB).
+# TAIL_KEEP=DIR keeps the run's report, log, latency CSV and trace there (the trace's text is ~50 MB); run.sh writes the
+# run's JSON as usual, to bench/results/<date>-messaging-p2p-tail.json.
 # Usage: bench/tail-census.sh      (about 2 minutes after the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
