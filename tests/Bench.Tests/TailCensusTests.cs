@@ -59,6 +59,7 @@ public class TailCensusTests
 
         Assert.Equal(100.0005, Assert.Single(cluster).At, 6);
         Assert.Equal(4.0, reading.HeldMs, 3);
+        Assert.Equal("FR", reading.HeldIn);
         Assert.Equal(4.0, reading.MonitorMs, 3);
         Assert.Equal(0.4, reading.SyncMs, 3);
         Assert.Equal("the monitor held a bench thread", reading.Cause);
@@ -71,6 +72,8 @@ public class TailCensusTests
 
         Assert.Contains("| the monitor held a bench thread | 1 | 1 |", report);
         Assert.Contains("It took the core from a running bench thread 1 times; 1 of them waited over 1 ms", report);
+        Assert.Contains("Waits over 1 ms by process: FR 1.", report);
+        Assert.Contains("| 4.0 (FR) |", report);
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public static partial class TailCensus
     }
 
     /// <summary>What the cores did while one cluster's sends were on their way, and the cause the census names for it.</summary>
-    public sealed record Reading(List<Send> Sends, double From, double To, double MonitorMs, double HeldMs, double IdleMs,
+    public sealed record Reading(List<Send> Sends, double From, double To, double MonitorMs, double HeldMs, string? HeldIn, double IdleMs,
         string? Collecting, double CollectorMs, double SyncMs, double OtherMs)
     {
         public string Cause =>
@@ -182,12 +182,14 @@ public static partial class TailCensus
         var from = cluster[0].At - 0.002;
         var to = cluster.Max(s => s.At + s.LatencyMs / 1000);
         var inside = spans.Where(s => s.End > from && s.Start < to).ToList();
+        var held = preemptions.Where(p => p.Resumed > from && p.At < to).MaxBy(p => p.Waited);
         var collectors = inside.Where(s => s.Collector && ours.Contains(s.Pid))
             .GroupBy(s => s.Pid).Select(g => (Pid: g.Key, Ms: g.Sum(s => s.Within(from, to)) * 1000))
             .OrderByDescending(g => g.Ms).FirstOrDefault();
         return new Reading(cluster, from, to,
             MonitorMs: inside.Where(s => s.Monitor).Sum(s => s.Within(from, to)) * 1000,
-            HeldMs: preemptions.Where(p => p.Resumed > from && p.At < to).Select(p => p.Waited * 1000).DefaultIfEmpty(0).Max(),
+            HeldMs: held is null ? 0 : held.Waited * 1000,
+            HeldIn: held is null ? null : names.GetValueOrDefault(held.Pid, held.Pid.ToString(CultureInfo.InvariantCulture)),
             IdleMs: inside.Where(s => s.Idle).Sum(s => s.Within(from, to)) * 1000,
             Collecting: collectors.Ms > 0 ? names.GetValueOrDefault(collectors.Pid, collectors.Pid.ToString(CultureInfo.InvariantCulture)) : null,
             CollectorMs: collectors.Ms,
@@ -217,6 +219,9 @@ public static partial class TailCensus
         text.AppendLine(Invariant($"The monitor (kdamond) ran {monitor.Count} times, {monitor.Sum():0} ms in all; {monitor.Count(m => m > 1)} runs over 1 ms, {monitor.Count(m => m > 3)} over 3 ms, longest {monitor.DefaultIfEmpty(0).Max():0.0} ms."));
         var held = preemptions.Where(p => p.Waited > 0.001).ToList();
         text.AppendLine(Invariant($"It took the core from a running bench thread {preemptions.Count} times; {held.Count} of them waited over 1 ms, {preemptions.Count(p => p.Waited > 0.003)} over 3 ms, {preemptions.Count(p => p.ResumedOn == p.Cpu)} ran again on the same core; the other core was idle for {held.Sum(p => p.OtherCoreIdle) * 1000:0} ms of those waits over 1 ms ({held.Sum(p => p.Waited) * 1000:0} ms)."));
+        if (held.Count > 0)
+            text.AppendLine("Waits over 1 ms by process: " + string.Join(", ", held.GroupBy(p => names.GetValueOrDefault(p.Pid, "?"))
+                .OrderByDescending(g => g.Count()).Select(g => Invariant($"{g.Key} {g.Count()}"))) + ".");
         text.AppendLine();
         text.AppendLine("| cause (the first that holds) | clusters | slow sends |");
         text.AppendLine("| --- | ---: | ---: |");
@@ -230,7 +235,8 @@ public static partial class TailCensus
         foreach (var r in readings)
         {
             var slowest = r.Sends.MaxBy(s => s.LatencyMs)!;
-            text.AppendLine(Invariant($"| {r.From - start:0.000} | {r.Sends.Count} | {slowest.LatencyMs:0.0} | {slowest.To202Ms:0.0} | {(r.To - r.From) * 1000:0.0} | {r.MonitorMs:0.0} | {r.HeldMs:0.0} | {r.IdleMs:0.0} | ") +
+            text.AppendLine(Invariant($"| {r.From - start:0.000} | {r.Sends.Count} | {slowest.LatencyMs:0.0} | {slowest.To202Ms:0.0} | {(r.To - r.From) * 1000:0.0} | {r.MonitorMs:0.0} | ") +
+                (r.HeldIn is null ? "0.0" : Invariant($"{r.HeldMs:0.0} ({r.HeldIn})")) + Invariant($" | {r.IdleMs:0.0} | ") +
                 (r.Collecting is null ? "" : Invariant($"{r.Collecting} {r.CollectorMs:0.0}")) + Invariant($" | {r.SyncMs:0.0} | {r.OtherMs:0.0} | {r.Cause} |"));
         }
         return text.ToString();
