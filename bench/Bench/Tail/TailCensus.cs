@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ActorNet.Bench.Infrastructure;
 
 namespace ActorNet.Bench.Tail;
 
@@ -28,7 +29,7 @@ public static partial class TailCensus
     {
         public double Within(double from, double to) => Math.Max(0, Math.Min(End, to) - Math.Max(Start, from));
         public bool Idle => Tid == 0;
-        public bool Monitor => Comm.StartsWith("kdamond", StringComparison.Ordinal);
+        public bool Monitor => KernelThreads.IsMonitor(Comm);
         public bool Collector => Comm.Contains(" GC", StringComparison.Ordinal) || Comm.Contains("BGC", StringComparison.Ordinal);
     }
 
@@ -127,7 +128,7 @@ public static partial class TailCensus
                 var idle = spans.Where(p => p.Idle && p.Cpu != from.Cpu).Sum(p => p.Within(from.Time, s.Time));
                 found.Add(new Preemption(from.Time, s.Time, from.Cpu, s.Cpu, from.Pid, from.PrevComm, idle));
             }
-            if (s.NextComm.StartsWith("kdamond", StringComparison.Ordinal) && s.PrevState.StartsWith('R') && ours.Contains(s.Pid))
+            if (KernelThreads.IsMonitor(s.NextComm) && s.PrevState.StartsWith('R') && ours.Contains(s.Pid))
                 waiting[s.Tid] = s;
         }
         return found;
