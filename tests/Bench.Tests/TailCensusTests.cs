@@ -73,6 +73,7 @@ public class TailCensusTests
         Assert.Contains("| the monitor held a bench thread | 1 | 1 |", report);
         Assert.Contains("It took the core from a running bench thread 1 times; 1 of them waited over 1 ms", report);
         Assert.Contains("Waits over 1 ms by process: FR 1.", report);
+        Assert.Contains("By thread: FR '.NET TP Worker' 1.", report);
         Assert.Contains("| 4.0 (FR) |", report);
     }
 

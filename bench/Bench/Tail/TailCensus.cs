@@ -223,6 +223,12 @@ public static partial class TailCensus
         if (held.Count > 0)
             text.AppendLine("Waits over 1 ms by process: " + string.Join(", ", held.GroupBy(p => names.GetValueOrDefault(p.Pid, "?"))
                 .OrderByDescending(g => g.Count()).Select(g => Invariant($"{g.Key} {g.Count()}"))) + ".");
+        // Which thread says what it held: a pool worker (an actor's turn, a request), the sockets' event thread (every
+        // socket of the process), the SQLite writer (every commit).
+        if (held.Count > 0)
+            text.AppendLine("By thread: " + string.Join(", ", held.GroupBy(p => (Process: names.GetValueOrDefault(p.Pid, "?"), Thread: p.Comm))
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Process, StringComparer.Ordinal)
+                .Select(g => Invariant($"{g.Key.Process} '{g.Key.Thread}' {g.Count()}"))) + ".");
         text.AppendLine();
         text.AppendLine("| cause (the first that holds) | clusters | slow sends |");
         text.AppendLine("| --- | ---: | ---: |");
