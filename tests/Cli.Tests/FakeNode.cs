@@ -8,17 +8,30 @@ namespace ActorNet.Cli.Tests;
 /// <summary>A stand-in for a node's HTTP API on a free loopback port: canned answers, recorded requests.</summary>
 public sealed class FakeNode : IAsyncDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly ConcurrentDictionary<string, Func<HttpListenerContext, Task>> routes = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly Task serving;
 
     public FakeNode()
     {
-        Port = FreePort();
-        Url = $"http://127.0.0.1:{Port}";
-        listener.Prefixes.Add(Url + "/");
-        listener.Start();
+        // The port was free when probed; another process may take it before the listener starts: then another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            Url = $"http://127.0.0.1:{Port}";
+            listener = new HttpListener();
+            listener.Prefixes.Add(Url + "/");
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
         serving = Task.Run(ServeAsync);
     }
 

@@ -108,6 +108,21 @@ public sealed class BadInputTests(SingleNodeCluster cluster) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task Health_the_OpenAPI_document_and_the_public_extracts_are_open_and_the_API_wants_a_token()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        // Served by GS's notice replicas, which this one-node cluster lacks: whatever it answers, it is not a token's refusal.
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/notices/v1/red")).StatusCode);
+        // A path no endpoint serves is a 404 for anyone; every other endpoint wants a token.
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/no-such-thing")).StatusCode);
+        foreach (var path in new[] { "/api/messages/inbox", "/api/events", "/api/audit", "/api/notices", "/api/bureau", "/api/directory", "/api/actors" })
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
     public async Task Tokens_are_stored_only_as_hashes()
     {
         var created = (await (await Http.PostAsJsonAsync("/api/tokens", new TokenRequest("coordinator"))).Content.ReadFromJsonAsync<TokenCreated>())!;
