@@ -35,7 +35,7 @@ for pid in $(pgrep -f "ActorNet.Node|ActorNet.Lighthouse|ActorNet.Bench.dll mess
   args=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
   if [[ "$args" =~ --bureau\ ([A-Z]+) ]]; then name=${BASH_REMATCH[1]}
   elif [[ "$args" == *Lighthouse* ]]; then name=Lighthouse
-  elif [[ "$args" == *ActorNet.Bench.dll* ]]; then name=client
+  elif [[ "$args" == dotnet\ *ActorNet.Bench.dll* ]]; then name=client # not run.sh's timeout wrapper around it
   else continue; fi
   pids="$pids${pids:+,}$name=$pid"
 done

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ActorNet.Bench.Infrastructure;
+using static System.FormattableString;
 
 namespace ActorNet.Bench.Tail;
 
@@ -221,14 +222,15 @@ public static partial class TailCensus
         var held = preemptions.Where(p => p.Waited > 0.001).ToList();
         text.AppendLine(Invariant($"It took the core from a running bench thread {preemptions.Count} times; {held.Count} of them waited over 1 ms, {preemptions.Count(p => p.Waited > 0.003)} over 3 ms, {preemptions.Count(p => p.ResumedOn == p.Cpu)} ran again on the same core; the other core was idle for {held.Sum(p => p.OtherCoreIdle) * 1000:0} ms of those waits over 1 ms ({held.Sum(p => p.Waited) * 1000:0} ms)."));
         if (held.Count > 0)
+        {
             text.AppendLine("Waits over 1 ms by process: " + string.Join(", ", held.GroupBy(p => names.GetValueOrDefault(p.Pid, "?"))
                 .OrderByDescending(g => g.Count()).Select(g => Invariant($"{g.Key} {g.Count()}"))) + ".");
-        // Which thread says what it held: a pool worker (an actor's turn, a request), the sockets' event thread (every
-        // socket of the process), the SQLite writer (every commit).
-        if (held.Count > 0)
+            // Which thread says what it held: a pool worker (an actor's turn, a request), the sockets' event thread (every
+            // socket of the process), the SQLite writer (every commit).
             text.AppendLine("By thread: " + string.Join(", ", held.GroupBy(p => (Process: names.GetValueOrDefault(p.Pid, "?"), Thread: p.Comm))
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Process, StringComparer.Ordinal)
                 .Select(g => Invariant($"{g.Key.Process} '{g.Key.Thread}' {g.Count()}"))) + ".");
+        }
         text.AppendLine();
         text.AppendLine("| cause (the first that holds) | clusters | slow sends |");
         text.AppendLine("| --- | ---: | ---: |");
@@ -290,6 +292,4 @@ public static partial class TailCensus
 
     private static double D(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
         ? d : throw new FormatException($"'{s}' is not a number");
-
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
